@@ -1,0 +1,44 @@
+/*
+ * cli.h - the hunter commands and the little they share: exit codes and a
+ * progress line for long runs.
+ *
+ * Each command lives in cli/cmd_<name>.c and is listed in main.c. A command
+ * parses its own options, prints `--help`, and returns an exit code; it does
+ * the work by calling the modules, never by holding logic of its own.
+ */
+#ifndef HUNTER_CLI_H
+#define HUNTER_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes every command uses; scripts can rely on them. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,  /* the work failed: unreadable or corrupt input, I/O error */
+	EXIT_USAGE = 2, /* bad command line or settings: nothing was done */
+};
+
+int cmd_import(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/*
+ * A progress line on stderr, shown only when stderr is a terminal and at most
+ * a few times a second. `total` may be 0 when unknown.
+ */
+typedef struct progress {
+	const char *what;
+	uint64_t total;
+	uint64_t last_ns;
+	int active;
+} progress_t;
+
+void progress_start(progress_t *p, const char *what, uint64_t total);
+void progress_update(progress_t *p, uint64_t done);
+void progress_end(progress_t *p);
+
+#endif
