@@ -1,0 +1,3 @@
+/* placeholder until the command lands */
+#include "cli.h"
+int cmd_import(int argc, char **argv) { return EXIT_USAGE; }
