@@ -1,0 +1,199 @@
+/*
+ * exchange_int.h - private to the simulated exchange: the state of a simulation
+ * and the functions its files share. Other modules include exchange.h only.
+ *
+ * The pieces:
+ *   sim.c      lifecycle, symbol table, the public entry points
+ *   jobs.c     the time-ordered queue of everything that happens later
+ *              (intents reaching the matching engine, events reaching the user)
+ *   book.c     each symbol's copy of the order book and the queue hooks
+ *   filters.c  the checks an order passes at entry, with Aster's codes
+ *   matching.c arrival, taker fills, resting fills, stop triggers
+ *   account.c  positions, fees, funding, own liquidation
+ *   events.c   the user-stream events the user receives
+ */
+#ifndef HUNTER_EXCHANGE_INT_H
+#define HUNTER_EXCHANGE_INT_H
+
+#include "exchange.h"
+
+#define SIM_ASSET "USDT"
+#define SIM_DEFAULT_LEVERAGE 20
+#define SIM_MAX_LEVERAGE 125
+#define REJECT_MSG_MAX 112
+
+/* Book sides, indexed by the side of the orders resting there. */
+enum { BIDS = 0, ASKS = 1 };
+
+static inline int side_book(side_t side) { return side == SIDE_BUY ? BIDS : ASKS; }
+static inline side_t side_opposite(side_t side) { return side == SIDE_BUY ? SIDE_SELL : SIDE_BUY; }
+
+static inline bool type_conditional(order_type_t t)
+{
+	return t == OT_STOP || t == OT_STOP_MARKET || t == OT_TAKE_PROFIT ||
+	       t == OT_TAKE_PROFIT_MARKET;
+}
+
+/* True when price a is better than b for orders resting on `book` side. */
+static inline bool price_better(int book, dec_t a, dec_t b) { return book == BIDS ? a > b : a < b; }
+
+/* Products and quotients of money. The operands are prices, quantities and
+ * notionals far inside dec_t's range; a result outside it saturates rather
+ * than wraps, so a nonsensical input cannot turn a loss into a profit. */
+dec_t dmul(dec_t a, dec_t b);
+dec_t dmuldiv(dec_t a, dec_t b, dec_t c);
+static inline dec_t dabs(dec_t v) { return v < 0 ? -v : v; }
+static inline dec_t dmin(dec_t a, dec_t b) { return a < b ? a : b; }
+
+/* Levels are stored worst first and best last, so the top of the book is the
+ * last element and the frequent changes near it move little memory. */
+struct book_side {
+	level_t *lv;
+	uint32_t n, cap;
+};
+
+struct book {
+	struct book_side side[2];
+	int64_t last_id; /* u of the last depth event applied */
+	bool synced;     /* a snapshot is applied and no update id was skipped */
+	bool bridged;    /* a diff after the snapshot was applied */
+};
+
+/* A position of one symbol and position side. */
+struct pos {
+	dec_t amount;   /* signed; negative is short */
+	dec_t cost;     /* signed sum of entry price x quantity, exact */
+	dec_t margin;   /* isolated margin: opening notional / leverage */
+	dec_t realized; /* cumulative realized PnL before fees */
+};
+
+struct order {
+	order_req req;
+	order_type_t type;     /* what it is now: STOP_MARKET becomes MARKET on trigger */
+	int64_t id;
+	dec_t filled;
+	dec_t filled_cost;     /* sum of price x qty of its fills, for the average */
+	dec_t queue_ahead;     /* quantity ahead at its price, when known */
+	dec_t traded_at_level; /* trades at its price since the level last changed */
+	bool queue_known;
+	bool done;             /* terminal; dropped at the next compaction */
+};
+
+struct sym {
+	char name[SYMBOL_MAX];
+	struct symbol_rules rules;
+	bool has_rules;
+	int leverage;
+	struct book book;
+	dec_t last_price;       /* last trade; 0 before the first */
+	side_t last_taker;      /* aggressor side of that trade */
+	dec_t mark;             /* 0 before the first mark price */
+	dec_t funding_rate;
+	int64_t funding_at;     /* next funding time announced by the mark price */
+	int64_t funding_queued; /* the latest funding time put in the job queue */
+	struct order *orders;   /* resting and untriggered, in arrival order */
+	uint32_t norders, cap;
+	struct pos pos[PS_SHORT + 1]; /* indexed by pos_side_t */
+};
+
+/* One execution of an order, as its ORDER_TRADE_UPDATE reports it. */
+struct fill {
+	dec_t qty, price;
+	dec_t fee; /* commission, in USDT */
+	dec_t rp;  /* realized PnL of the part that closed a position */
+	int64_t trade_id;
+	bool maker;
+};
+
+enum job_kind { JOB_PLACE = 1, JOB_CANCEL, JOB_REPLACE, JOB_EVENT, JOB_REJECT, JOB_FUNDING };
+
+/* Something due at `at`. An ACCOUNT_UPDATE's arrays travel inside the job,
+ * because the event is delivered after the code that made it has returned. */
+struct job {
+	int64_t at;
+	uint64_t seq; /* jobs due at the same ms run in the order they were made */
+	enum job_kind kind;
+	char symbol[SYMBOL_MAX];
+	char client_id[CLIENT_ID_MAX]; /* cancel target, replaced or rejected order */
+	order_req req;                 /* place, replace */
+	ev_t ev;                       /* event */
+	struct balance bal;
+	struct position position;
+	int code;                      /* reject */
+	char msg[REJECT_MSG_MAX];
+};
+
+struct job_queue {
+	struct job *heap;
+	uint32_t n, cap;
+	uint64_t seq;
+};
+
+struct sim {
+	struct sim_params p;
+	struct sim_callbacks cb;
+	int64_t now;
+	int64_t next_order_id, next_trade_id;
+	struct sym **syms;     /* by creation order, for deterministic sweeps */
+	uint32_t nsyms, capsyms;
+	uint32_t *slots;       /* open addressing: index + 1 into syms, 0 = free */
+	uint32_t nslots;
+	struct job_queue jobs;
+	/* account */
+	dec_t wallet, fees_paid, funding_paid;
+};
+
+/* jobs.c */
+void job_push(struct job_queue *q, const struct job *j);
+bool job_due(const struct job_queue *q, int64_t now);
+void job_pop(struct job_queue *q, struct job *out);
+void jobs_free(struct job_queue *q);
+
+/* book.c */
+void book_free(struct book *b);
+void book_on_ticker(sim_t *s, struct sym *y, const struct ev_book_ticker *t);
+void book_on_depth(sim_t *s, struct sym *y, const struct ev_depth *d, bool snapshot);
+void book_mark_stale(struct sym *y);
+const level_t *book_best(const struct sym *y, int book);
+const level_t *book_level(const struct sym *y, int book, dec_t price);
+bool book_covers(const struct sym *y, int book, dec_t price);
+void book_consume(struct sym *y, int book, dec_t price, dec_t qty);
+
+/* filters.c: 0, or an Aster error code with its message in msg */
+int filter_order(const sim_t *s, const struct sym *y, const order_req *o,
+                 char msg[REJECT_MSG_MAX]);
+bool stop_triggered(const struct order *o, dec_t price);
+
+/* matching.c */
+void match_arrive(sim_t *s, struct sym *y, const order_req *o);
+void match_cancel(sim_t *s, struct sym *y, const char *symbol, const char *client_id);
+void match_replace(sim_t *s, struct sym *y, const char *old_id, const order_req *o);
+void match_trade(sim_t *s, struct sym *y, dec_t price, dec_t qty, side_t taker);
+void match_book_changed(sim_t *s, struct sym *y);
+void match_mark(sim_t *s, struct sym *y);
+void match_level_changed(struct sym *y, int book, dec_t price, dec_t before, dec_t after);
+void order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
+                  order_status_t status);
+void orders_compact(struct sym *y);
+
+/* account.c */
+bool order_closes_only(const sim_t *s, const order_req *o);
+struct pos *pos_for(sim_t *s, struct sym *y, const order_req *o);
+dec_t pos_closable(const sim_t *s, const struct sym *y, const order_req *o);
+dec_t pos_apply(struct sym *y, struct pos *p, side_t side, dec_t qty, dec_t price);
+dec_t margin_available(const sim_t *s);
+dec_t sym_mark(const struct sym *y);
+dec_t pos_unrealized(const struct sym *y, const struct pos *p);
+dec_t pos_entry(const struct pos *p);
+void account_funding(sim_t *s, struct sym *y);
+void account_check_liquidation(sim_t *s, struct sym *y);
+
+/* events.c: each is delivered to the user ack_latency_ms after now */
+void emit_order(sim_t *s, const struct sym *y, const struct order *o, exec_type_t exec,
+                order_status_t status, const struct fill *f);
+void emit_account(sim_t *s, const struct sym *y, const char *reason, pos_side_t ps,
+                  dec_t change);
+void emit_reject(sim_t *s, const char *symbol, const char *client_id, int code,
+                 const char *msg);
+
+#endif

@@ -1,0 +1,372 @@
+/*
+ * sim.c - the simulated exchange's front: parameters, the symbol table, the
+ * clock and the entry points of exchange.h. Time only moves forward, and
+ * only when the caller says so (sim_advance, sim_on_market); everything due
+ * by then runs from the job queue in time order, which is the only place
+ * callbacks are made from.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exchange_int.h"
+
+void sim_params_default(struct sim_params *p)
+{
+	*p = (struct sim_params){
+		.maker_fee = 10000,   /* 0.01 % */
+		.taker_fee = 35000,   /* 0.035 % */
+		.order_latency_ms = 50,
+		.cancel_latency_ms = 50,
+		.ack_latency_ms = 20,
+		.maint_margin_rate = 0,
+		.starting_balance = DEC(10000),
+		.queue_position = true,
+		.funding = true,
+		.hedge_mode = false,
+		.seed = 1,
+	};
+}
+
+/* splitmix64: the seed's only use is to start order and trade ids at
+ * different places, so runs with different seeds never share ids. */
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+sim_t *sim_new(const struct sim_params *p, const struct sim_callbacks *cb)
+{
+	sim_t *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->p = *p;
+	s->cb = *cb;
+	s->wallet = p->starting_balance;
+	uint64_t r = mix(p->seed);
+	s->next_order_id = 1000000000 + (int64_t)(r % 1000000000);
+	s->next_trade_id = 1000000000 + (int64_t)(mix(r) % 1000000000);
+	return s;
+}
+
+void sim_free(sim_t *s)
+{
+	if (!s)
+		return;
+	for (uint32_t i = 0; i < s->nsyms; i++) {
+		book_free(&s->syms[i]->book);
+		free(s->syms[i]->orders);
+		free(s->syms[i]);
+	}
+	free(s->syms);
+	free(s->slots);
+	jobs_free(&s->jobs);
+	free(s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Symbol table: open addressing over FNV-1a, at most half full.             */
+/* ------------------------------------------------------------------------ */
+
+static uint32_t hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+static uint32_t *slot_for(uint32_t *slots, uint32_t nslots, struct sym **syms, const char *name)
+{
+	uint32_t mask = nslots - 1;
+	for (uint32_t i = hash(name) & mask;; i = (i + 1) & mask)
+		if (!slots[i] || !strcmp(syms[slots[i] - 1]->name, name))
+			return &slots[i];
+}
+
+static struct sym *sym_find(sim_t *s, const char *name)
+{
+	if (!s->nslots)
+		return NULL;
+	uint32_t *slot = slot_for(s->slots, s->nslots, s->syms, name);
+	return *slot ? s->syms[*slot - 1] : NULL;
+}
+
+static void rehash(sim_t *s)
+{
+	uint32_t n = s->nslots ? s->nslots * 2 : 64;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		abort();
+	for (uint32_t i = 0; i < s->nsyms; i++)
+		*slot_for(slots, n, s->syms, s->syms[i]->name) = i + 1;
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = n;
+}
+
+static struct sym *sym_get(sim_t *s, const char *name)
+{
+	struct sym *y = sym_find(s, name);
+	if (y)
+		return y;
+	if (s->nsyms == s->capsyms) {
+		uint32_t cap = s->capsyms ? s->capsyms * 2 : 16;
+		struct sym **a = realloc(s->syms, cap * sizeof(*a));
+		if (!a)
+			abort();
+		s->syms = a;
+		s->capsyms = cap;
+	}
+	y = calloc(1, sizeof(*y));
+	if (!y)
+		abort();
+	copy_str(y->name, sizeof(y->name), name, strlen(name));
+	y->leverage = SIM_DEFAULT_LEVERAGE;
+	s->syms[s->nsyms++] = y;
+	if (2 * s->nsyms > s->nslots)
+		rehash(s);
+	else
+		*slot_for(s->slots, s->nslots, s->syms, y->name) = s->nsyms;
+	return y;
+}
+
+void sim_set_rules(sim_t *s, const struct symbol_rules *r)
+{
+	struct sym *y = sym_get(s, r->symbol);
+	y->rules = *r;
+	y->has_rules = true;
+}
+
+void sim_set_leverage(sim_t *s, const char *symbol, int leverage)
+{
+	struct sym *y = sym_get(s, symbol);
+	y->leverage = leverage < 1 ? 1 : leverage > SIM_MAX_LEVERAGE ? SIM_MAX_LEVERAGE : leverage;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Time and jobs                                                             */
+/* ------------------------------------------------------------------------ */
+
+static void deliver(sim_t *s, struct job *j)
+{
+	if (j->kind == JOB_REJECT) {
+		if (s->cb.on_reject)
+			s->cb.on_reject(s->cb.ctx, j->symbol, j->client_id, j->code, j->msg,
+			                j->ev.exch_ms);
+		return;
+	}
+	if (j->ev.type == EV_ACCOUNT_UPDATE) {
+		j->ev.u.account.balances = &j->bal;
+		j->ev.u.account.positions = &j->position;
+	}
+	if (s->cb.on_event)
+		s->cb.on_event(s->cb.ctx, &j->ev);
+}
+
+static void run(sim_t *s, struct job *j)
+{
+	if (j->kind == JOB_EVENT || j->kind == JOB_REJECT) {
+		deliver(s, j);
+		return;
+	}
+	struct sym *y = sym_find(s, j->symbol); /* NULL for an unknown symbol */
+	switch (j->kind) {
+	case JOB_PLACE:
+		match_arrive(s, y, &j->req);
+		break;
+	case JOB_CANCEL:
+		match_cancel(s, y, j->symbol, j->client_id);
+		break;
+	case JOB_REPLACE:
+		match_replace(s, y, j->client_id, &j->req);
+		break;
+	case JOB_FUNDING:
+		account_funding(s, y);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Runs every job due by `now`, then sets the clock there. A job may queue
+ * others (an arrival queues its events); those due by `now` run too. */
+static void drain(sim_t *s, int64_t now)
+{
+	struct job j;
+	while (job_due(&s->jobs, now)) {
+		job_pop(&s->jobs, &j);
+		if (j.at > s->now)
+			s->now = j.at;
+		run(s, &j);
+	}
+	if (now > s->now)
+		s->now = now;
+}
+
+void sim_advance(sim_t *s, int64_t now_ms)
+{
+	drain(s, now_ms);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Market data                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void on_mark(sim_t *s, struct sym *y, const struct ev_mark_price *m)
+{
+	if (m->mark <= 0)
+		return;
+	y->mark = m->mark;
+	y->funding_rate = m->funding_rate;
+	y->funding_at = m->next_funding_ms;
+	if (s->p.funding && y->funding_at > y->funding_queued && y->funding_at >= s->now) {
+		struct job j = {.at = y->funding_at, .kind = JOB_FUNDING};
+		memcpy(j.symbol, y->name, sizeof(j.symbol));
+		job_push(&s->jobs, &j);
+		y->funding_queued = y->funding_at;
+	}
+	match_mark(s, y);
+	account_check_liquidation(s, y);
+}
+
+static void on_trade(sim_t *s, struct sym *y, const struct ev_trade *t)
+{
+	if (t->price <= 0 || t->qty <= 0)
+		return;
+	match_trade(s, y, t->price, t->qty, t->buyer_maker ? SIDE_SELL : SIDE_BUY);
+	if (!y->mark)
+		account_check_liquidation(s, y);
+}
+
+/* A liquidation is a taker order on the book: its average price is a traded
+ * price (last price, stop triggers), but its size is spread over levels that
+ * aggTrades already report, so it fills none of our resting orders. */
+static void on_liquidation(sim_t *s, struct sym *y, const struct ev_liquidation *l)
+{
+	if (l->avg_price > 0 && l->filled_qty > 0)
+		match_trade(s, y, l->avg_price, 0, l->side);
+}
+
+static void on_gap(sim_t *s, const ev_t *ev)
+{
+	if (ev->symbol[0]) {
+		struct sym *y = sym_find(s, ev->symbol);
+		if (y)
+			book_mark_stale(y);
+		return;
+	}
+	for (uint32_t i = 0; i < s->nsyms; i++)
+		book_mark_stale(s->syms[i]);
+}
+
+static void on_info(sim_t *s, const struct ev_exchange_info *info)
+{
+	for (uint32_t i = 0; i < info->nsymbols; i++)
+		sim_set_rules(s, &info->symbols[i]);
+}
+
+static void dispatch(sim_t *s, const ev_t *ev)
+{
+	switch (ev->type) {
+	case EV_EXCHANGE_INFO:
+		on_info(s, &ev->u.info);
+		return;
+	case EV_GAP:
+		on_gap(s, ev);
+		return;
+	default:
+		break;
+	}
+	if (!ev->symbol[0])
+		return;
+	struct sym *y = sym_get(s, ev->symbol);
+	switch (ev->type) {
+	case EV_BOOK_TICKER:
+		book_on_ticker(s, y, &ev->u.book);
+		break;
+	case EV_DEPTH_UPDATE:
+	case EV_DEPTH_SNAPSHOT:
+		book_on_depth(s, y, &ev->u.depth, ev->type == EV_DEPTH_SNAPSHOT);
+		break;
+	case EV_AGG_TRADE:
+	case EV_TRADE:
+		on_trade(s, y, &ev->u.trade);
+		break;
+	case EV_MARK_PRICE:
+		on_mark(s, y, &ev->u.mark);
+		break;
+	case EV_LIQUIDATION:
+		on_liquidation(s, y, &ev->u.liq);
+		break;
+	default:
+		break; /* our own account events and the like are not market data */
+	}
+}
+
+/* An event stamped before the clock (sources interleave slightly out of
+ * order) is taken to happen now: the past cannot be changed. */
+void sim_on_market(sim_t *s, const ev_t *ev)
+{
+	int64_t t = ev->exch_ms > s->now ? ev->exch_ms : s->now;
+	drain(s, t);
+	dispatch(s, ev);
+	drain(s, t);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Intents                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void queue_intent(sim_t *s, enum job_kind kind, int64_t at, const char *symbol,
+                         const char *client_id, const order_req *o)
+{
+	struct job j = {.at = at > s->now ? at : s->now, .kind = kind};
+	copy_str(j.symbol, sizeof(j.symbol), symbol, strlen(symbol));
+	if (client_id)
+		copy_str(j.client_id, sizeof(j.client_id), client_id, strlen(client_id));
+	if (o) {
+		j.req = *o;
+		/* the engine's strings are trusted to fit, not to be terminated */
+		j.req.symbol[SYMBOL_MAX - 1] = j.req.client_id[CLIENT_ID_MAX - 1] = '\0';
+	}
+	job_push(&s->jobs, &j);
+}
+
+void sim_place(sim_t *s, const order_req *o, int64_t now_ms)
+{
+	queue_intent(s, JOB_PLACE, now_ms + s->p.order_latency_ms, o->symbol, NULL, o);
+}
+
+void sim_cancel(sim_t *s, const char *symbol, const char *client_id, int64_t now_ms)
+{
+	queue_intent(s, JOB_CANCEL, now_ms + s->p.cancel_latency_ms, symbol, client_id, NULL);
+}
+
+void sim_replace(sim_t *s, const char *old_client_id, const order_req *o, int64_t now_ms)
+{
+	queue_intent(s, JOB_REPLACE, now_ms + s->p.order_latency_ms, o->symbol, old_client_id, o);
+}
+
+void sim_account(const sim_t *s, struct sim_account *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->wallet = s->wallet;
+	out->fees_paid = s->fees_paid;
+	out->funding_paid = s->funding_paid;
+	for (uint32_t i = 0; i < s->nsyms; i++) {
+		const struct sym *y = s->syms[i];
+		for (int ps = PS_BOTH; ps <= PS_SHORT; ps++) {
+			const struct pos *p = &y->pos[ps];
+			if (!p->amount)
+				continue;
+			dec_t mark = sym_mark(y) ? sym_mark(y) : dabs(pos_entry(p));
+			out->unrealized += dmul(p->amount, mark) - p->cost;
+			out->margin_used += p->margin;
+			out->notional += dabs(dmul(p->amount, mark));
+			out->open_positions++;
+		}
+	}
+}
