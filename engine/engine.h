@@ -31,6 +31,8 @@ struct symbol_settings {
 	char symbol[SYMBOL_MAX];
 	dec_t threshold_long;  /* volume that fires on long liquidations (SELL) */
 	dec_t threshold_short; /* volume that fires on short liquidations (BUY) */
+	dec_t threshold;       /* legacy volume_threshold: used by a side whose own
+	                        * threshold is 0; a side with neither never fires */
 	int leverage;
 	margin_type_t margin_type;
 	trade_side_t trade_side;
@@ -110,7 +112,7 @@ struct j_order {
 	int tranche;          /* -1 when not tied to one */
 	j_order_state_t state;
 	int code;             /* exchange error code when rejected */
-	const char *reason;   /* why it was placed/cancelled/rejected */
+	const char *reason;   /* why it was placed/cancelled/rejected; "" if no reason */
 };
 
 struct j_fill {
@@ -160,7 +162,9 @@ struct journal_rec {
 
 /* The interface to the outside. `replace` modifies a resting LIMIT order in
  * place (price and quantity; queue priority is lost if the price moves). An
- * intent is a request: its outcome arrives later as an event. */
+ * intent is a request: its outcome arrives later as an event. Callbacks must
+ * not call back into the engine; journal records (and the strings they point
+ * to) are valid only during the call. */
 struct engine_io {
 	void *ctx;
 	void (*place)(void *ctx, const order_req *o);

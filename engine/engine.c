@@ -1,0 +1,245 @@
+/*
+ * engine.c - the engine's lifecycle, the dispatch of events to the parts
+ * that handle them, the passing of time, and the journal helpers every part
+ * writes through.
+ *
+ * Time is the latest exchange time seen (events never move it back). Entry
+ * TTLs and protection timeouts are deadlines; the engine remembers only the
+ * earliest one, so the per-event cost of timekeeping is one comparison, and
+ * it sweeps its orders and tranches only when that deadline has passed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+static const char *sym_key(const void *ctx, uint32_t idx)
+{
+	const struct engine *e = ctx;
+	return e->syms[idx].cfg.symbol;
+}
+
+static const char *order_key(const void *ctx, uint32_t idx)
+{
+	const struct engine *e = ctx;
+	return e->orders[idx].req.client_id;
+}
+
+static void init_sym(struct sym *s, const struct symbol_settings *cfg)
+{
+	s->cfg = *cfg;
+	for (int d = 0; d < 2; d++) {
+		for (int i = 0; i < TRANCHE_MAX; i++) {
+			struct tranche *t = &s->pos[d].tr[i];
+			t->tp = t->sl = (struct leg){NONE, NONE};
+			t->close = NONE;
+		}
+	}
+}
+
+engine_t *engine_new(const struct settings *s, const struct engine_io *io)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->s = *s;
+	e->s.symbols = NULL;
+	if (e->s.max_tranches_per_symbol_side > TRANCHE_MAX)
+		e->s.max_tranches_per_symbol_side = TRANCHE_MAX;
+	if (e->s.max_tranches_per_symbol_side < 1)
+		e->s.max_tranches_per_symbol_side = 1;
+	e->io = *io;
+	e->free_order = NONE;
+	e->next_due = INT64_MAX;
+	e->syms = calloc(s->nsymbols ? s->nsymbols : 1, sizeof(*e->syms));
+	if (!e->syms || idmap_init(&e->symmap, sym_key, e) || idmap_init(&e->ordmap, order_key, e))
+		goto fail;
+	for (uint32_t i = 0; i < s->nsymbols; i++) {
+		if (idmap_get(&e->symmap, s->symbols[i].symbol) != NONE)
+			continue; /* a repeated symbol keeps its first settings */
+		init_sym(&e->syms[e->nsyms], &s->symbols[i]);
+		if (idmap_put(&e->symmap, s->symbols[i].symbol, e->nsyms))
+			goto fail;
+		e->nsyms++;
+	}
+	return e;
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+void engine_free(engine_t *e)
+{
+	if (!e)
+		return;
+	for (uint32_t i = 0; i < e->nsyms; i++) {
+		window_free(&e->syms[i].win[0]);
+		window_free(&e->syms[i].win[1]);
+	}
+	idmap_free(&e->symmap);
+	idmap_free(&e->ordmap);
+	free(e->syms);
+	free(e->orders);
+	free(e);
+}
+
+static struct sym *find_sym(struct engine *e, const char *name)
+{
+	int64_t i = idmap_get(&e->symmap, name);
+	return i == NONE ? NULL : &e->syms[i];
+}
+
+void engine_set_rules(engine_t *e, const struct symbol_rules *r)
+{
+	struct sym *s = find_sym(e, r->symbol);
+	if (!s)
+		return;
+	if (r->tick <= 0 || r->step <= 0) {
+		s->has_rules = false;
+		j_note(e, s, "trading rules ignored: tick size and step size must be positive");
+		return;
+	}
+	s->rules = *r;
+	s->has_rules = true;
+}
+
+static void sweep(struct engine *e)
+{
+	e->next_due = INT64_MAX;
+	orders_sweep(e);
+	protect_sweep(e);
+}
+
+static void advance(struct engine *e, int64_t ms)
+{
+	if (!e->started) {
+		e->started = true;
+		e->start_ms = ms;
+		e->now = ms;
+	}
+	if (ms > e->now)
+		e->now = ms;
+	if (e->now >= e->next_due)
+		sweep(e);
+}
+
+static void on_gap(struct engine *e, const ev_t *ev)
+{
+	/* Windows cannot know what the hole held; say so where it matters. */
+	j_note(e, find_sym(e, ev->symbol),
+	       "market data gap: liquidation windows may undercount around it");
+}
+
+void engine_on_event(engine_t *e, const ev_t *ev)
+{
+	advance(e, ev->exch_ms);
+	switch (ev->type) {
+	case EV_ORDER_UPDATE:
+		orders_on_update(e, ev);
+		return;
+	case EV_EXCHANGE_INFO:
+		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++)
+			engine_set_rules(e, &ev->u.info.symbols[i]);
+		return;
+	case EV_GAP:
+		on_gap(e, ev);
+		return;
+	case EV_ACCOUNT_UPDATE:
+		return; /* positions are tracked from our own fills */
+	default:
+		break;
+	}
+	struct sym *s = find_sym(e, ev->symbol);
+	if (!s)
+		return;
+	if (ev->type == EV_LIQUIDATION)
+		signal_on_liquidation(e, s, ev);
+	else
+		market_on_event(e, s, ev);
+}
+
+void engine_on_reject(engine_t *e, const char *symbol, const char *client_id, int code,
+                      const char *msg, int64_t now_ms)
+{
+	advance(e, now_ms);
+	if (!orders_on_reject(e, client_id, code, msg))
+		j_note(e, find_sym(e, symbol), "refusal of an order the engine does not know ignored");
+}
+
+void engine_on_time(engine_t *e, int64_t now_ms)
+{
+	advance(e, now_ms);
+}
+
+void engine_stats(const engine_t *e, struct engine_stats *out)
+{
+	*out = e->st;
+	out->margin_in_use = e->margin;
+}
+
+/* ---- shared helpers ---- */
+
+void eng_due(struct engine *e, int64_t deadline)
+{
+	if (deadline < e->next_due)
+		e->next_due = deadline;
+}
+
+void eng_margin_set(struct engine *e, struct sym *s, dec_t *slot, dec_t v)
+{
+	s->margin += v - *slot;
+	e->margin += v - *slot;
+	*slot = v;
+}
+
+dec_t eng_margin(const struct sym *s, dec_t qty, dec_t price)
+{
+	int lev = s->cfg.leverage > 0 ? s->cfg.leverage : 1;
+	return notional_of(qty, price) / lev;
+}
+
+pos_side_t eng_pos_side(const struct engine *e, int dir)
+{
+	if (!e->s.hedge_mode)
+		return PS_BOTH;
+	return dir == DIR_LONG ? PS_LONG : PS_SHORT;
+}
+
+static void journal(struct engine *e, struct journal_rec *r, const struct sym *s)
+{
+	r->ms = e->now;
+	if (s)
+		memcpy(r->symbol, s->cfg.symbol, SYMBOL_MAX);
+	e->io.journal(e->io.ctx, r);
+}
+
+void j_note(struct engine *e, const struct sym *s, const char *text)
+{
+	struct journal_rec r = {.kind = J_NOTE, .u.note = text};
+	journal(e, &r, s);
+}
+
+void j_order(struct engine *e, const struct eng_order *o, j_order_state_t state, int code,
+             const char *reason)
+{
+	struct journal_rec r = {.kind = J_ORDER};
+	r.u.order = (struct j_order){o->req, o->role, o->tranche, state, code, reason};
+	journal(e, &r, &e->syms[o->sym]);
+}
+
+void j_tranche(struct engine *e, const struct sym *s, int dir, int id,
+               j_tranche_action_t action, int merged_from)
+{
+	const struct tranche *t = &s->pos[dir].tr[id];
+	struct journal_rec r = {.kind = J_TRANCHE};
+	struct j_tranche *j = &r.u.tranche;
+	j->pos_side = dir == DIR_LONG ? PS_LONG : PS_SHORT;
+	j->tranche = id;
+	j->action = action;
+	j->merged_from = merged_from;
+	j->qty = t->qty;
+	j->avg_entry = tranche_avg(t);
+	if (t->qty > 0)
+		tranche_targets(s, dir, t, &j->tp_price, &j->sl_price);
+	journal(e, &r, s);
+}

@@ -1,0 +1,205 @@
+/*
+ * engine_int.h - the engine's private state, shared by the files of the
+ * engine module and by nothing else (other modules include engine.h).
+ *
+ * The engine is one `struct engine` holding a table of symbols (found by a
+ * small hash), a pool of orders it has sent (found by client id through a
+ * second hash) and, per symbol and direction, the tranches of the position.
+ * Orders and tranches refer to each other by index, never by pointer, so the
+ * pools may grow.
+ *
+ * Files: engine.c (lifecycle, event dispatch, time, journal), idmap.c (string
+ * to index hash), window.c (liquidation windows), market.c (best prices),
+ * price.c (exact price and size arithmetic), signal.c (trigger to entry),
+ * orders.c (order pool, ids, exchange answers), tranche.c (tranches),
+ * protect.c (take-profit, stop-loss, closing), names.c (enum spellings).
+ */
+#ifndef HUNTER_ENGINE_INT_H
+#define HUNTER_ENGINE_INT_H
+
+#include "engine.h"
+
+#define NONE (-1)
+#define TRANCHE_MAX 64 /* tranches per symbol and side, whatever the settings say */
+
+/* Directions of a position: index 0 is long, 1 is short, in both modes. */
+enum { DIR_LONG = 0, DIR_SHORT = 1 };
+
+/* ---- idmap.c: NUL-terminated string -> uint32 index, open addressing ---- */
+
+typedef const char *(*idmap_key_fn)(const void *ctx, uint32_t idx);
+
+struct idmap {
+	struct idmap_slot { uint32_t hash, idx1; } *slots; /* idx1 = index + 1, 0 = empty */
+	uint32_t cap, count;
+	idmap_key_fn key;
+	const void *ctx;
+};
+
+int idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx);
+void idmap_free(struct idmap *m);
+int64_t idmap_get(const struct idmap *m, const char *s); /* NONE when absent */
+int idmap_put(struct idmap *m, const char *s, uint32_t idx);
+void idmap_del(struct idmap *m, const char *s);
+
+/* ---- window.c: liquidations of one symbol and side over the window ---- */
+
+struct liq_rec {
+	int64_t t; /* trade time T */
+	dec_t q, p, ap, z, size;
+	side_t side;
+	bool consumed; /* counted by a trigger already; kept only to spot duplicates */
+};
+
+struct liq_window {
+	struct liq_rec *r; /* ring, ordered by t */
+	uint32_t head, n, cap;
+	dec_t sum; /* sizes of the records not yet consumed */
+};
+
+enum window_add_result { WIN_ADDED, WIN_DUPLICATE, WIN_STALE, WIN_NOMEM };
+enum window_add_result window_add(struct liq_window *w, const struct liq_rec *rec,
+                                  int64_t window_ms);
+void window_consume(struct liq_window *w);
+void window_free(struct liq_window *w);
+
+/* ---- orders and tranches ---- */
+
+struct eng_order {
+	order_req req;     /* as sent; req.client_id is the key */
+	uint32_t sym;
+	order_role_t role;
+	int dir;           /* DIR_LONG or DIR_SHORT */
+	int tranche;       /* NONE until an entry's first fill picks one */
+	bool used;         /* slot holds an order not yet terminal */
+	bool accepted;     /* the exchange acknowledged it */
+	bool cancel_sent;
+	dec_t filled;
+	dec_t ref_price;   /* price the margin is counted at (limit or reference) */
+	dec_t margin;      /* entries: margin still held by the unfilled rest */
+	int64_t deadline;  /* entries: when the TTL cancels it; 0 = none */
+	int32_t next_free;
+};
+
+/* A protective order slot: the working order and its replacement in flight. */
+struct leg {
+	int32_t live, pend;
+};
+
+struct tranche {
+	bool open;
+	bool unprotected;
+	uint32_t seq;       /* opening order: the newest tranche has the highest */
+	dec_t qty, cost;    /* cost = sum of qty * price of the fills it holds */
+	dec_t margin;       /* cost / leverage, as counted in the caps */
+	struct leg tp, sl;
+	int32_t close;      /* market order closing it, NONE if none */
+	int64_t unprot_since;
+};
+
+struct side_book {
+	struct tranche tr[TRANCHE_MAX];
+	int ntr;            /* open tranches */
+	uint32_t next_seq;
+	int pending_entries;
+};
+
+enum book_src { SRC_NONE, SRC_TRADE, SRC_DEPTH, SRC_TICKER };
+
+/* The best few levels of one side of a depth book, best first: enough to
+ * know the next best price when the best level is removed. */
+#define TOP_LEVELS 16
+struct top {
+	level_t lv[TOP_LEVELS];
+	int n;
+};
+
+struct sym {
+	struct symbol_settings cfg;
+	struct symbol_rules rules;
+	bool has_rules;
+	enum book_src src;
+	dec_t bid, ask, mark;
+	struct top bids, asks;    /* depth sources only */
+	struct liq_window win[2]; /* by liquidated side: 0 = longs (SELL), 1 = shorts */
+	int64_t cooldown_until[2];
+	struct side_book pos[2];  /* by direction */
+	dec_t margin;             /* positions plus entries in flight */
+	int pending_entries;
+};
+
+struct engine {
+	struct settings s; /* s.symbols is not kept */
+	struct engine_io io;
+	struct sym *syms;
+	uint32_t nsyms;
+	struct idmap symmap;
+	struct eng_order *orders;
+	uint32_t norders, orders_cap;
+	int32_t free_order;
+	struct idmap ordmap;
+	int64_t now;
+	int64_t start_ms;   /* first time seen: makes client ids unique across runs */
+	bool started;
+	uint64_t next_id;
+	int64_t next_due;   /* earliest TTL or protection deadline; INT64_MAX if none */
+	dec_t margin;
+	struct engine_stats st;
+};
+
+/* ---- engine.c ---- */
+void eng_due(struct engine *e, int64_t deadline);
+void eng_margin_set(struct engine *e, struct sym *s, dec_t *slot, dec_t v);
+void j_note(struct engine *e, const struct sym *s, const char *text);
+void j_order(struct engine *e, const struct eng_order *o, j_order_state_t state, int code,
+             const char *reason);
+void j_tranche(struct engine *e, const struct sym *s, int dir, int id,
+               j_tranche_action_t action, int merged_from);
+pos_side_t eng_pos_side(const struct engine *e, int dir);
+dec_t eng_margin(const struct sym *s, dec_t qty, dec_t price); /* notional / leverage */
+
+/* ---- market.c ---- */
+void market_on_event(struct engine *e, struct sym *s, const ev_t *ev);
+
+/* ---- price.c ---- */
+dec_t price_shift(dec_t p, dec_t pct, int dir, dec_t tick);
+dec_t pct_change(dec_t from, dec_t to);
+dec_t qty_for_value(dec_t value, dec_t price, dec_t step);
+dec_t qty_for_notional(dec_t notional, dec_t price, dec_t step);
+dec_t notional_of(dec_t qty, dec_t price);
+
+/* ---- signal.c ---- */
+void signal_on_liquidation(struct engine *e, struct sym *s, const ev_t *ev);
+
+/* ---- orders.c ---- */
+int32_t order_create(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
+                     int dir, int tranche);
+void order_submit(struct engine *e, int32_t idx, const char *reason);
+int32_t order_send(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
+                   int dir, int tranche, const char *reason);
+void order_cancel(struct engine *e, int32_t idx, const char *reason);
+void orders_on_update(struct engine *e, const ev_t *ev);
+bool orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg);
+void orders_sweep(struct engine *e);
+void orders_retarget(struct engine *e, uint32_t sym, int dir, int from, int to);
+
+/* ---- tranche.c ---- */
+void tranche_pick(struct engine *e, struct eng_order *o, dec_t price, bool *opened);
+void tranche_grow(struct engine *e, struct sym *s, int dir, int id, dec_t qty, dec_t price,
+                  bool opened);
+void tranche_on_close_fill(struct engine *e, struct sym *s, int dir, int id, dec_t qty);
+void tranche_on_mark(struct engine *e, struct sym *s);
+dec_t tranche_avg(const struct tranche *t);
+void tranche_targets(const struct sym *s, int dir, const struct tranche *t, dec_t *tp,
+                     dec_t *sl);
+
+/* ---- protect.c ---- */
+void protect_sync(struct engine *e, struct sym *s, int dir, int id);
+void protect_drop(struct engine *e, struct sym *s, int dir, int id, const char *reason);
+void protect_on_accepted(struct engine *e, int32_t idx);
+void protect_on_gone(struct engine *e, int32_t idx, int code);
+void protect_detach(struct engine *e, int32_t idx);
+void protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason);
+void protect_sweep(struct engine *e);
+
+#endif

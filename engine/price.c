@@ -1,0 +1,66 @@
+/*
+ * price.c - the exact arithmetic behind every price and quantity the engine
+ * sends: a price moved by a percentage and rounded away from the market to
+ * the tick, and quantities for a value or a notional on the step.
+ *
+ * Intermediates are 128-bit and each result is rounded once, in the
+ * direction the strategy asks for, so no order lands a tick or a step on the
+ * wrong side through an earlier truncation.
+ */
+#include "engine_int.h"
+
+typedef __int128 wide;
+
+/* a / b for positive b, rounded toward -inf (dir < 0) or +inf (dir > 0). */
+static wide div_dir(wide a, wide b, int dir)
+{
+	wide q = a / b, r = a % b;
+	if (r && dir > 0 && a > 0)
+		q++;
+	if (r && dir < 0 && a < 0)
+		q--;
+	return q;
+}
+
+static dec_t clamp_dec(wide v)
+{
+	return v > DEC_MAX ? DEC_MAX : v < DEC_MIN ? DEC_MIN : (dec_t)v;
+}
+
+/* p * (100 + dir * pct) / 100, rounded in direction `dir` and then to the
+ * tick in the same direction: dir > 0 moves up, dir < 0 down. */
+dec_t price_shift(dec_t p, dec_t pct, int dir, dec_t tick)
+{
+	wide factor = (wide)DEC(100) + (dir > 0 ? pct : -(wide)pct);
+	dec_t v = clamp_dec(div_dir((wide)p * factor, DEC(100), dir));
+	return dir > 0 ? dec_round_up(v, tick) : dec_round_down(v, tick);
+}
+
+/* Percentage move from `from` to `to`, in decimal percent (toward zero). */
+dec_t pct_change(dec_t from, dec_t to)
+{
+	if (from <= 0)
+		return 0;
+	return clamp_dec(((wide)to - from) * DEC(100) / from);
+}
+
+/* The largest multiple of `step` whose value at `price` is at most `value`. */
+dec_t qty_for_value(dec_t value, dec_t price, dec_t step)
+{
+	if (price <= 0)
+		return 0;
+	return dec_round_down(clamp_dec(div_dir((wide)value * DEC_SCALE, price, -1)), step);
+}
+
+/* The smallest multiple of `step` whose value at `price` is at least `notional`. */
+dec_t qty_for_notional(dec_t notional, dec_t price, dec_t step)
+{
+	if (price <= 0)
+		return 0;
+	return dec_round_up(clamp_dec(div_dir((wide)notional * DEC_SCALE, price, 1)), step);
+}
+
+dec_t notional_of(dec_t qty, dec_t price)
+{
+	return clamp_dec((wide)qty * price / DEC_SCALE);
+}
