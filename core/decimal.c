@@ -117,20 +117,34 @@ int dec_decimals(dec_t step)
 	return d;
 }
 
-dec_t dec_round_down(dec_t v, dec_t step)
+/* The multiple of step at or below v (floor) or at or above it (ceiling),
+ * computed wide. A result beyond the range is pulled back by one step, so
+ * rounding never overflows; no real price or quantity comes near it. */
+static dec_t round_to(dec_t v, dec_t step, bool up)
 {
 	if (step <= 0)
 		return v;
-	dec_t r = v % step;
+	__int128 r = v % step;
 	if (r < 0)
 		r += step;
-	return v - r;
+	__int128 d = (__int128)v - r;
+	if (up && r)
+		d += step;
+	if (d > DEC_MAX)
+		d -= step;
+	else if (d < DEC_MIN)
+		d += step;
+	return (dec_t)d;
+}
+
+dec_t dec_round_down(dec_t v, dec_t step)
+{
+	return round_to(v, step, false);
 }
 
 dec_t dec_round_up(dec_t v, dec_t step)
 {
-	dec_t d = dec_round_down(v, step);
-	return d == v ? v : d + step;
+	return round_to(v, step, true);
 }
 
 dec_t dec_round_away(dec_t v, dec_t step, dec_t ref)

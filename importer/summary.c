@@ -139,11 +139,18 @@ static void note_span(struct span *list, uint64_t *count, const char *symbol, in
 	(*count)++;
 }
 
+/* Liquidations come only when someone is liquidated, so silence in that
+ * stream is the market, not a hole in the data. */
+static bool is_continuous(int type)
+{
+	return type != EV_LIQUIDATION;
+}
+
 static void track_hole(imp_summary_t *s, struct sym_stat *st, const ev_t *ev)
 {
 	int64_t *last = &st->last_ms[ev->type];
 	int64_t len = ev->exch_ms - *last;
-	if (st->n[ev->type] > 0 && ev->symbol[0] && len > s->hole_ms) {
+	if (st->n[ev->type] > 0 && ev->symbol[0] && is_continuous(ev->type) && len > s->hole_ms) {
 		st->holes[ev->type]++;
 		if (len > st->longest[ev->type])
 			st->longest[ev->type] = len;

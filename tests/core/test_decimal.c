@@ -134,3 +134,13 @@ Test(names, enums_roundtrip)
 	for (int t = 1; t < EV__COUNT; t++)
 		cr_assert_eq(ev_type_from_name(ev_type_name(t)), t);
 }
+
+Test(decimal, rounding_at_the_range_ends_never_overflows)
+{
+	dec_t tick = DEC(1) / 10;
+	cr_assert_eq(dec_round_up(DEC_MAX, tick) % tick, 0);
+	cr_assert(dec_round_up(DEC_MAX, tick) <= DEC_MAX);
+	cr_assert_eq(dec_round_down(DEC_MIN, tick) % tick, 0);
+	cr_assert(dec_round_down(DEC_MIN, tick) >= DEC_MIN);
+	cr_assert_eq(dec_round_down(DEC_MAX, DEC(7)), DEC_MAX - DEC_MAX % DEC(7));
+}

@@ -1,0 +1,73 @@
+/*
+ * effective.c - writes the settings a run actually uses as settings.json:
+ * every key of the schema with its value, defaults included, in schema
+ * order, symbols sorted, numbers printed from exact decimals. The output
+ * loads back to the same values (the tests and the fuzz target check it),
+ * so it doubles as a complete, current example of the format.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void write_value(FILE *out, const struct field *f, const void *base)
+{
+	struct fval v;
+	char num[DEC_FMT_MAX];
+	const char *name;
+
+	field_get(f, base, &v);
+	switch (f->kind) {
+	case F_BOOL:
+		fputs(v.d ? "true" : "false", out);
+		break;
+	case F_ENUM:
+		name = schema_spelling(f->names, (int)v.d);
+		if (name)
+			fprintf(out, "\"%s\"", name);
+		else
+			fputs("null", out); /* not a value of the enum: will not load */
+		break;
+	case F_U64:
+		fprintf(out, "%" PRIu64, v.u);
+		break;
+	default:
+		dec_format(v.d, num);
+		fputs(num, out);
+		break;
+	}
+}
+
+static void write_section(FILE *out, const struct section *sec, const void *base, int indent)
+{
+	const char *sep = "";
+
+	fputc('{', out);
+	for (size_t i = 0; i < sec->nfields; i++) {
+		const struct field *f = &sec->fields[i];
+		if (f->flags & INPUT_ONLY)
+			continue;
+		fprintf(out, "%s\n%*s\"%s\": ", sep, indent + 2, "", f->key);
+		write_value(out, f, base);
+		sep = ",";
+	}
+	fprintf(out, "\n%*s}", indent, "");
+}
+
+int config_write_effective(FILE *out, const struct settings *s, const struct sim_params *sim)
+{
+	char name[2 * SYMBOL_MAX + 8];
+
+	fputs("{\n  \"globals\": ", out);
+	write_section(out, &schema_globals, s, 2);
+	fputs(",\n  \"symbols\": {", out);
+	for (uint32_t i = 0; i < s->nsymbols; i++) {
+		repr_string(name, sizeof name, s->symbols[i].symbol, strlen(s->symbols[i].symbol));
+		fprintf(out, "%s\n    %s: ", i ? "," : "", name);
+		write_section(out, &schema_symbol, &s->symbols[i], 4);
+	}
+	fputs(s->nsymbols ? "\n  },\n  \"simulation\": " : "},\n  \"simulation\": ", out);
+	write_section(out, &schema_simulation, sim, 2);
+	fputs("\n}\n", out);
+	return ferror(out) ? -1 : 0;
+}
