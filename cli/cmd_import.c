@@ -174,7 +174,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_FROM:
 		case OPT_TO:
-			if (imp_parse_time(optarg, c == OPT_FROM ? &a->o.from_ms : &a->o.to_ms)) {
+			if (utc_parse(optarg, c == OPT_FROM ? &a->o.from_ms : &a->o.to_ms)) {
 				fprintf(stderr, "hunter import: --%s: '%s' is not a time (ms or "
 				                "UTC ISO such as 2025-01-27T16:55:00Z)\n",
 				        c == OPT_FROM ? "from" : "to", optarg);

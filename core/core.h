@@ -346,6 +346,20 @@ typedef int (*ev_sink_fn)(void *ctx, const ev_t *ev);
 int copy_str(char *dst, size_t cap, const char *src, size_t n);
 
 /* ------------------------------------------------------------------------ */
+/* Times                                                                     */
+/* ------------------------------------------------------------------------ */
+
+#define UTC_FMT_MAX 40
+#define UTC_LAST_MS (INT64_MAX / 1000000 - 1000) /* 2262-04-11, the ns limit */
+
+/* Milliseconds since the epoch ("1737996947000") or UTC ISO 8601
+ * ("2025-01-27", "2025-01-27T16:55", "2025-01-27 16:55:47.250Z"). Returns 0,
+ * or -1 for anything else or a time outside 1970-01-01 .. 2262-04-11. */
+int utc_parse(const char *text, int64_t *ms);
+/* "2025-01-27T16:55:47.250Z" */
+void utc_format(int64_t ms, char buf[UTC_FMT_MAX]);
+
+/* ------------------------------------------------------------------------ */
 /* Orders                                                                    */
 /* ------------------------------------------------------------------------ */
 

@@ -119,13 +119,6 @@ int imp_set_write(const imp_set_t *s, const char *path, const char *source,
 
 void imp_set_free(imp_set_t *s);
 
-/*
- * Times. imp_parse_time accepts milliseconds since the epoch or a UTC ISO
- * time ("2025-01-27T16:55:00Z", "2025-01-27 16:55", "2025-01-27"); returns 0
- * or -1. imp_format_time writes "2025-01-27T16:55:47.123Z".
- */
-int imp_parse_time(const char *s, int64_t *ms);
-void imp_format_time(int64_t ms, char buf[32]);
 
 /* ------------------------------------------------------------------------ */
 /* Summaries for `hunter inspect`                                            */

@@ -299,11 +299,11 @@ static struct sym_stat *sorted_syms(const imp_summary_t *s)
 static void print_spans(FILE *out, const char *title, const struct span *v, uint64_t n,
                         bool gaps)
 {
-	char a[32], b[32];
+	char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
 	fprintf(out, "  %s: %llu\n", title, (unsigned long long)n);
 	for (uint64_t i = 0; i < n && i < LIST_MAX; i++) {
-		imp_format_time(v[i].from_ms, a);
-		imp_format_time(v[i].to_ms, b);
+		utc_format(v[i].from_ms, a);
+		utc_format(v[i].to_ms, b);
 		fprintf(out, "    %-14s %-12s %s .. %s (%.3f s)%s%s\n",
 		        v[i].symbol[0] ? v[i].symbol : "(all)",
 		        gaps ? gap_kind_name(v[i].type) : ev_type_name(v[i].type), a, b,
@@ -349,13 +349,13 @@ static void print_header(const imp_summary_t *s, FILE *out)
 
 void imp_summary_print(const imp_summary_t *s, FILE *out)
 {
-	char a[32], b[32];
+	char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
 	double secs = span_s(s);
 	fprintf(out, "%s\n", s->name ? s->name : "(recording)");
 	print_header(s, out);
 	if (s->events) {
-		imp_format_time(s->first_ms, a);
-		imp_format_time(s->last_ms, b);
+		utc_format(s->first_ms, a);
+		utc_format(s->last_ms, b);
 		fprintf(out, "  span: %s .. %s (%.3f s)\n", a, b, secs);
 	}
 	fprintf(out, "  events: %llu", (unsigned long long)s->events);
@@ -431,12 +431,12 @@ static void add_str(cJSON *o, const char *key, const char *v)
 
 char *imp_summary_json(const imp_summary_t *s)
 {
-	char a[32], b[32];
+	char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
 		return NULL;
-	imp_format_time(s->first_ms, a);
-	imp_format_time(s->last_ms, b);
+	utc_format(s->first_ms, a);
+	utc_format(s->last_ms, b);
 	add_str(o, "file", s->name);
 	add_str(o, "source", s->source);
 	add_str(o, "command", s->command);

@@ -12,10 +12,6 @@
 
 #include "synth.h"
 
-/* The last exchange time whose receive time in ns still fits an int64
- * (2262-04-11T23:47:15Z); no stream goes past it, and no start time may. */
-#define SYNTH_LAST_MS (INT64_MAX / 1000000 - 1000)
-
 /* ---- options.c ------------------------------------------------------------ */
 
 /* Checks the symbols of options filled by hand as synth_opts_symbols() checks

@@ -503,10 +503,10 @@ static int check_opts(const struct synth_opts *o, char *err)
 		return -1;
 	if (!o->max_events && !o->duration_ms)
 		snprintf(err, SYNTH_ERR_MAX, "no limit: give a number of events or a duration");
-	else if (o->duration_ms < 0 || o->duration_ms >= SYNTH_LAST_MS)
+	else if (o->duration_ms < 0 || o->duration_ms >= UTC_LAST_MS)
 		snprintf(err, SYNTH_ERR_MAX, "duration %lld ms: out of range",
 		         (long long)o->duration_ms);
-	else if (o->start_ms < 0 || o->start_ms >= SYNTH_LAST_MS - o->duration_ms)
+	else if (o->start_ms < 0 || o->start_ms >= UTC_LAST_MS - o->duration_ms)
 		snprintf(err, SYNTH_ERR_MAX, "start time %lld ms: out of range (1970 to 2262)",
 		         (long long)o->start_ms);
 	else
@@ -534,7 +534,7 @@ synth_t *synth_open(const struct synth_opts *o, char *err)
 		init_sym(&s->sym[i], pre, &s->rules[i], price, o, &s->st);
 	}
 	rng_seed(&s->net, o->seed, 0);
-	s->end_us = (o->duration_ms ? o->start_ms + o->duration_ms : SYNTH_LAST_MS) * 1000;
+	s->end_us = (o->duration_ms ? o->start_ms + o->duration_ms : UTC_LAST_MS) * 1000;
 	return s;
 }
 

@@ -328,8 +328,8 @@ Test(real, liquidation_logger_overlap_window)
 {
 	const char *paths[] = {LIQ("binance.csv"), LIQ("binance_trades.csv")};
 	struct imp_options o = {0};
-	cr_assert_eq(imp_parse_time("2025-01-27T16:55:47Z", &o.from_ms), 0);
-	cr_assert_eq(imp_parse_time("2025-01-27T17:19:37Z", &o.to_ms), 0);
+	cr_assert_eq(utc_parse("2025-01-27T16:55:47Z", &o.from_ms), 0);
+	cr_assert_eq(utc_parse("2025-01-27T17:19:37Z", &o.to_ms), 0);
 	struct loaded *l = load_with(o, paths, 2);
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
 	cr_assert_eq(l->st.by_type[EV_LIQUIDATION], 1607);

@@ -7,24 +7,24 @@
 Test(time, parse_and_format)
 {
 	int64_t ms;
-	char buf[32];
-	cr_assert_eq(imp_parse_time("1737996947000", &ms), 0);
+	char buf[UTC_FMT_MAX];
+	cr_assert_eq(utc_parse("1737996947000", &ms), 0);
 	cr_assert_eq(ms, 1737996947000);
-	cr_assert_eq(imp_parse_time("2025-01-27T16:55:47Z", &ms), 0);
+	cr_assert_eq(utc_parse("2025-01-27T16:55:47Z", &ms), 0);
 	cr_assert_eq(ms, 1737996947000);
-	cr_assert_eq(imp_parse_time("2025-01-27 16:55:47.250", &ms), 0);
+	cr_assert_eq(utc_parse("2025-01-27 16:55:47.250", &ms), 0);
 	cr_assert_eq(ms, 1737996947250);
-	cr_assert_eq(imp_parse_time("2025-01-27T16:55", &ms), 0);
+	cr_assert_eq(utc_parse("2025-01-27T16:55", &ms), 0);
 	cr_assert_eq(ms, 1737996900000);
-	cr_assert_eq(imp_parse_time("2025-01-27", &ms), 0);
+	cr_assert_eq(utc_parse("2025-01-27", &ms), 0);
 	cr_assert_eq(ms, 1737936000000);
-	const char *bad[] = {"", "2025", "2025-13-01", "2025-01-27T25:00", "2025-01-27x",
+	const char *bad[] = {"", "2025-13-01", "2025-01-27T25:00", "2025-01-27x",
 	                     "27/01/2025", "2025-01-27T16:55:47.5", "-1737996947000"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		cr_assert_eq(imp_parse_time(bad[i], &ms), -1, "'%s' should be refused", bad[i]);
-	imp_format_time(1737996947250, buf);
+		cr_assert_eq(utc_parse(bad[i], &ms), -1, "'%s' should be refused", bad[i]);
+	utc_format(1737996947250, buf);
 	cr_assert_str_eq(buf, "2025-01-27T16:55:47.250Z");
-	imp_format_time(0, buf);
+	utc_format(0, buf);
 	cr_assert_str_eq(buf, "1970-01-01T00:00:00.000Z");
 }
 
