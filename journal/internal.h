@@ -1,0 +1,78 @@
+/*
+ * internal.h - what the journal's files share; not part of its public
+ * header. schema.c holds the SQL, roundtrip.c turns fills into round trips,
+ * journal.c writes rows and totals.c reads the figures back.
+ */
+#ifndef HUNTER_JOURNAL_INTERNAL_H
+#define HUNTER_JOURNAL_INTERNAL_H
+
+#include "journal.h"
+
+/* ---- schema.c ---------------------------------------------------------- */
+
+enum journal_stmt {
+	JS_RECORDING, JS_SIGNAL, JS_ORDER, JS_FILL, JS_TRANCHE, JS_NOTE, JS_POSITION,
+	JS_FUNDING, JS_EQUITY, JS_TRIP, JS__COUNT
+};
+
+extern const char journal_schema_sql[];
+extern const char *const journal_stmt_sql[JS__COUNT];
+
+/* ---- roundtrip.c ------------------------------------------------------- */
+
+/*
+ * A round trip: a position of one symbol and position side from flat to
+ * flat. Entries are fills that grow the position, exits fills that shrink
+ * it; a fill that crosses zero (one-way mode) closes the trip and opens the
+ * next one with the remainder, its fee split pro rata.
+ */
+struct trip {
+	char symbol[SYMBOL_MAX];
+	pos_side_t pos_side;
+	int dir;          /* +1 long, -1 short, 0 while the slot is flat */
+	dec_t open_qty;   /* still open, >= 0 */
+	int64_t open_ms;
+	uint32_t fills;
+	dec_t qty_in, value_in;   /* entries: quantity and sum of price * qty */
+	dec_t qty_out, value_out; /* exits */
+	dec_t fees, funding;      /* paid, positive */
+};
+
+/* Computed figures of a trip, for its row. */
+struct trip_result {
+	dec_t entry_avg, exit_avg, gross, net;
+};
+
+/* Called when a trip closes (close_ms > 0) or, from trips_flush, for a trip
+ * still open at the end (close_ms 0). */
+typedef void (*trip_done_fn)(void *ctx, const struct trip *t, int64_t close_ms);
+
+struct trips {
+	struct trip *slot; /* one per symbol and position side seen */
+	size_t n, cap;
+	trip_done_fn done;
+	void *ctx;
+};
+
+/* Applies a fill; returns 0, or -1 when a value overflows or memory runs out. */
+int trips_fill(struct trips *ts, int64_t ms, const char *symbol, pos_side_t ps, side_t side,
+               dec_t price, dec_t qty, dec_t fee);
+/* Charges funding to the open trip of the symbol (and side, when known). */
+void trips_funding(struct trips *ts, const char *symbol, pos_side_t ps, dec_t paid);
+void trips_flush(struct trips *ts);
+void trips_free(struct trips *ts);
+/* Returns 0, or -1 when a figure overflows. */
+int trip_result(const struct trip *t, struct trip_result *r);
+
+/* The journal's own hooks into market.c, called by journal.c alone:
+ * market_open creates the tables when the database is created (errors go
+ * to `err`, the journal's sticky error), market_finish writes the last
+ * samples and the stream counts, market_free releases it. */
+struct market;
+struct sqlite3;
+struct market *market_open(struct sqlite3 *db, char *err, size_t errlen);
+void market_event(struct market *m, const ev_t *ev);
+void market_finish(struct market *m);
+void market_free(struct market *m);
+
+#endif
