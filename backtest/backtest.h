@@ -1,0 +1,66 @@
+/*
+ * backtest.h - a backtest: recordings replayed through the simulated
+ * exchange and the engine, every decision written to a run database, and a
+ * summary of the result read back from that database.
+ *
+ * The order of operations per event is fixed (docs/backtest.md), and the
+ * only randomness is the simulated exchange's seed, so the same inputs give
+ * the same database and the same trade-log hash on every machine.
+ */
+#ifndef HUNTER_BACKTEST_H
+#define HUNTER_BACKTEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "journal.h"
+
+/* Return codes, the same numbers as the command's exit codes. */
+enum { BT_OK = 0, BT_EDATA = 1, BT_EUSAGE = 2 };
+
+struct backtest_opts {
+	const char *settings_path;
+	const char *exchange_info_path; /* exchangeInfo JSON; NULL: rules from the recordings */
+	const char *out_dir;            /* NULL: backtest_default_dir() */
+	const char *const *recordings;
+	size_t nrecordings;
+	bool has_seed; /* override the settings' simulation seed */
+	uint64_t seed;
+	FILE *diag;    /* warnings and errors, one per line; NULL: stderr */
+	/* Called every few hundred thousand events; may be NULL. */
+	void (*progress)(void *ctx, uint64_t events);
+	void *progress_ctx;
+};
+
+struct backtest_summary {
+	struct journal_totals t; /* the run's figures, read back from run.db */
+	uint64_t events;
+	uint64_t out_of_order;   /* events that went back in time within their file */
+	double wall_seconds;     /* whole run */
+	double loop_seconds;     /* the event loop alone, for events/s */
+	double events_per_sec;
+	double win_rate_pct;       /* of closed round trips, won (net > 0) */
+	double max_drawdown_pct;   /* of the equity peak it fell from */
+	double time_in_market_pct; /* of the run's exchange-time span */
+	char db_path[4096];
+};
+
+/*
+ * Runs a backtest and fills `out`. Returns BT_OK, BT_EUSAGE (settings or
+ * options wrong: nothing was run) or BT_EDATA (an input is missing, corrupt
+ * or lacks what the settings need; no run database is left behind). Every
+ * problem is written to opts->diag.
+ */
+int backtest_run(const struct backtest_opts *o, struct backtest_summary *out);
+
+/* "runs/<settings file stem>-<first recording stem>" into buf. */
+void backtest_default_dir(const char *settings_path, const char *recording, char *buf,
+                          size_t cap);
+
+/* The summary as text lines, or as one JSON object whose deterministic keys
+ * are top level and whose wall-clock figures sit under "timing". */
+void backtest_print_text(FILE *f, const struct backtest_summary *s);
+int backtest_print_json(FILE *f, const struct backtest_summary *s);
+
+#endif
