@@ -9,6 +9,7 @@
 #ifndef HUNTER_CLI_H
 #define HUNTER_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,6 +26,18 @@ int cmd_synth(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+
+struct report_opts;
+/* Writes the report of the run database `db` into `dir` (NULL: report/
+ * beside the database), with the CSV exports when `csv`, prints the path
+ * of index.html to `say` and opens it in a browser when `open`. Returns 0,
+ * or -1 after printing why. */
+int cli_report(const char *db, const char *dir, const struct report_opts *o, bool csv,
+               bool open, FILE *say);
+
+/* "hunter <argv...>" as typed, for the header of what a command writes;
+ * malloc'd, NULL when out of memory. */
+char *cli_command_line(int argc, char **argv);
 
 /*
  * A progress line on stderr, shown only when stderr is a terminal and at most

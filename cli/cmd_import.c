@@ -79,23 +79,6 @@ static void report_progress(void *ctx, uint64_t lines)
 	progress_update(&((struct reporter *)ctx)->progress, lines);
 }
 
-/* "hunter import ..." as typed, for the recording's header. */
-static char *command_line(int argc, char **argv)
-{
-	size_t len = sizeof "hunter";
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *s = malloc(len);
-	if (!s)
-		return NULL;
-	strcpy(s, "hunter");
-	for (int i = 0; i < argc; i++) {
-		strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 static void print_stats(const struct imp_stats *st, const imp_set_t *set, const char *out)
 {
 	printf("wrote %s: %zu events, %zu symbols\n", out, imp_set_count(set),
@@ -211,7 +194,7 @@ static int write_set(const imp_set_t *set, const struct args *a, const struct im
                      int argc, char **argv)
 {
 	char source[64], names[48], err[512];
-	char *cmd = command_line(argc, argv);
+	char *cmd = cli_command_line(argc, argv);
 	format_names(st, names, sizeof names);
 	snprintf(source, sizeof source, "import %s", names);
 	int rc = imp_set_write(set, a->out, source, cmd ? cmd : "hunter import", err, sizeof err);

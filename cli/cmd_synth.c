@@ -142,21 +142,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return -1;
 }
 
-/* "hunter synth ..." as typed, for the recording's header. */
-static char *command_line(int argc, char **argv)
-{
-	size_t len = sizeof "hunter";
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *s = malloc(len);
-	if (!s)
-		return NULL;
-	size_t n = (size_t)snprintf(s, len, "hunter");
-	for (int i = 0; i < argc; i++)
-		n += (size_t)snprintf(s + n, len - n, " %s", argv[i]);
-	return s;
-}
-
 static void print_stats(const struct synth_stats *st, const struct synth_opts *o,
                         const char *out)
 {
@@ -200,7 +185,7 @@ static int generate(const struct args *a, int argc, char **argv)
 	}
 	for (size_t i = 0; i < a->o.nsymbols; i++)
 		names[i] = a->o.symbols[i];
-	char *cmd = command_line(argc, argv);
+	char *cmd = cli_command_line(argc, argv);
 	struct rec_header h = {.source = "synth", .command = cmd ? cmd : "hunter synth",
 	                       .start_ns = a->o.start_ms * 1000000,
 	                       .nsymbols = (uint32_t)a->o.nsymbols, .symbols = names};

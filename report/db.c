@@ -1,0 +1,114 @@
+/*
+ * db.c - reading the run database: opening it read-only and checking it is
+ * one, and the few query shapes the sections need. Errors are sticky in the
+ * report (internal.h), so a section can run its queries one after another
+ * and the first failure, with the statement that failed, is what the user
+ * sees.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SCHEMA_VERSION 1
+
+void report_fail(struct report *r, const char *fmt, ...)
+{
+	if (r->err[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, r->errlen, fmt, ap);
+	va_end(ap);
+}
+
+sqlite3_stmt *db_query(struct report *r, const char *sql)
+{
+	if (r->err[0])
+		return NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		report_fail(r, "run database: %s: %s", sqlite3_errmsg(r->db), sql);
+		return NULL;
+	}
+	return st;
+}
+
+bool db_row(struct report *r, sqlite3_stmt *st)
+{
+	if (!st)
+		return false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return true;
+	if (rc != SQLITE_DONE)
+		report_fail(r, "run database: %s: %s", sqlite3_errmsg(r->db), sqlite3_sql(st));
+	return false;
+}
+
+int64_t db_int(struct report *r, const char *sql)
+{
+	sqlite3_stmt *st = db_query(r, sql);
+	int64_t v = db_row(r, st) ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return v;
+}
+
+bool db_has_table(struct report *r, const char *name)
+{
+	sqlite3_stmt *st = db_query(r, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	bool yes = db_row(r, st);
+	sqlite3_finalize(st);
+	return yes;
+}
+
+const char *db_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+/* The tables every section reads; the market_* tables are optional (runs
+ * written before they existed, or by a mode that does not record them). */
+static const char *const required[] = {
+	"run", "recordings", "signals", "orders", "fills", "tranches", "notes", "funding",
+	"equity", "round_trips",
+};
+
+int db_open(struct report *r, const char *path)
+{
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		report_fail(r, "%s: %s", path, sqlite3_errmsg(r->db));
+		return -1;
+	}
+	/* sqlite opens anything lazily: the first read tells a database from
+	 * some other file. */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		report_fail(r, "%s: not a run database: %s", path, sqlite3_errmsg(r->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	int version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		if (!db_has_table(r, required[i])) {
+			report_fail(r, "%s: not a hunter run database (it has no %s table)", path,
+			            required[i]);
+			return -1;
+		}
+	if (version != SCHEMA_VERSION) {
+		report_fail(r, "%s: run database schema version %d; this hunter reads version %d",
+		            path, version, SCHEMA_VERSION);
+		return -1;
+	}
+	if (db_int(r, "SELECT count(*) FROM run") != 1)
+		report_fail(r, "%s: the run table must hold exactly one row", path);
+	r->market = db_has_table(r, "market_prices") && db_has_table(r, "market_liquidations") &&
+	            db_has_table(r, "market_streams") && db_has_table(r, "market_gaps");
+	return r->err[0] ? -1 : 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * header.c - the first section: what the run was. Mode, version, seed and
+ * hashes identify it; the settings (with their hash, the file itself in a
+ * collapsible block), the recordings and the simulated exchange's
+ * parameters say what produced the figures below, as strategy.md §6 asks
+ * of every result.
+ */
+#include "internal.h"
+
+static void fact(FILE *f, const char *name, const char *value)
+{
+	html_printf(f, "<tr><td>%s</td><td>", name);
+	html_escape(f, value);
+	fputs("</td></tr>\n", f);
+}
+
+static void facts(struct report *r)
+{
+	sqlite3_stmt *st = db_query(r, "SELECT mode, hunter_version, schema_version, seed,"
+	                               " settings_sha256, trade_log_sha256, events, first_ms, last_ms,"
+	                               " settings_json FROM run");
+	if (!db_row(r, st)) {
+		sqlite3_finalize(st);
+		return;
+	}
+	FILE *f = r->f;
+	char a[FMT_MAX], b[FMT_MAX], c[FMT_MAX], span[3 * FMT_MAX + 16];
+	html_printf(f, "<h1>hunter report: ");
+	html_escape(f, db_text(st, 0));
+	fputs(" run</h1>\n<table class=\"facts\">\n", f);
+	fact(f, "mode", db_text(st, 0));
+	fact(f, "hunter version", db_text(st, 1));
+	fact(f, "schema version", db_text(st, 2));
+	fact(f, "seed", db_text(st, 3));
+	fact(f, "settings sha256", db_text(st, 4));
+	fact(f, "trade log sha256", db_text(st, 5));
+	fact(f, "events processed", db_text(st, 6));
+	snprintf(span, sizeof span, "%s to %s UTC (%s)", fmt_time(a, sqlite3_column_int64(st, 7)),
+	         fmt_time(b, sqlite3_column_int64(st, 8)),
+	         fmt_dur(c, sqlite3_column_int64(st, 8) - sqlite3_column_int64(st, 7)));
+	fact(f, "exchange time", span);
+	fputs("</table>\n<details><summary>settings.json</summary><pre>", f);
+	html_escape(f, db_text(st, 9));
+	fputs("</pre></details>\n", f);
+	sqlite3_finalize(st);
+}
+
+/* The simulated exchange's parameters, on one line: they qualify every
+ * figure of the page but are read once. */
+static void model(struct report *r)
+{
+	FILE *f = r->f;
+	const char *text = NULL;
+	sqlite3_stmt *st = NULL;
+	if (db_int(r, "SELECT model_json IS NULL FROM run"))
+		text = "none: the live exchange";
+	else if (!db_int(r, "SELECT json_valid(model_json) FROM run"))
+		text = "unknown: run.model_json is not valid JSON";
+	else {
+		st = db_query(r, "SELECT group_concat(key || ' ' || value, ', ') FROM"
+		                 " json_each((SELECT model_json FROM run))");
+		if (db_row(r, st))
+			text = db_text(st, 0);
+	}
+	fputs("<table class=\"facts\">\n", f);
+	fact(f, "simulated exchange", text ? text : "");
+	fputs("</table>\n", f);
+	sqlite3_finalize(st);
+}
+
+void page_header(struct report *r)
+{
+	html_printf(r->f, "<section id=\"run\">\n");
+	facts(r);
+	static const struct col rec[] = {
+		{"#", COL_INT}, {"path", COL_TEXT}, {"bytes", COL_INT}, {"sha256", COL_TEXT},
+		{"events", COL_INT}, {"first event (UTC)", COL_TIME}, {"last event (UTC)", COL_TIME},
+		{"span", COL_DUR},
+	};
+	table_sql(r, "Recordings",
+	          "SELECT seq, path, bytes, sha256, events, first_ms, last_ms, last_ms - first_ms"
+	          " FROM recordings ORDER BY seq", rec, 8, false);
+	model(r);
+	fputs("</section>\n", r->f);
+}

@@ -1,0 +1,72 @@
+/*
+ * quality.c - the data-quality section: what the figures above rest on.
+ * The exchange's one-liquidation-per-second throttle, duplicates, gaps and
+ * reconnects reported by the sources, holes in each symbol's market data,
+ * and how many events of each stream the run processed.
+ */
+#include "internal.h"
+
+static void throttle_note(struct report *r)
+{
+	html_printf(r->f, "<p class=\"note\">The exchange publishes at most one liquidation per"
+	                  " symbol per second (the forceOrder stream is throttled), so every"
+	                  " liquidation volume in this report, and the strategy's windows, are lower"
+	                  " bounds of what was really liquidated.</p>\n");
+	if (!r->market)
+		return;
+	int64_t all = db_int(r, "SELECT count(*) FROM market_liquidations");
+	int64_t dup = all - db_int(r, "SELECT count(*) FROM (SELECT DISTINCT ms, symbol, liq_side,"
+	                              " qty_e8, price_e8, avg_price_e8, filled_qty_e8"
+	                              " FROM market_liquidations)");
+	html_printf(r->f, "<p>Liquidations in the data: <span data-key=\"liquidations\""
+	                  " data-value=\"%lld\">%lld</span>, of which <span"
+	                  " data-key=\"duplicate_liquidations\" data-value=\"%lld\">%lld</span> repeat an"
+	                  " earlier one exactly (same time, side, quantity and prices) and count once"
+	                  " in the windows.</p>\n", (long long)all, (long long)all, (long long)dup,
+	            (long long)dup);
+}
+
+static void gaps(struct report *r)
+{
+	static const struct col sum[] = {
+		{"kind", COL_TEXT}, {"count", COL_INT}, {"symbols", COL_INT}, {"longest", COL_DUR},
+		{"total", COL_DUR},
+	};
+	table_sql(r, "Gaps and reconnects by kind (silence: a symbol without market data for"
+	             " more than 5 s)",
+	          "SELECT kind, count(*), count(DISTINCT symbol), max(CASE WHEN from_ms > 0 THEN"
+	          " ms - from_ms END), sum(CASE WHEN from_ms > 0 THEN ms - from_ms END)"
+	          " FROM market_gaps GROUP BY kind ORDER BY kind", sum, 5, false);
+	static const struct col all[] = {
+		{"time (UTC)", COL_TIME}, {"symbol", COL_TEXT}, {"kind", COL_TEXT},
+		{"data missing since", COL_TIME}, {"length", COL_DUR}, {"reason", COL_TEXT},
+	};
+	table_sql(r, "Every gap",
+	          "SELECT ms, symbol, kind, CASE WHEN from_ms > 0 THEN from_ms END,"
+	          " CASE WHEN from_ms > 0 THEN ms - from_ms END, reason FROM market_gaps ORDER BY id",
+	          all, 6, true);
+}
+
+static void streams(struct report *r)
+{
+	static const struct col cols[] = {
+		{"symbol", COL_TEXT}, {"stream", COL_TEXT}, {"events", COL_INT},
+		{"first (UTC)", COL_TIME}, {"last (UTC)", COL_TIME}, {"span", COL_DUR},
+	};
+	table_sql(r, "Events per stream and symbol",
+	          "SELECT symbol, stream, events, first_ms, last_ms, last_ms - first_ms"
+	          " FROM market_streams ORDER BY events DESC, symbol, stream", cols, 6, true);
+}
+
+void page_quality(struct report *r)
+{
+	html_section(r->f, "quality", "Data quality");
+	throttle_note(r);
+	if (!r->market) {
+		html_note(r->f, "This run database has no market_* tables: gaps, holes and event"
+		                " counts per stream are unknown.");
+		return;
+	}
+	gaps(r);
+	streams(r);
+}

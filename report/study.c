@@ -1,0 +1,167 @@
+/*
+ * study.c - the event study: how the price moved after each trigger, at
+ * +1 s, +5 s, +30 s and +5 min, averaged by size of the liquidation window
+ * that fired. It reads only signals and market_prices, so it says whether
+ * fading cascades works on this data whatever the take-profit, stop-loss
+ * or fill model: the move is signed in the fade's direction (up after long
+ * liquidations, down after short ones), positive meaning a fade gained
+ * before costs.
+ *
+ * Prices are the run database's one-second samples: p(t) is the last value
+ * seen up to the end of t's second, the mid when both sides of the book
+ * are known at both ends of the interval, else the last trade, else the
+ * mark price.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define NHORIZONS 4
+#define NBUCKETS 5 /* four volume ranges and "all" */
+
+static const int64_t horizon_ms[NHORIZONS] = {1000, 5000, 30000, 300000};
+static const char *const horizon_name[NHORIZONS] = {"+1 s", "+5 s", "+30 s", "+5 min"};
+/* Window volume ranges, in the settings' unit (USDT by default). */
+static const int64_t bucket_edge[NBUCKETS - 2] = {DEC(10000), DEC(100000), DEC(1000000)};
+static const char *const bucket_name[NBUCKETS] = {
+	"below 10k", "10k to 100k", "100k to 1M", "1M and above", "all triggers"};
+
+struct sample {
+	int64_t bid, ask, last, mark;
+};
+
+struct cell {
+	double sum; /* of fractional moves */
+	size_t n;
+};
+
+struct study {
+	sqlite3_stmt *price; /* the sample at or before a time */
+	size_t triggers[NBUCKETS];
+	struct cell cell[NBUCKETS][NHORIZONS];
+};
+
+static bool sample_at(struct report *r, struct study *s, const char *symbol, int64_t ms,
+                      struct sample *out)
+{
+	sqlite3_reset(s->price);
+	sqlite3_bind_text(s->price, 1, symbol, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s->price, 2, ms / 1000 * 1000);
+	if (!db_row(r, s->price))
+		return false;
+	*out = (struct sample){sqlite3_column_int64(s->price, 0), sqlite3_column_int64(s->price, 1),
+	                       sqlite3_column_int64(s->price, 2), sqlite3_column_int64(s->price, 3)};
+	return true;
+}
+
+/* The fractional move from a to b with the best price both have. */
+static bool move(const struct sample *a, const struct sample *b, double *out)
+{
+	double pa, pb;
+	if (a->bid > 0 && a->ask > 0 && b->bid > 0 && b->ask > 0) {
+		pa = (double)(a->bid + a->ask) / 2;
+		pb = (double)(b->bid + b->ask) / 2;
+	} else if (a->last > 0 && b->last > 0) {
+		pa = (double)a->last;
+		pb = (double)b->last;
+	} else if (a->mark > 0 && b->mark > 0) {
+		pa = (double)a->mark;
+		pb = (double)b->mark;
+	} else {
+		return false;
+	}
+	*out = (pb - pa) / pa;
+	return true;
+}
+
+static int bucket_of(int64_t volume)
+{
+	int b = 0;
+	while (b < NBUCKETS - 2 && volume >= bucket_edge[b])
+		b++;
+	return b;
+}
+
+static void one_trigger(struct report *r, struct study *s, sqlite3_stmt *sig)
+{
+	int64_t ms = sqlite3_column_int64(sig, 0);
+	char symbol[SYMBOL_MAX];
+	copy_str(symbol, sizeof symbol, db_text(sig, 1), strlen(db_text(sig, 1)));
+	double sign = !strcmp(db_text(sig, 2), "SELL") ? 1.0 : -1.0;
+	int b = bucket_of(sqlite3_column_int64(sig, 3));
+	s->triggers[b]++;
+	s->triggers[NBUCKETS - 1]++;
+	struct sample p0, ph;
+	if (!sample_at(r, s, symbol, ms, &p0))
+		return;
+	for (int h = 0; h < NHORIZONS; h++) {
+		double m;
+		if (ms + horizon_ms[h] > r->last_ms || !sample_at(r, s, symbol, ms + horizon_ms[h], &ph) ||
+		    !move(&p0, &ph, &m))
+			continue;
+		int both[2] = {b, NBUCKETS - 1};
+		for (int k = 0; k < 2; k++) {
+			s->cell[both[k]][h].sum += sign * m;
+			s->cell[both[k]][h].n++;
+		}
+	}
+}
+
+static void write_table(struct report *r, const struct study *s)
+{
+	FILE *f = r->f;
+	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>window volume</th><th>triggers</th>", f);
+	for (int h = 0; h < NHORIZONS; h++)
+		html_printf(f, "<th>%s</th>", horizon_name[h]);
+	fputs("</tr></thead>\n<tbody>\n", f);
+	for (int b = 0; b < NBUCKETS; b++) {
+		if (!s->triggers[b])
+			continue;
+		html_printf(f, "<tr><td>%s</td><td class=\"n\">%zu</td>", bucket_name[b], s->triggers[b]);
+		for (int h = 0; h < NHORIZONS; h++) {
+			const struct cell *c = &s->cell[b][h];
+			if (!c->n) {
+				fputs("<td class=\"n\">n/a</td>", f);
+				continue;
+			}
+			double avg = c->sum / (double)c->n;
+			html_printf(f, "<td class=\"n %s\">%+.3f %% (%+.1f bps)", avg > 0 ? "pos" : "neg",
+			            100 * avg, 10000 * avg);
+			if (c->n < s->triggers[b])
+				html_printf(f, " n=%zu", c->n);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table></div>\n", f);
+}
+
+void page_study(struct report *r)
+{
+	html_section(r->f, "study", "Event study: the price after each trigger");
+	if (!r->market) {
+		html_note(r->f, "This run database has no market_* tables, so the price after each"
+		                " trigger is unknown: run the backtest again with this hunter.");
+		return;
+	}
+	struct study s = {.price = db_query(r, "SELECT bid_e8, ask_e8, last_e8, mark_e8 FROM"
+	                                      " market_prices WHERE symbol = ?1 AND ms <= ?2"
+	                                      " ORDER BY ms DESC LIMIT 1")};
+	sqlite3_stmt *sig = db_query(r, "SELECT ms, symbol, liq_side, window_volume_e8 FROM signals"
+	                                " ORDER BY id");
+	while (s.price && db_row(r, sig))
+		one_trigger(r, &s, sig);
+	sqlite3_finalize(sig);
+	sqlite3_finalize(s.price);
+	html_printf(r->f, "<p>Average price move after each trigger, signed in the fade's direction"
+	                  " (a fade buys after long liquidations and sells after short ones):"
+	                  " positive means fading gained before fees. Buckets are the rolling"
+	                  " liquidation volume that fired the trigger, in the settings' volume unit. Prices are 1-second samples"
+	                  " (mid, else last trade, else mark); n is given where fewer triggers had a"
+	                  " price at that horizon (the run ended first, or no price was seen).</p>\n");
+	if (!s.triggers[NBUCKETS - 1]) {
+		html_note(r->f, "No triggers in this run.");
+		return;
+	}
+	write_table(r, &s);
+}
