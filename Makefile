@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build test asan fuzz bench demo fixtures golden clean
+.PHONY: all deps build test asan fuzz bench demo fixtures golden screenshot clean
 
 all: build
 
@@ -44,6 +44,14 @@ demo: build
 # Rebuild fixtures/ from ../shared/data/real (see fixtures/README.md).
 fixtures: build
 	./scripts/make-fixtures $(BUILD)/hunter
+
+# Rewrite fixtures/expected/ after an intended change of results (docs/backtest.md).
+golden: build
+	./scripts/regen-golden $(BUILD)/hunter
+
+# Render the demo report in headless Chromium to docs/report.png (docs/report.md).
+screenshot: build
+	./scripts/screenshot $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -69,7 +69,8 @@ static void mix_event(uint64_t i, bool small, ev_t *ev, level_t levels[20])
 	} else if (kind < 95) {
 		ev->type = EV_DEPTH_UPDATE;
 		for (int k = 0; k < 20; k++)
-			levels[k] = (level_t){mid + (k < 10 ? -k : k - 9) * DEC_ONE / 10, DEC(k % 4)};
+			levels[k] = (level_t){mid + (k < 10 ? -k : k - 9) * DEC_ONE / 10,
+			                      DEC(k % 4)};
 		ev->u.depth = (struct ev_depth){ev->exch_ms, (int64_t)i, (int64_t)i + 3,
 		                                (int64_t)i - 1, 10, 10, levels, levels + 10};
 	} else if (kind < 99) {
@@ -133,9 +134,11 @@ static int replay_files(const char *const *paths, size_t n)
 	double s = now() - t0, cpu = cpu_seconds() - c0;
 	if (rc < 0)
 		fprintf(stderr, "bench_replay: %s\n", err);
-	for (size_t i = 0; i < n; i++)
-		if (rec_reader_warning(replay_reader(rp, i))[0])
-			fprintf(stderr, "bench_replay: %s\n", rec_reader_warning(replay_reader(rp, i)));
+	for (size_t i = 0; i < n; i++) {
+		const char *warning = rec_reader_warning(replay_reader(rp, i));
+		if (warning[0])
+			fprintf(stderr, "bench_replay: %s\n", warning);
+	}
 	replay_close(rp);
 	printf("replay decode: %llu events in %.3f s = %.0f events/s\n",
 	       (unsigned long long)events, s, (double)events / s);
@@ -152,8 +155,8 @@ int main(int argc, char **argv)
 		char *end;
 		unsigned long long n = strtoull(argv[2], &end, 10);
 		if (*end || !n) {
-			fprintf(stderr, "bench_replay: %s wants a positive count, not '%s'\n", argv[1],
-			        argv[2]);
+			fprintf(stderr, "bench_replay: %s wants a positive count, not '%s'\n",
+			        argv[1], argv[2]);
 			return 2;
 		}
 		if (write_mix(n, small, argv[3]))

@@ -21,19 +21,27 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char input_path[256];
+
+static void remove_input(void)
+{
+	unlink(input_path);
+}
+
 /* One file per fuzzing process, rewritten for each input. */
 static const char *input_file(void)
 {
-	static char path[256];
-	if (!path[0]) {
+	if (!input_path[0]) {
 		const char *dir = getenv("TMPDIR");
-		snprintf(path, sizeof path, "%s/fuzz_recording-XXXXXX", dir ? dir : "/tmp");
-		int fd = mkstemp(path);
+		snprintf(input_path, sizeof input_path, "%s/fuzz_recording-XXXXXX",
+		         dir ? dir : "/tmp");
+		int fd = mkstemp(input_path);
 		if (fd < 0)
 			abort();
 		close(fd);
+		atexit(remove_input);
 	}
-	return path;
+	return input_path;
 }
 
 static void read_to_end(const char *path)

@@ -32,7 +32,8 @@
 #define REC_EV_COMMON 5
 
 enum field_kind {
-	F_INT,   /* int64_t (also dec_t): msgpack integer */
+	F_INT,   /* int64_t: msgpack integer */
+	F_DEC,   /* dec_t: its int64 count of 1e-8, stored as F_INT */
 	F_INT32, /* int32_t: msgpack integer in int32 range */
 	F_ENUM,  /* an enum from 0 to `arg`: msgpack unsigned integer */
 	F_BOOL,  /* bool: msgpack true/false */

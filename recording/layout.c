@@ -18,6 +18,7 @@ _Static_assert(sizeof(side_t) == sizeof(int) && sizeof(order_type_t) == sizeof(i
 
 #define N(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
 #define I(s, f) {#f, F_INT, offsetof(struct s, f), 0, NULL}
+#define D(s, f) {#f, F_DEC, offsetof(struct s, f), 0, NULL}
 #define I32(s, f) {#f, F_INT32, offsetof(struct s, f), 0, NULL}
 #define E(s, f, max) {#f, F_ENUM, offsetof(struct s, f), max, NULL}
 #define B(s, f) {#f, F_BOOL, offsetof(struct s, f), 0, NULL}
@@ -40,21 +41,21 @@ enum {
 static const struct field liq_fields[] = {
 	E(ev_liquidation, side, SIDE_LAST), E(ev_liquidation, type, OT_LAST),
 	E(ev_liquidation, tif, TIF_LAST), E(ev_liquidation, status, OS_LAST),
-	I(ev_liquidation, qty), I(ev_liquidation, price), I(ev_liquidation, avg_price),
-	I(ev_liquidation, last_qty), I(ev_liquidation, filled_qty), I(ev_liquidation, trade_ms),
+	D(ev_liquidation, qty), D(ev_liquidation, price), D(ev_liquidation, avg_price),
+	D(ev_liquidation, last_qty), D(ev_liquidation, filled_qty), I(ev_liquidation, trade_ms),
 };
 
 static const struct field trade_fields[] = {
-	I(ev_trade, id), I(ev_trade, first_id), I(ev_trade, last_id), I(ev_trade, price),
-	I(ev_trade, qty), I(ev_trade, trade_ms), B(ev_trade, buyer_maker),
+	I(ev_trade, id), I(ev_trade, first_id), I(ev_trade, last_id), D(ev_trade, price),
+	D(ev_trade, qty), I(ev_trade, trade_ms), B(ev_trade, buyer_maker),
 };
 
 static const struct field book_fields[] = {
-	I(ev_book_ticker, update_id), I(ev_book_ticker, tx_ms), I(ev_book_ticker, bid),
-	I(ev_book_ticker, bid_qty), I(ev_book_ticker, ask), I(ev_book_ticker, ask_qty),
+	I(ev_book_ticker, update_id), I(ev_book_ticker, tx_ms), D(ev_book_ticker, bid),
+	D(ev_book_ticker, bid_qty), D(ev_book_ticker, ask), D(ev_book_ticker, ask_qty),
 };
 
-static const struct field level_fields[] = {I(level, price), I(level, qty)};
+static const struct field level_fields[] = {D(level, price), D(level, qty)};
 static const struct layout level_layout = {sizeof(level_t), N(level_fields), level_fields};
 
 static const struct field depth_fields[] = {
@@ -63,8 +64,8 @@ static const struct field depth_fields[] = {
 };
 
 static const struct field mark_fields[] = {
-	I(ev_mark_price, mark), I(ev_mark_price, index), I(ev_mark_price, settle),
-	I(ev_mark_price, funding_rate), I(ev_mark_price, next_funding_ms),
+	D(ev_mark_price, mark), D(ev_mark_price, index), D(ev_mark_price, settle),
+	D(ev_mark_price, funding_rate), I(ev_mark_price, next_funding_ms),
 };
 
 static const struct field order_fields[] = {
@@ -72,24 +73,24 @@ static const struct field order_fields[] = {
 	E(ev_order, orig_type, OT_LAST), E(ev_order, tif, TIF_LAST), E(ev_order, exec, EXEC_LAST),
 	E(ev_order, status, OS_LAST), E(ev_order, working_type, WT_LAST),
 	E(ev_order, pos_side, PS_LAST), I(ev_order, order_id), I(ev_order, trade_id),
-	I(ev_order, trade_ms), I(ev_order, tx_ms), I(ev_order, qty), I(ev_order, price),
-	I(ev_order, avg_price), I(ev_order, stop_price), I(ev_order, last_qty),
-	I(ev_order, filled_qty), I(ev_order, last_price), I(ev_order, commission),
-	I(ev_order, bids_notional), I(ev_order, asks_notional), I(ev_order, realized_pnl),
-	I(ev_order, activation_price), I(ev_order, callback_rate), S(ev_order, commission_asset),
+	I(ev_order, trade_ms), I(ev_order, tx_ms), D(ev_order, qty), D(ev_order, price),
+	D(ev_order, avg_price), D(ev_order, stop_price), D(ev_order, last_qty),
+	D(ev_order, filled_qty), D(ev_order, last_price), D(ev_order, commission),
+	D(ev_order, bids_notional), D(ev_order, asks_notional), D(ev_order, realized_pnl),
+	D(ev_order, activation_price), D(ev_order, callback_rate), S(ev_order, commission_asset),
 	B(ev_order, has_commission), B(ev_order, maker), B(ev_order, reduce_only),
 	B(ev_order, close_position),
 };
 
 static const struct field balance_fields[] = {
-	S(balance, asset), I(balance, wallet), I(balance, cross_wallet), I(balance, change),
+	S(balance, asset), D(balance, wallet), D(balance, cross_wallet), D(balance, change),
 };
 static const struct layout balance_layout = {sizeof(struct balance), N(balance_fields),
                                              balance_fields};
 
 static const struct field position_fields[] = {
-	S(position, symbol), I(position, amount), I(position, entry_price), I(position, realized),
-	I(position, unrealized), E(position, margin, MARGIN_LAST), I(position, isolated_wallet),
+	S(position, symbol), D(position, amount), D(position, entry_price), D(position, realized),
+	D(position, unrealized), E(position, margin, MARGIN_LAST), D(position, isolated_wallet),
 	E(position, pos_side, PS_LAST),
 };
 static const struct layout position_layout = {sizeof(struct position), N(position_fields),
@@ -102,15 +103,15 @@ static const struct field account_fields[] = {
 };
 
 static const struct field rules_fields[] = {
-	S(symbol_rules, symbol), B(symbol_rules, trading), I(symbol_rules, tick),
-	I(symbol_rules, min_price), I(symbol_rules, max_price), I(symbol_rules, step),
-	I(symbol_rules, min_qty), I(symbol_rules, max_qty), I(symbol_rules, market_step),
-	I(symbol_rules, market_min_qty), I(symbol_rules, market_max_qty),
-	I(symbol_rules, min_notional), I32(symbol_rules, max_orders),
-	I32(symbol_rules, max_algo_orders), I(symbol_rules, percent_up),
-	I(symbol_rules, percent_down), I(symbol_rules, maint_margin_pct),
-	I(symbol_rules, required_margin_pct), I(symbol_rules, liquidation_fee),
-	I(symbol_rules, trigger_protect), I(symbol_rules, market_take_bound),
+	S(symbol_rules, symbol), B(symbol_rules, trading), D(symbol_rules, tick),
+	D(symbol_rules, min_price), D(symbol_rules, max_price), D(symbol_rules, step),
+	D(symbol_rules, min_qty), D(symbol_rules, max_qty), D(symbol_rules, market_step),
+	D(symbol_rules, market_min_qty), D(symbol_rules, market_max_qty),
+	D(symbol_rules, min_notional), I32(symbol_rules, max_orders),
+	I32(symbol_rules, max_algo_orders), D(symbol_rules, percent_up),
+	D(symbol_rules, percent_down), D(symbol_rules, maint_margin_pct),
+	D(symbol_rules, required_margin_pct), D(symbol_rules, liquidation_fee),
+	D(symbol_rules, trigger_protect), D(symbol_rules, market_take_bound),
 	I32(symbol_rules, price_precision), I32(symbol_rules, qty_precision),
 };
 static const struct layout rules_layout = {sizeof(struct symbol_rules), N(rules_fields),

@@ -87,6 +87,7 @@ static int pack_field(msgpack_packer *pk, const struct field *f, const char *bas
 	int e;
 	switch (f->kind) {
 	case F_INT:
+	case F_DEC:
 		memcpy(&i64, p, sizeof i64);
 		msgpack_pack_int64(pk, i64);
 		return 0;
@@ -97,7 +98,8 @@ static int pack_field(msgpack_packer *pk, const struct field *f, const char *bas
 	case F_ENUM:
 		memcpy(&e, p, sizeof e);
 		if (e < 0 || e > f->arg) {
-			snprintf(err, cap, "field '%s' has value %d, outside 0..%u", f->name, e, f->arg);
+			snprintf(err, cap, "field '%s' has value %d, outside 0..%u", f->name, e,
+			         f->arg);
 			return -1;
 		}
 		msgpack_pack_unsigned_int(pk, (unsigned)e);

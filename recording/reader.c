@@ -184,7 +184,7 @@ static int read_preamble(rec_reader *r)
 		return cut_short(r, "preamble");
 	r->hdr.format = le32(r->buf + REC_MAGIC_LEN);
 	if (r->hdr.format != REC_FORMAT)
-		return fail(r, "recording format version %u at byte %d; this hunter reads version %d",
+		return fail(r, "recording format version %u at byte %d; this hunter reads %d",
 		            r->hdr.format, REC_MAGIC_LEN, REC_FORMAT);
 	consume(r, REC_PREAMBLE_LEN);
 	return 1;
@@ -249,8 +249,8 @@ int rec_reader_next(rec_reader *r, ev_t *ev)
 	if (rc <= 0)
 		return rc;
 	if (rec_unpack_event(&r->u, body, len, ev, why, sizeof why, &at) < 0)
-		return fail(r, "frame at byte %llu: %s (byte %llu)", (unsigned long long)r->off, why,
-		            (unsigned long long)(r->off + REC_FRAME_HEAD + at));
+		return fail(r, "frame at byte %llu: %s (byte %llu)", (unsigned long long)r->off,
+		            why, (unsigned long long)(r->off + REC_FRAME_HEAD + at));
 	consume(r, REC_FRAME_HEAD + (size_t)len);
 	if (r->events && ev->exch_ms < r->last_ms)
 		r->out_of_order++;

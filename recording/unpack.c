@@ -57,8 +57,9 @@ static int unpack_str(struct unpack *x, char *dst, size_t cap)
 		return -1;
 	if (n >= cap || memchr(s, '\0', n)) {
 		x->m.p = head;
-		return fail_fmt(x, n >= cap ? "string longer than %lld bytes" : "string holds a NUL",
-		                (long long)cap - 1);
+		if (n >= cap)
+			return fail_fmt(x, "string longer than %lld bytes", (long long)cap - 1);
+		return mpr_fail(&x->m, "string holds a NUL");
 	}
 	memcpy(dst, s, n);
 	memset(dst + n, 0, cap - n);
@@ -79,6 +80,21 @@ static int unpack_ranged(struct unpack *x, int64_t lo, int64_t hi, int64_t *v)
 
 static int unpack_fields(struct unpack *x, const struct layout *l, char *base);
 
+/* An element of integers only, such as a depth level: the bulk of large
+ * frames, so read without the per-field dispatch. */
+static int unpack_ints(struct unpack *x, const struct layout *el, char *base)
+{
+	int64_t v;
+	for (uint8_t i = 0; i < el->nfields; i++) {
+		if (mpr_int(&x->m, &v) < 0) {
+			x->field = el->fields[i].name;
+			return -1;
+		}
+		memcpy(base + el->fields[i].off, &v, sizeof v);
+	}
+	return 0;
+}
+
 static int unpack_array(struct unpack *x, const struct field *f, char *base, int slot)
 {
 	const struct layout *el = f->elem;
@@ -96,6 +112,9 @@ static int unpack_array(struct unpack *x, const struct field *f, char *base, int
 	if (n && !items)
 		return mpr_fail(&x->m, "out of memory");
 	x->array = f;
+	bool ints = true;
+	for (uint8_t i = 0; i < el->nfields; i++)
+		ints &= el->fields[i].kind == F_INT || el->fields[i].kind == F_DEC;
 	for (x->index = 0; x->index < n; x->index++) {
 		head = x->m.p;
 		if (mpr_array(&x->m, &k) < 0)
@@ -104,7 +123,8 @@ static int unpack_array(struct unpack *x, const struct field *f, char *base, int
 			x->m.p = head;
 			return fail_fmt(x, "element has %lld values", (long long)k);
 		}
-		if (unpack_fields(x, el, items + x->index * el->size) < 0)
+		char *item = items + x->index * el->size;
+		if ((ints ? unpack_ints(x, el, item) : unpack_fields(x, el, item)) < 0)
 			return -1;
 	}
 	x->array = NULL;
@@ -121,6 +141,7 @@ static int unpack_field(struct unpack *x, const struct field *f, char *base, int
 	x->field = f->name;
 	switch (f->kind) {
 	case F_INT:
+	case F_DEC:
 		if (mpr_int(&x->m, &v) < 0)
 			return -1;
 		memcpy(p, &v, sizeof v);
@@ -215,8 +236,8 @@ static const struct layout *unpack_common(struct unpack *x, ev_t *ev)
 static void describe(const struct unpack *x, const char *what, char *err, size_t cap)
 {
 	if (x->array)
-		snprintf(err, cap, "%s field '%s' element %llu field '%s': %s", what, x->array->name,
-		         (unsigned long long)x->index, x->field, x->m.why);
+		snprintf(err, cap, "%s field '%s' element %llu field '%s': %s", what,
+		         x->array->name, (unsigned long long)x->index, x->field, x->m.why);
 	else
 		snprintf(err, cap, "%s field '%s': %s", what, x->field, x->m.why);
 }

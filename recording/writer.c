@@ -103,8 +103,9 @@ static int copy_header(struct header_copy *c, const struct rec_header *h, const 
 	for (uint32_t i = 0; i < h->nsymbols; i++) {
 		size_t n = h->symbols[i] ? strlen(h->symbols[i]) : SYMBOL_MAX;
 		if (n >= SYMBOL_MAX) {
-			snprintf(err, REC_ERR_MAX, "%s: header symbol %u is missing or longer than %d bytes",
-			         path, i, SYMBOL_MAX - 1);
+			snprintf(err, REC_ERR_MAX,
+			         "%s: header symbol %u is missing or longer than %d bytes", path, i,
+			         SYMBOL_MAX - 1);
 			return -1;
 		}
 		need += n + 1;
@@ -182,7 +183,8 @@ static int open_file(rec_writer *w)
 	w->gz = gzopen(name, is_gz(name) ? "wb" : "wbT");
 	if (!w->gz) {
 		w->failed = true;
-		return fail(w, "%s: cannot create: %s", name, errno ? strerror(errno) : "zlib error");
+		return fail(w, "%s: cannot create: %s", name,
+		            errno ? strerror(errno) : "zlib error");
 	}
 	gzbuffer(w->gz, WRITE_BUFFER);
 	w->file_events = 0;
@@ -281,7 +283,7 @@ static int frame(rec_writer *w, const ev_t *ev)
 	}
 	size_t body = w->out.len - REC_FRAME_HEAD;
 	if (body > REC_FRAME_MAX)
-		return fail(w, "%s: event %llu (%s) takes %zu bytes, more than the %u a frame may hold",
+		return fail(w, "%s: event %llu (%s) takes %zu bytes, more than a frame's %u",
 		            w->cur, (unsigned long long)w->events + 1, ev_type_name(ev->type), body,
 		            REC_FRAME_MAX);
 	put_le32(w->out.p, (uint32_t)body);

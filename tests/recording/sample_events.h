@@ -184,13 +184,14 @@ static inline void sample_payload(struct sample *s, ev_t *ev)
 	case EV_DEPTH_UPDATE:
 	case EV_DEPTH_SNAPSHOT:
 		ev->u.depth = (struct ev_depth){s_int(s), s_int(s), s_int(s), s_int(s),
-		                                s_count(s, SAMPLE_LEVELS), s_count(s, SAMPLE_LEVELS),
-		                                s->bids, s->asks};
+		                                s_count(s, SAMPLE_LEVELS),
+		                                s_count(s, SAMPLE_LEVELS), s->bids, s->asks};
 		sample_levels(s, s->bids, ev->u.depth.nbids);
 		sample_levels(s, s->asks, ev->u.depth.nasks);
 		break;
 	case EV_MARK_PRICE:
-		ev->u.mark = (struct ev_mark_price){s_dec(s), s_dec(s), s_dec(s), s_dec(s), s_int(s)};
+		ev->u.mark = (struct ev_mark_price){s_dec(s), s_dec(s), s_dec(s), s_dec(s),
+		                                    s_int(s)};
 		break;
 	case EV_ORDER_UPDATE:
 		sample_order(s, &ev->u.order);
@@ -236,7 +237,8 @@ static inline void sample_event(struct sample *s, ev_t *ev, int type, enum fill 
 	ev->exch_ms = s_int(s);
 	ev->recv_ns = s_int(s);
 	if (raw) {
-		snprintf(s->raw, sizeof s->raw, "{\"e\":\"%s\",\"k\":%d}", ev_type_name(type), s->k);
+		snprintf(s->raw, sizeof s->raw, "{\"e\":\"%s\",\"k\":%d}", ev_type_name(type),
+		         s->k);
 		ev->raw = s->raw;
 		ev->raw_len = (uint32_t)strlen(s->raw);
 	}

@@ -115,7 +115,8 @@ Test(rotation, by_exchange_time)
 	for (int i = 0; i < N; i++)
 		times[i] = 1722470460000LL + i * 1000LL;
 	times[30] -= 90000;
-	uint32_t parts = write_rotated("time.hrec", times, N, (struct rec_rotation){0, 60000}, base);
+	struct rec_rotation rot = {.every_ms = 60000};
+	uint32_t parts = write_rotated("time.hrec", times, N, rot, base);
 	cr_expect_eq(parts, 10);
 	read_parts(base, parts, N, same_minute);
 }
