@@ -64,20 +64,6 @@ static const char *margin_wire_str(int v)
 }
 static const struct enum_names margin_names = {margin_wire_str, margin_type_from};
 
-static const char *const gap_kinds[] = {NULL, "disconnect", "sequence", "restart", "import"};
-
-static const char *gap_kind_str(int v)
-{
-	return v > 0 && v < COUNT(gap_kinds) ? gap_kinds[v] : "";
-}
-
-static int gap_kind_from(const char *s, size_t n)
-{
-	for (int v = 1; v < COUNT(gap_kinds); v++)
-		if (strlen(gap_kinds[v]) == n && !memcmp(gap_kinds[v], s, n))
-			return v;
-	return 0;
-}
 static const struct enum_names gap_names = {gap_kind_str, gap_kind_from};
 
 /* ------------------------------------------------------------------------ */

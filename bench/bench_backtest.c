@@ -14,25 +14,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "backtest.h"
 #include "replay.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double peak_rss_mb(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_maxrss / 1024.0;
-}
 
 static int warm_cache(const char *path)
 {
@@ -53,7 +39,7 @@ static int decode_only(const char *path, uint64_t *events, double *secs)
 {
 	char err[REC_ERR_MAX];
 	const char *paths[] = {path};
-	double t0 = now_s();
+	double t0 = bench_now();
 	replay *rp = replay_open(paths, 1, err);
 	if (!rp) {
 		fprintf(stderr, "bench_backtest: %s\n", err);
@@ -64,7 +50,7 @@ static int decode_only(const char *path, uint64_t *events, double *secs)
 	while ((rc = replay_next(rp, &ev)) == 1)
 		;
 	*events = replay_events(rp);
-	*secs = now_s() - t0;
+	*secs = bench_now() - t0;
 	replay_close(rp);
 	if (rc < 0)
 		fprintf(stderr, "bench_backtest: %s\n", err);
@@ -99,7 +85,7 @@ int main(int argc, char **argv)
 	}
 	printf("backtest: %llu events in %.3f s = %.0f events/s\n", (unsigned long long)s->events,
 	       s->loop_seconds, s->events_per_sec);
-	printf("backtest peak RSS: %.1f MB\n", peak_rss_mb());
+	printf("backtest peak RSS: %.1f MB\n", bench_peak_rss_mb());
 	uint64_t n = 0;
 	double secs = 0;
 	if (decode_only(argv[1], &n, &secs) == 0) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "engine.h"
 
 static void nop_place(void *c, const order_req *o) { (void)c; (void)o; }
@@ -14,13 +15,6 @@ static void nop_cancel(void *c, const char *s, const char *id) { (void)c; (void)
 static void nop_replace(void *c, const char *id, const order_req *o) { (void)c; (void)id; (void)o; }
 static unsigned long njournal;
 static void count_journal(void *c, const struct journal_rec *r) { (void)c; (void)r; njournal++; }
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -66,19 +60,19 @@ int main(int argc, char **argv)
 			ev->u.trade.qty = DEC(1) / 100;
 		}
 	}
-	double t0 = now_s();
+	double t0 = bench_now();
 	for (long k = 0; k < n; k++) {
 		ev_t *ev = &evs[k & 4095];
 		ev->exch_ms = 1700000000000 + k / 1000;
 		engine_on_event(e, ev);
 	}
-	double dt = now_s() - t0;
+	double dt = bench_now() - t0;
 	printf("book_ticker+agg_trade events: %ld in %.3f s = %.1f ns/event (%.1f M events/s)\n",
 	       n, dt, dt * 1e9 / (double)n, (double)n / dt / 1e6);
 
 	long nl = n / 100;
 	ev_t liq = {.type = EV_LIQUIDATION};
-	t0 = now_s();
+	t0 = bench_now();
 	for (long k = 0; k < nl; k++) {
 		memcpy(liq.symbol, ss[k % NSYM].symbol, SYMBOL_MAX);
 		liq.exch_ms = liq.u.liq.trade_ms = 1700000000000 + k;
@@ -87,7 +81,7 @@ int main(int argc, char **argv)
 		liq.u.liq.price = liq.u.liq.avg_price = DEC(50000) + k % 1000;
 		engine_on_event(e, &liq);
 	}
-	dt = now_s() - t0;
+	dt = bench_now() - t0;
 	struct engine_stats st;
 	engine_stats(e, &st);
 	printf("liquidation events: %ld in %.3f s = %.1f ns/event; signals %llu fired %llu\n", nl,

@@ -15,35 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "recording.h"
 #include "replay.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double peak_rss_mb(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
-}
-
-/* CPU seconds used so far: on a shared machine this varies less than the
- * elapsed time. */
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 /* Event i of the mix: 55% book ticker, 30% agg trade, 10% depth update of
  * 10 levels a side, 4% mark price, 1% liquidation. */
@@ -93,7 +69,7 @@ static int write_mix(uint64_t n, bool small, const char *path)
 	                       .nsymbols = 3, .symbols = syms};
 	level_t levels[20];
 	ev_t ev;
-	double t0 = now();
+	double t0 = bench_now();
 	rec_writer *w = rec_writer_open(path, &h, NULL, err);
 	if (!w) {
 		fprintf(stderr, "bench_replay: %s\n", err);
@@ -108,7 +84,7 @@ static int write_mix(uint64_t n, bool small, const char *path)
 		fprintf(stderr, "bench_replay: %s\n", err);
 		return 1;
 	}
-	double s = now() - t0;
+	double s = bench_now() - t0;
 	printf("replay write: %llu events in %.3f s = %.0f events/s\n", (unsigned long long)n, s,
 	       (double)n / s);
 	return 0;
@@ -120,7 +96,7 @@ static int replay_files(const char *const *paths, size_t n)
 	ev_t ev;
 	uint64_t events = 0;
 	int64_t checksum = 0; /* keeps the loop from being optimised away */
-	double t0 = now(), c0 = cpu_seconds();
+	double t0 = bench_now(), c0 = bench_cpu_seconds();
 	replay *rp = replay_open(paths, n, err);
 	if (!rp) {
 		fprintf(stderr, "bench_replay: %s\n", err);
@@ -131,7 +107,7 @@ static int replay_files(const char *const *paths, size_t n)
 		events++;
 		checksum += ev.exch_ms;
 	}
-	double s = now() - t0, cpu = cpu_seconds() - c0;
+	double s = bench_now() - t0, cpu = bench_cpu_seconds() - c0;
 	if (rc < 0)
 		fprintf(stderr, "bench_replay: %s\n", err);
 	for (size_t i = 0; i < n; i++) {
@@ -144,7 +120,7 @@ static int replay_files(const char *const *paths, size_t n)
 	       (unsigned long long)events, s, (double)events / s);
 	printf("replay decode cpu: %.3f s = %.0f events per cpu-second\n", cpu,
 	       (double)events / cpu);
-	printf("replay peak RSS: %.1f MB (checksum %lld)\n", peak_rss_mb(), (long long)checksum);
+	printf("replay peak RSS: %.1f MB (checksum %lld)\n", bench_peak_rss_mb(), (long long)checksum);
 	return rc < 0;
 }
 

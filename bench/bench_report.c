@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "journal.h"
 #include "report.h"
 
@@ -34,13 +35,6 @@ struct gen {
 	dec_t wallet;
 	int id;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t next(struct gen *g)
 {
@@ -192,12 +186,12 @@ int main(void)
 	snprintf(out, sizeof out, "%s/report", dir);
 	int rc = make_run(db);
 	struct report_result res;
-	double t0 = now_s();
+	double t0 = bench_now();
 	if (rc == 0 && report_write(db, out, NULL, &res, err, sizeof err)) {
 		fprintf(stderr, "bench_report: %s\n", err);
 		rc = -1;
 	}
-	double t1 = now_s();
+	double t1 = bench_now();
 	if (rc == 0) {
 		printf("report %d round trips: %.3f s\n", TRIPS, t1 - t0);
 		printf("charts: %s\n", res.charts ? "drawn by gnuplot" : "none (no gnuplot)");

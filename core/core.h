@@ -305,6 +305,9 @@ typedef enum {
 	GAP_IMPORT          /* the imported capture had a hole */
 } gap_kind_t;
 
+const char *gap_kind_str(int v);
+int gap_kind_from(const char *s, size_t n);
+
 struct ev_gap {
 	gap_kind_t kind;
 	int64_t from_ms;  /* last exchange time known before the hole, 0 if none */

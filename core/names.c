@@ -41,6 +41,7 @@ ENUM_NAMES(tif, "GTC", "IOC", "FOK", "GTX", "HIDDEN", "RPI", "GTD")
 ENUM_NAMES(working_type, "CONTRACT_PRICE", "MARK_PRICE")
 ENUM_NAMES(order_status, "NEW", "PARTIALLY_FILLED", "FILLED", "CANCELED", "EXPIRED",
            "NEW_INSURANCE", "NEW_ADL", "REJECTED")
+ENUM_NAMES(gap_kind, "disconnect", "sequence", "restart", "import")
 ENUM_NAMES(exec_type, "NEW", "CANCELED", "CALCULATED", "EXPIRED", "TRADE", "AMENDMENT")
 
 /* Margin types come back lower case and abbreviated from some endpoints. */

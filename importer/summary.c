@@ -269,12 +269,6 @@ uint64_t imp_summary_gaps(const imp_summary_t *s)
 	return s->ngaps;
 }
 
-static const char *gap_kind_name(int kind)
-{
-	static const char *const names[] = {"?", "disconnect", "sequence", "restart", "import"};
-	return kind > 0 && kind <= GAP_IMPORT ? names[kind] : names[0];
-}
-
 static double span_s(const imp_summary_t *s)
 {
 	return s->events ? (double)(s->last_ms - s->first_ms) / 1000.0 : 0.0;
@@ -306,7 +300,7 @@ static void print_spans(FILE *out, const char *title, const struct span *v, uint
 		utc_format(v[i].to_ms, b);
 		fprintf(out, "    %-14s %-12s %s .. %s (%.3f s)%s%s\n",
 		        v[i].symbol[0] ? v[i].symbol : "(all)",
-		        gaps ? gap_kind_name(v[i].type) : ev_type_name(v[i].type), a, b,
+		        gaps ? gap_kind_str(v[i].type) : ev_type_name(v[i].type), a, b,
 		        (double)(v[i].to_ms - v[i].from_ms) / 1000.0, v[i].reason[0] ? ": " : "",
 		        v[i].reason);
 	}
@@ -384,7 +378,7 @@ static cJSON *json_spans(const struct span *v, uint64_t n, bool gaps)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "symbol", v[i].symbol);
 		cJSON_AddStringToObject(o, gaps ? "kind" : "type",
-		                        gaps ? gap_kind_name(v[i].type) : ev_type_name(v[i].type));
+		                        gaps ? gap_kind_str(v[i].type) : ev_type_name(v[i].type));
 		cJSON_AddNumberToObject(o, "from_ms", (double)v[i].from_ms);
 		cJSON_AddNumberToObject(o, "to_ms", (double)v[i].to_ms);
 		if (gaps)

@@ -257,16 +257,10 @@ static void write_liquidation(struct market *m, const ev_t *ev)
 	step_stmt(m, MS_LIQ);
 }
 
-static const char *const gap_kind_name[] = {
-	[GAP_DISCONNECT] = "disconnect", [GAP_SEQUENCE] = "sequence", [GAP_RESTART] = "restart",
-	[GAP_IMPORT] = "import",
-};
-
 static void on_gap(struct market *m, const ev_t *ev)
 {
 	const struct ev_gap *g = &ev->u.gap;
-	const char *kind = g->kind >= GAP_DISCONNECT && g->kind <= GAP_IMPORT
-	                           ? gap_kind_name[g->kind] : "unknown";
+	const char *kind = *gap_kind_str(g->kind) ? gap_kind_str(g->kind) : "unknown";
 	write_gap(m, ev->exch_ms, ev->symbol, kind, g->from_ms, g->reason);
 }
 
