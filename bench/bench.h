@@ -6,6 +6,7 @@
 #ifndef HUNTER_BENCH_H
 #define HUNTER_BENCH_H
 
+#include <stdio.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -29,6 +30,22 @@ static inline double bench_peak_rss_mb(void)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
+}
+
+/* Reads a file once so that a measurement starts with it in the page cache
+ * and times decoding, not the disk. */
+static inline int bench_warm_cache(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	static char buf[1 << 20];
+	while (fread(buf, 1, sizeof buf, f) > 0)
+		;
+	fclose(f);
+	return 0;
 }
 
 #endif

@@ -20,20 +20,6 @@
 #include "backtest.h"
 #include "replay.h"
 
-static int warm_cache(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		return -1;
-	}
-	static char buf[1 << 20];
-	while (fread(buf, 1, sizeof buf, f) > 0)
-		;
-	fclose(f);
-	return 0;
-}
-
 /* Replays the recording without doing anything with the events. */
 static int decode_only(const char *path, uint64_t *events, double *secs)
 {
@@ -64,7 +50,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char dir[] = "/tmp/bench-backtest-XXXXXX";
-	if (warm_cache(argv[1]))
+	if (bench_warm_cache(argv[1]))
 		return 1;
 	if (!mkdtemp(dir)) {
 		perror("bench_backtest: mkdtemp");

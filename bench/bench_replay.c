@@ -96,6 +96,9 @@ static int replay_files(const char *const *paths, size_t n)
 	ev_t ev;
 	uint64_t events = 0;
 	int64_t checksum = 0; /* keeps the loop from being optimised away */
+	for (size_t i = 0; i < n; i++)
+		if (bench_warm_cache(paths[i]))
+			return 1;
 	double t0 = bench_now(), c0 = bench_cpu_seconds();
 	replay *rp = replay_open(paths, n, err);
 	if (!rp) {
