@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "support.h"
 #include "backtest.h"
 #include "recording.h"
 
@@ -23,17 +24,13 @@ static char dir[128];
 
 static void setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/hunter-bt-%d", (int)getpid());
-	char cmd[320];
-	snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
-	cr_assert_eq(system(cmd), 0);
+	snprintf(dir, sizeof dir, "/tmp/hunter-bt-XXXXXX");
+	test_dir_make(dir);
 }
 
 static void teardown(void)
 {
-	char cmd[320];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	system(cmd);
+	test_dir_remove(dir);
 }
 
 TestSuite(backtest, .init = setup, .fini = teardown);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support.h"
 #include "aster.h"
 #include "importer/ev_equal.h"
 #include "recording.h"
@@ -25,14 +26,12 @@ static char dir[] = "/tmp/hunter_cli_import.XXXXXX";
 
 static void setup(void)
 {
-	cr_assert(mkdtemp(dir));
+	test_dir_make(dir);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	test_dir_remove(dir);
 }
 
 TestSuite(cli, .init = setup, .fini = teardown);
@@ -51,16 +50,7 @@ static char *slurp(const char *name)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	cr_assert(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	char *s = malloc((size_t)n + 1);
-	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
+	return test_read_file(path, NULL);
 }
 
 static void assert_output(const char *name, const char *part)

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support.h"
 #include "core.h"
 #include "journal.h"
 #include "replay.h"
@@ -26,31 +27,16 @@ static char dir[] = HUNTER_BINARY_DIR "/cli-report-XXXXXX";
 
 static void make_dir(void)
 {
-	cr_assert(mkdtemp(dir), "mkdtemp");
+	test_dir_make(dir);
 }
 
 static void remove_dir(void)
 {
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	test_dir_remove(dir);
 }
 
 TestSuite(cli_report, .init = make_dir, .fini = remove_dir, .timeout = 300);
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert(buf && fread(buf, 1, (size_t)n, f) == (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
 
 static const char *in_dir(const char *name)
 {
@@ -75,7 +61,7 @@ static int hunter(const char *env, const char *args)
 
 static void expect_in(const char *file, const char *what)
 {
-	char *text = slurp(in_dir(file));
+	char *text = test_read_file(in_dir(file), NULL);
 	cr_assert(strstr(text, what), "%s lacks '%s':\n%.2000s", file, what, text);
 	free(text);
 }
@@ -218,7 +204,7 @@ static bool xml_check(const char *text, struct xml *x)
 
 static void expect_well_formed(const char *path, const char *root)
 {
-	char *text = slurp(path);
+	char *text = test_read_file(path, NULL);
 	struct xml x;
 	cr_assert(xml_check(text, &x), "%s: %s", path, x.err);
 	cr_assert_str_eq(x.root, root, "%s: root element", path);
@@ -375,12 +361,12 @@ static int check_report(const char *name, const char *env)
 	snprintf(args, sizeof args, "report %s/run.db --csv", name);
 	cr_assert_eq(hunter(env, args), 0, "report of %s failed", name);
 	snprintf(want, sizeof want, "%s/report/index.html\n", name);
-	char *out = slurp(in_dir("out.txt"));
+	char *out = test_read_file(in_dir("out.txt"), NULL);
 	cr_assert_str_eq(out, want, "report prints the path of its index.html");
 	free(out);
 	snprintf(want, sizeof want, "%s/index.html", rdir);
 	expect_well_formed(want, "html");
-	char *html = slurp(want);
+	char *html = test_read_file(want, NULL);
 	expect_offline(html);
 	expect_figures(db, html);
 	int charts = expect_charts(rdir, html);
@@ -411,7 +397,7 @@ Test(cli_report, report_of_all_fixtures_together)
 
 static size_t lines(const char *path)
 {
-	char *text = slurp(path);
+	char *text = test_read_file(path, NULL);
 	size_t n = 0;
 	for (const char *p = text; *p; p++)
 		n += *p == '\n';

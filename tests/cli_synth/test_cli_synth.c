@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support.h"
 #include "recording.h"
 
 static char dir[] = HUNTER_BINARY_DIR "/cli-synth-XXXXXX";
@@ -18,35 +19,18 @@ static char out_txt[300], err_txt[300];
 
 static void make_dir(void)
 {
-	cr_assert(mkdtemp(dir), "mkdtemp");
+	test_dir_make(dir);
 	snprintf(out_txt, sizeof out_txt, "%s/stdout", dir);
 	snprintf(err_txt, sizeof err_txt, "%s/stderr", dir);
 }
 
 static void remove_dir(void)
 {
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	test_dir_remove(dir);
 }
 
 TestSuite(cli_synth, .init = make_dir, .fini = remove_dir);
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert(buf && fread(buf, 1, (size_t)n, f) == (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
 
 static char *path_in_dir(const char *name)
 {
@@ -70,7 +54,7 @@ static int synth(const char *args)
 
 static void expect_text(const char *file, const char *what)
 {
-	char *text = slurp(file, NULL);
+	char *text = test_read_file(file, NULL);
 	cr_assert(strstr(text, what), "%s lacks '%s':\n%s", file, what, text);
 	free(text);
 }
@@ -82,7 +66,7 @@ Test(cli_synth, help)
 	expect_text(out_txt, "--no-depth");
 	expect_text(out_txt, "DOGEUSDT");
 	size_t n;
-	free(slurp(err_txt, &n));
+	free(test_read_file(err_txt, &n));
 	cr_assert_eq(n, 0, "--help writes to stderr");
 }
 
@@ -121,7 +105,7 @@ Test(cli_synth, unwritable_output_exits_1)
 static int same_file(const char *a, const char *b)
 {
 	size_t na, nb;
-	char *x = slurp(a, &na), *y = slurp(b, &nb);
+	char *x = test_read_file(a, &na), *y = test_read_file(b, &nb);
 	int same = na == nb && !memcmp(x, y, na);
 	free(x);
 	free(y);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
 #include "config.h"
 
 /* One load's outcome; the tests keep it static, as the diagnostics are big. */
@@ -60,17 +61,7 @@ static inline char *read_source_file(const char *rel)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", HUNTER_SOURCE_DIR, rel);
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return test_read_file(path, NULL);
 }
 
 #endif

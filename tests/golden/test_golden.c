@@ -23,20 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	size_t got = fread(buf, 1, (size_t)n, f);
-	buf[got] = '\0';
-	fclose(f);
-	return buf;
-}
+#include "support.h"
 
 /* Runs hunter in the source folder with stdout and stderr sent to files;
  * returns its exit code. */
@@ -95,7 +82,7 @@ static cJSON *outcome(const char *stem, const char *tmp)
 	char *argv[] = {"hunter", "backtest", "--settings", (char *)settings_for(stem, settings,
 	                sizeof settings), "--out", out_dir, "--json", rec, NULL};
 	int code = run_hunter(argv, out, err);
-	char *text = slurp(code ? err : out);
+	char *text = test_try_read_file(code ? err : out, NULL);
 	cr_assert(text, "no output from hunter for %s", stem);
 	cJSON *got;
 	if (code) {
@@ -151,13 +138,13 @@ Test(golden, every_fixture_gives_its_expected_summary, .timeout = 600)
 	cr_assert_eq(glob(HUNTER_SOURCE_DIR "/fixtures/*.hrec.gz", 0, NULL, &g), 0,
 	             "no fixtures in fixtures/ (make fixtures)");
 	char tmp[] = "/tmp/hunter-golden-XXXXXX";
-	cr_assert(mkdtemp(tmp));
+	test_dir_make(tmp);
 	int failed = 0;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		char stem[256], path[1024];
 		fixture_stem(g.gl_pathv[i], stem, sizeof stem);
 		snprintf(path, sizeof path, "%s/fixtures/expected/%s.json", HUNTER_SOURCE_DIR, stem);
-		char *text = slurp(path);
+		char *text = test_try_read_file(path, NULL);
 		if (!text) {
 			cr_log_error("%s: no fixtures/expected/%s.json (run scripts/regen-golden)", stem,
 			             stem);
@@ -174,9 +161,7 @@ Test(golden, every_fixture_gives_its_expected_summary, .timeout = 600)
 		cJSON_Delete(got);
 	}
 	globfree(&g);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
-	system(cmd);
+	test_dir_remove(tmp);
 	cr_assert_eq(failed, 0, "%d fixture(s) differ from their golden summary (see above)",
 	             failed);
 }

@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 #include <zlib.h>
 
+#include "support.h"
 #include "recording.h"
 
 static char tmp_dir_path[256];
@@ -56,16 +57,7 @@ static inline char *tmp_path(char *buf, size_t cap, const char *name)
 
 static inline unsigned char *slurp(const char *path, size_t *n)
 {
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	unsigned char *p = malloc((size_t)len + 1);
-	cr_assert_eq(fread(p, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	*n = (size_t)len;
-	return p;
+	return (unsigned char *)test_read_file(path, n);
 }
 
 static inline void spit(const char *path, const void *p, size_t n)

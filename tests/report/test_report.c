@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "support.h"
 #include "internal.h"
 
 static struct equity_point pt(int64_t ms, double equity)
@@ -147,14 +148,12 @@ static char dir[] = HUNTER_BINARY_DIR "/test-report-XXXXXX";
 
 static void make_dir(void)
 {
-	cr_assert(mkdtemp(dir));
+	test_dir_make(dir);
 }
 
 static void remove_dir(void)
 {
-	char cmd[sizeof dir + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
+	test_dir_remove(dir);
 }
 
 static const char *path(const char *name)

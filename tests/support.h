@@ -1,0 +1,72 @@
+/*
+ * support.h - what the test folders share: reading a whole file and a
+ * scratch folder per suite, removed with its contents afterwards (without
+ * a shell, so odd names cannot matter). A failure ends the test naming the
+ * path.
+ */
+#ifndef HUNTER_TEST_SUPPORT_H
+#define HUNTER_TEST_SUPPORT_H
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The whole file, NUL-terminated, or NULL when it cannot be opened. */
+static inline char *test_try_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	rewind(f);
+	cr_assert_geq(n, 0, "cannot size %s", path);
+	char *buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n, "cannot read %s", path);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+static inline char *test_read_file(const char *path, size_t *len)
+{
+	char *buf = test_try_read_file(path, len);
+	cr_assert_not_null(buf, "cannot open %s", path);
+	return buf;
+}
+
+/* Makes the folder named by a mkdtemp template ("...XXXXXX"), in place. */
+static inline void test_dir_make(char *tmpl)
+{
+	cr_assert_not_null(mkdtemp(tmpl), "cannot make %s", tmpl);
+}
+
+/* Removes `path` and, if it is a folder, everything in it; links are
+ * removed, never followed. */
+static inline void test_dir_remove(const char *path)
+{
+	struct stat st;
+	cr_assert_eq(lstat(path, &st), 0, "cannot stat %s", path);
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		cr_assert_not_null(d, "cannot open %s", path);
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char sub[4096];
+			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+			test_dir_remove(sub);
+		}
+		closedir(d);
+	}
+	cr_assert_eq(remove(path), 0, "cannot remove %s", path);
+}
+
+#endif
