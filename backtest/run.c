@@ -73,6 +73,7 @@ static void diag(struct bt *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	fputs("hunter backtest: ", b->diag);
 	vfprintf(b->diag, fmt, ap);
 	va_end(ap);
 	fputc('\n', b->diag);
