@@ -13,8 +13,9 @@
  * protect_sync() is idempotent: it compares what each leg should be (price
  * from the tranche's average entry, quantity = the tranche) with what is
  * working or pending, and acts only on a difference. A tranche is protected
- * when every enabled leg has a live order; one that stays unprotected for
- * unprotected_timeout_ms is closed with a reduce-only MARKET order.
+ * when every enabled leg has a live order covering it (see leg_covers); one
+ * that stays unprotected for unprotected_timeout_ms is closed with a
+ * reduce-only MARKET order.
  */
 #include <string.h>
 
@@ -91,11 +92,28 @@ static void leg_sync(struct engine *e, struct sym *s, int dir, int id, order_rol
 	leg->pend = order_send(e, s, &r, role, dir, id, leg->live == NONE ? "protect" : "replace");
 }
 
+/*
+ * A leg covers its tranche when its working order is as large as the
+ * tranche. While the replacement for a grown tranche is in flight, the old
+ * order is taken to cover it (`grace`), so that a protected tranche does not
+ * become unprotected on every join; once a replacement is refused the old
+ * order leaves the growth without protection, and only an order that covers
+ * the whole tranche ends that, whatever else is sent meanwhile.
+ */
+static bool leg_covers(const struct engine *e, const struct leg *leg, dec_t qty, bool grace)
+{
+	if (leg->live == NONE)
+		return false;
+	const struct eng_order *o = &e->orders[leg->live];
+	return (grace && leg->pend != NONE) || o->req.qty - o->filled >= qty;
+}
+
 static void update_protected(struct engine *e, struct sym *s, int dir, int id)
 {
 	struct tranche *t = &s->pos[dir].tr[id];
-	bool ok = (!s->cfg.take_profit_enabled || t->tp.live != NONE) &&
-	          (!s->cfg.stop_loss_enabled || t->sl.live != NONE);
+	bool grace = !t->unprotected;
+	bool ok = (!s->cfg.take_profit_enabled || leg_covers(e, &t->tp, t->qty, grace)) &&
+	          (!s->cfg.stop_loss_enabled || leg_covers(e, &t->sl, t->qty, grace));
 	if (ok && t->unprotected) {
 		t->unprotected = false;
 		j_tranche(e, s, dir, id, JT_PROTECT, NONE);

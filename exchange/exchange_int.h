@@ -163,6 +163,9 @@ void book_consume(struct sym *y, int book, dec_t price, dec_t qty);
 int filter_order(const sim_t *s, const struct sym *y, const order_req *o,
                  char msg[REJECT_MSG_MAX]);
 bool stop_triggered(const struct order *o, dec_t price);
+/* The lot step an order's quantity is counted in (MARKET_LOT_SIZE for
+ * MARKET orders); 0 when the rules give none. */
+dec_t lot_step(const struct symbol_rules *r, order_type_t type);
 
 /* matching.c */
 void match_arrive(sim_t *s, struct sym *y, const order_req *o);

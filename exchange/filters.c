@@ -94,6 +94,11 @@ static int check_shape(const sim_t *s, const order_req *o, char *msg)
 	return 0;
 }
 
+dec_t lot_step(const struct symbol_rules *r, order_type_t type)
+{
+	return type == OT_MARKET && r->market_step ? r->market_step : r->step;
+}
+
 static int check_qty(const struct symbol_rules *r, const order_req *o, char *msg)
 {
 	if (o->close_position)
@@ -101,7 +106,7 @@ static int check_qty(const struct symbol_rules *r, const order_req *o, char *msg
 	if (o->qty <= 0)
 		return fail(msg, -4003, "Quantity less than or equal to zero.");
 	bool market = o->type == OT_MARKET;
-	dec_t step = market && r->market_step ? r->market_step : r->step;
+	dec_t step = lot_step(r, o->type);
 	dec_t min = market && r->market_min_qty ? r->market_min_qty : r->min_qty;
 	dec_t max = market && r->market_max_qty ? r->market_max_qty : r->max_qty;
 	if (min && o->qty < min)

@@ -92,6 +92,15 @@ static dec_t order_fill(sim_t *s, struct sym *y, struct order *o, dec_t qty, dec
 	return qty;
 }
 
+/* An execution is a whole number of lots, as on the exchange, even where
+ * the model's share of a trade or a level is not: the pro-rata queue
+ * estimate, or a recorded level finer than the step. Rounded down. */
+static dec_t whole_lots(const struct sym *y, const struct order *o, dec_t qty)
+{
+	dec_t step = lot_step(&y->rules, o->req.type);
+	return step > 0 ? dec_round_down(qty, step) : qty;
+}
+
 static bool within(side_t side, dec_t price, dec_t limit)
 {
 	return !limit || (side == SIDE_BUY ? price <= limit : price >= limit);
@@ -129,7 +138,9 @@ static void plan_take(const struct sym *y, const struct order *o, struct plan *p
 	for (uint32_t i = bs->n; i-- > 0 && want > pl->total && pl->n < PLAN_MAX - 1;) {
 		if (!within(o->req.side, bs->lv[i].price, limit))
 			return;
-		plan_add(pl, bs->lv[i].price, dmin(bs->lv[i].qty, want - pl->total));
+		dec_t q = whole_lots(y, o, dmin(bs->lv[i].qty, want - pl->total));
+		if (q > 0)
+			plan_add(pl, bs->lv[i].price, q);
 	}
 	dec_t price = beyond_price(y, o->req.side, pl);
 	if (want > pl->total && price > 0 && within(o->req.side, price, limit))
@@ -262,7 +273,7 @@ static void rest_on_trade(sim_t *s, struct sym *y, struct order *o, dec_t price,
 		o->traded_at_level += qty;
 		fillable = excess > 0 ? dmin(excess, *avail) : 0;
 	}
-	dec_t q = dmin(fillable, remaining(o));
+	dec_t q = whole_lots(y, o, dmin(fillable, remaining(o)));
 	if (q > 0)
 		*avail -= order_fill(s, y, o, q, o->req.price, true);
 }
@@ -343,7 +354,10 @@ void match_book_changed(sim_t *s, struct sym *y)
 		if (!best || !price_better(opp, best->price, o->req.price))
 			continue;
 		dec_t best_price = best->price;
-		dec_t q = order_fill(s, y, o, dmin(best->qty, remaining(o)), o->req.price, true);
+		dec_t q = whole_lots(y, o, dmin(best->qty, remaining(o)));
+		if (q <= 0)
+			continue;
+		q = order_fill(s, y, o, q, o->req.price, true);
 		book_consume(y, opp, best_price, q);
 	}
 	orders_compact(y);

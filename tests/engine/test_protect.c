@@ -239,6 +239,26 @@ Test(protect, another_refusal_waits_for_the_timeout)
 	fx_free(f);
 }
 
+/* A refused replacement leaves the old order covering only what the tranche
+ * was before it grew: the growth is unprotected, so the timeout closes it. */
+Test(protect, a_refused_replacement_leaves_the_growth_unprotected)
+{
+	struct fx *f = with_long("50000", true);
+	long_at(f, "49000", 2000, false); /* joins: 0.002, the old legs cover 0.001 */
+	fx_ack(f, fx_last(f, 'S')->req.client_id);
+	fx_reject(f, fx_last(f, 'T')->req.client_id, -4045);
+	long_at(f, "49500", 3000, false); /* a new replacement must not restart the clock */
+	fx_reject(f, fx_last(f, 'T')->req.client_id, -4045);
+	fx_time(f, 6999);
+	cr_assert_null(fx_last(f, 'C'), "not before the timeout");
+	fx_time(f, 7000);
+	struct fx_order *c = fx_last(f, 'C');
+	cr_assert(c, "the tranche was left partly covered by its old take-profit");
+	cr_assert_eq(c->req.type, OT_MARKET);
+	cr_assert_eq(c->req.qty, D("0.003"));
+	fx_free(f);
+}
+
 Test(protect, what_a_market_close_leaves_is_protected_again)
 {
 	struct fx *f = with_long("50000", false);

@@ -59,6 +59,22 @@ Test(matching, cancels_ahead_are_pro_rata)
 	sim_free(s);
 }
 
+/* The pro-rata estimate of the queue is fractional, but an execution is a
+ * whole number of lots: the share of a trade past the queue is rounded down
+ * to the step. */
+Test(matching, a_fill_past_a_pro_rata_queue_is_whole_lots)
+{
+	struct sim_params p = quiet_params();
+	sim_t *s = new_sim(&R, &p);
+	ticker(s, 1000, "100.0", "3", "100.1", "3");
+	buy_at_100(s, "1", 1000);                    /* 3 ahead */
+	ticker(s, 1001, "100.0", "7", "100.1", "3"); /* 4 join behind us */
+	ticker(s, 1002, "100.0", "6", "100.1", "3"); /* 1 cancel: 3 x 1/7 of them ahead */
+	trade(s, 1003, "100.0", "3", true);          /* 0.42857142... past the queue */
+	cr_assert_eq(filled_of(&R, "q1"), D("0.428"));
+	sim_free(s);
+}
+
 Test(matching, trades_explain_a_shrinking_level_before_cancels)
 {
 	struct sim_params p = quiet_params();
