@@ -7,10 +7,17 @@
  * liquidations, down after short ones), positive meaning a fade gained
  * before costs.
  *
- * Prices are the run database's one-second samples: p(t) is the last value
- * seen up to the end of t's second, the mid when both sides of the book
- * are known at both ends of the interval, else the last trade, else the
- * mark price.
+ * Prices are the run database's one-second samples: p(t) is the price known
+ * at t, the last value seen up to the start of t's second (the sample of the
+ * last whole second before it), never a value from after t: a study that
+ * peeked past the trigger would flatter the first horizon. The move uses the
+ * mid when both sides of the book are known at both ends of the interval,
+ * else the last trade, else the mark price.
+ *
+ * Each figure carries data-key (study_BUCKET_HORIZON, or study_BUCKET_triggers
+ * for the count), data-value (the unrounded average as a fraction, empty
+ * when no trigger had a price) and data-n (the triggers it averages), like
+ * the summary's figures, so that the page can be checked against the data.
  */
 #include <string.h>
 
@@ -21,10 +28,12 @@
 
 static const int64_t horizon_ms[NHORIZONS] = {1000, 5000, 30000, 300000};
 static const char *const horizon_name[NHORIZONS] = {"+1 s", "+5 s", "+30 s", "+5 min"};
+static const char *const horizon_key[NHORIZONS] = {"1s", "5s", "30s", "5min"};
 /* Window volume ranges, in the settings' unit (USDT by default). */
 static const int64_t bucket_edge[NBUCKETS - 2] = {DEC(10000), DEC(100000), DEC(1000000)};
 static const char *const bucket_name[NBUCKETS] = {
 	"below 10k", "10k to 100k", "100k to 1M", "1M and above", "all triggers"};
+static const char *const bucket_key[NBUCKETS] = {"lt10k", "10k_100k", "100k_1m", "ge1m", "all"};
 
 struct sample {
 	int64_t bid, ask, last, mark;
@@ -46,7 +55,7 @@ static bool sample_at(struct report *r, struct study *s, const char *symbol, int
 {
 	sqlite3_reset(s->price);
 	sqlite3_bind_text(s->price, 1, symbol, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s->price, 2, ms / 1000 * 1000);
+	sqlite3_bind_int64(s->price, 2, ms / 1000 * 1000 - 1000);
 	if (!db_row(r, s->price))
 		return false;
 	*out = (struct sample){sqlite3_column_int64(s->price, 0), sqlite3_column_int64(s->price, 1),
@@ -107,6 +116,24 @@ static void one_trigger(struct report *r, struct study *s, sqlite3_stmt *sig)
 	}
 }
 
+/* One average: its figure, and n where fewer triggers than the bucket's had a price. */
+static void write_cell(FILE *f, const struct study *s, int b, int h)
+{
+	const struct cell *c = &s->cell[b][h];
+	html_printf(f, "<td class=\"n%s\" data-key=\"study_%s_%s\"",
+	            !c->n ? "" : c->sum > 0 ? " pos" : " neg", bucket_key[b], horizon_key[h]);
+	if (!c->n) {
+		fputs(" data-value=\"\" data-n=\"0\">n/a</td>", f);
+		return;
+	}
+	double avg = c->sum / (double)c->n;
+	html_printf(f, " data-value=\"%.17g\" data-n=\"%zu\">%+.3f %% (%+.1f bps)", avg, c->n,
+	            100 * avg, 10000 * avg);
+	if (c->n < s->triggers[b])
+		html_printf(f, " n=%zu", c->n);
+	fputs("</td>", f);
+}
+
 static void write_table(struct report *r, const struct study *s)
 {
 	FILE *f = r->f;
@@ -117,20 +144,11 @@ static void write_table(struct report *r, const struct study *s)
 	for (int b = 0; b < NBUCKETS; b++) {
 		if (!s->triggers[b])
 			continue;
-		html_printf(f, "<tr><td>%s</td><td class=\"n\">%zu</td>", bucket_name[b], s->triggers[b]);
-		for (int h = 0; h < NHORIZONS; h++) {
-			const struct cell *c = &s->cell[b][h];
-			if (!c->n) {
-				fputs("<td class=\"n\">n/a</td>", f);
-				continue;
-			}
-			double avg = c->sum / (double)c->n;
-			html_printf(f, "<td class=\"n %s\">%+.3f %% (%+.1f bps)", avg > 0 ? "pos" : "neg",
-			            100 * avg, 10000 * avg);
-			if (c->n < s->triggers[b])
-				html_printf(f, " n=%zu", c->n);
-			fputs("</td>", f);
-		}
+		html_printf(f, "<tr><td>%s</td><td class=\"n\" data-key=\"study_%s_triggers\""
+		               " data-value=\"%zu\">%zu</td>",
+		            bucket_name[b], bucket_key[b], s->triggers[b], s->triggers[b]);
+		for (int h = 0; h < NHORIZONS; h++)
+			write_cell(f, s, b, h);
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table></div>\n", f);
@@ -156,9 +174,11 @@ void page_study(struct report *r)
 	html_printf(r->f, "<p>Average price move after each trigger, signed in the fade's direction"
 	                  " (a fade buys after long liquidations and sells after short ones):"
 	                  " positive means fading gained before fees. Buckets are the rolling"
-	                  " liquidation volume that fired the trigger, in the settings' volume unit. Prices are 1-second samples"
-	                  " (mid, else last trade, else mark); n is given where fewer triggers had a"
-	                  " price at that horizon (the run ended first, or no price was seen).</p>\n");
+	                  " liquidation volume that fired the trigger, in the settings' volume unit."
+	                  " Prices are 1-second samples (mid, else last trade, else mark), each the"
+	                  " price known at that moment: the last whole second before it, never a"
+	                  " later one. n is given where fewer triggers had a price at that horizon"
+	                  " (the run ended first, or no price was seen).</p>\n");
 	if (!s.triggers[NBUCKETS - 1]) {
 		html_note(r->f, "No triggers in this run.");
 		return;
