@@ -174,14 +174,18 @@ void protect_close(struct engine *e, struct sym *s, int dir, int id, const char 
 	t->close = order_send(e, s, &r, ROLE_CLOSE, dir, id, reason);
 }
 
+/* The tranche an order protects or closes; NULL for an entry. */
+static struct tranche *tranche_of(struct engine *e, const struct eng_order *o)
+{
+	return o->tranche == NONE ? NULL : &e->syms[o->sym].pos[o->dir].tr[o->tranche];
+}
+
 void protect_on_accepted(struct engine *e, int32_t idx)
 {
 	const struct eng_order *o = &e->orders[idx];
-	if (o->tranche == NONE)
+	struct tranche *t = tranche_of(e, o);
+	if (!t)
 		return;
-	struct sym *s = &e->syms[o->sym];
-	int dir = o->dir, id = o->tranche;
-	struct tranche *t = &s->pos[dir].tr[id];
 	struct leg *leg = leg_of(t, o->role);
 	if (!t->open || leg->pend != idx)
 		return; /* superseded or dropped: its cancel is on the way */
@@ -190,7 +194,7 @@ void protect_on_accepted(struct engine *e, int32_t idx)
 	leg->pend = NONE;
 	if (old != NONE)
 		order_cancel(e, old, "replaced");
-	update_protected(e, s, dir, id);
+	update_protected(e, &e->syms[o->sym], o->dir, o->tranche);
 }
 
 /* A TP or SL filled completely: it no longer covers its tranche, and must
@@ -198,9 +202,10 @@ void protect_on_accepted(struct engine *e, int32_t idx)
 void protect_detach(struct engine *e, int32_t idx)
 {
 	const struct eng_order *o = &e->orders[idx];
-	if (o->tranche == NONE || (o->role != ROLE_TP && o->role != ROLE_SL))
+	struct tranche *t = tranche_of(e, o);
+	if (!t || (o->role != ROLE_TP && o->role != ROLE_SL))
 		return;
-	struct leg *leg = leg_of(&e->syms[o->sym].pos[o->dir].tr[o->tranche], o->role);
+	struct leg *leg = leg_of(t, o->role);
 	if (leg->live == idx)
 		leg->live = NONE;
 	if (leg->pend == idx)
@@ -212,13 +217,11 @@ void protect_detach(struct engine *e, int32_t idx)
 void protect_on_gone(struct engine *e, int32_t idx, int code)
 {
 	const struct eng_order *o = &e->orders[idx];
-	if (o->tranche == NONE)
+	struct tranche *t = tranche_of(e, o);
+	if (!t || !t->open)
 		return;
 	struct sym *s = &e->syms[o->sym];
 	int dir = o->dir, id = o->tranche;
-	struct tranche *t = &s->pos[dir].tr[id];
-	if (!t->open)
-		return;
 	if (o->role == ROLE_CLOSE) {
 		if (t->close != idx)
 			return;
