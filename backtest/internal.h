@@ -11,7 +11,7 @@
 
 #include "backtest.h"
 #include "core.h"
-#include "exchange.h"
+#include "exchange_sim.h"
 
 /* ---- tradelog.c -------------------------------------------------------- */
 

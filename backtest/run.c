@@ -90,7 +90,7 @@ static double mono_seconds(void)
 
 static void sample(struct bt *b, int64_t ms, journal_eq_reason_t why)
 {
-	struct sim_account a;
+	struct exchange_account a;
 	sim_account(b->sim, &a);
 	struct journal_equity eq = {a.wallet, a.unrealized, a.margin_used, a.notional,
 	                            a.open_positions};
@@ -417,7 +417,7 @@ static int open_parts(struct bt *b)
 		diag(b, "%s", b->digests.err[0] ? b->digests.err : "out of memory");
 		return -1;
 	}
-	struct sim_callbacks cb = {b, sim_event, sim_reject};
+	struct exchange_sink cb = {b, sim_event, sim_reject};
 	struct engine_io io = {b, io_place, io_cancel, io_replace, io_journal};
 	b->sim = sim_new(&b->params, &cb);
 	b->engine = engine_new(&b->settings, &io);

@@ -23,7 +23,7 @@
 
 #include "core.h"
 #include "engine.h"
-#include "exchange.h"
+#include "exchange_sim.h"
 
 /* Diagnostics: warnings and errors, each "path: message" plus the line of
  * the value it is about (0 when it concerns no single value). The first

@@ -177,6 +177,11 @@ void engine_stats(const engine_t *e, struct engine_stats *out)
 	out->margin_in_use = e->margin;
 }
 
+int64_t engine_next_due(const engine_t *e)
+{
+	return e->next_due;
+}
+
 /* ---- shared helpers ---- */
 
 void eng_due(struct engine *e, int64_t deadline)

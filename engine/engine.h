@@ -195,6 +195,10 @@ void engine_on_reject(engine_t *e, const char *symbol, const char *client_id, in
  * tranches left unprotected too long. */
 void engine_on_time(engine_t *e, int64_t now_ms);
 
+/* The engine's next deadline (an entry's TTL, a protection timeout), which
+ * engine_on_time should be given when it comes; INT64_MAX when none. */
+int64_t engine_next_due(const engine_t *e);
+
 /* Read-only view for reports and tests. */
 struct engine_stats {
 	uint64_t signals, fired, skipped;

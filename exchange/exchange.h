@@ -1,12 +1,23 @@
 /*
- * exchange.h - the simulated exchange: matches the engine's orders against
- * recorded market data the way Aster would, and answers with the same
- * events Aster's user stream sends (ORDER_TRADE_UPDATE, ACCOUNT_UPDATE) or
- * with Aster's error codes. Every modelling assumption is listed in
- * docs/simulation.md.
+ * exchange.h - the exchange as a session sees it: one interface, two
+ * implementations.
  *
- * Time comes only from the caller (exchange time in ms), and randomness only
- * from `seed`, so a run is reproducible byte for byte.
+ *   exchange_sim/    the simulated exchange: matches orders against recorded
+ *                    or live market data (backtest, simulate_only, serve)
+ *   Aster client     signed REST and the user data stream (live); it goes in
+ *                    its own folder beside exchange_sim/ and provides the
+ *                    same `struct exchange_ops`
+ *
+ * Requests go in through the ops (place, cancel, replace, per-symbol and
+ * account setup); answers come back, possibly much later, through the
+ * `struct exchange_sink` given when the implementation was made: order and
+ * account updates in the ORDER_TRADE_UPDATE / ACCOUNT_UPDATE shapes, and
+ * refusals with Aster's error code. An implementation never calls the sink
+ * from inside a request, so a sink may make new requests.
+ *
+ * A simulated exchange also needs the market and the passage of time, which
+ * a real one gets from the world: `on_market`, `advance` and `next_due` are
+ * set by a simulated implementation and NULL for a live one.
  *
  * Depends on core.h only.
  */
@@ -15,70 +26,82 @@
 
 #include "core.h"
 
-struct sim_params {
-	dec_t maker_fee;          /* fraction: 0.0001 = 0.01 % */
-	dec_t taker_fee;          /* fraction: 0.00035 = 0.035 % */
-	int64_t order_latency_ms; /* from the engine's intent to the matching engine */
-	int64_t cancel_latency_ms;
-	int64_t ack_latency_ms;   /* from the matching engine back to the engine */
-	dec_t maint_margin_rate;  /* fraction; 0 = take maintMarginPercent of the rules */
-	dec_t starting_balance;   /* USDT wallet at the start */
-	bool queue_position;      /* model queue ahead of resting limit orders */
-	bool funding;             /* charge funding at funding times */
-	bool hedge_mode;          /* dual-side positions (LONG/SHORT) or one-way (BOTH) */
-	uint64_t seed;
-};
-
-/* Defaults documented in docs/simulation.md. */
-void sim_params_default(struct sim_params *p);
-
-/* What the simulated exchange tells its user. */
-struct sim_callbacks {
+/* Where an exchange's answers go. */
+struct exchange_sink {
 	void *ctx;
-	/* EV_ORDER_UPDATE and EV_ACCOUNT_UPDATE events, in exchange-time order */
+	/* EV_ORDER_UPDATE and EV_ACCOUNT_UPDATE, in the exchange's time order */
 	void (*on_event)(void *ctx, const ev_t *ev);
-	/* an order refused at entry: Aster's code and message */
+	/* a request refused outright: Aster's code and message */
 	void (*on_reject)(void *ctx, const char *symbol, const char *client_id, int code,
 	                  const char *msg, int64_t ms);
 };
 
-typedef struct sim sim_t;
-
-sim_t *sim_new(const struct sim_params *p, const struct sim_callbacks *cb);
-void sim_free(sim_t *s);
-
-/* Trading rules (filters) of a symbol; orders on a symbol without rules are
- * rejected with -1121. */
-void sim_set_rules(sim_t *s, const struct symbol_rules *r);
-
-/* Leverage of a symbol (default 20): sets initial margin and, with the
- * maintenance rate, the own-position liquidation price. */
-void sim_set_leverage(sim_t *s, const char *symbol, int leverage);
-
-/* Delivers everything due up to `now_ms`: orders reaching the matching
- * engine, acknowledgements, fills, funding, own-position liquidation. */
-void sim_advance(sim_t *s, int64_t now_ms);
-
-/* A market event (book ticker, depth, trades, mark price, exchange info):
- * advances to its time, updates the book and matches resting orders. */
-void sim_on_market(sim_t *s, const ev_t *ev);
-
-/* Intents from the engine, timestamped with the engine's time. They take
- * effect after the configured latency; their outcome arrives as events. */
-void sim_place(sim_t *s, const order_req *o, int64_t now_ms);
-void sim_cancel(sim_t *s, const char *symbol, const char *client_id, int64_t now_ms);
-void sim_replace(sim_t *s, const char *old_client_id, const order_req *o, int64_t now_ms);
-
-/* Account snapshot for equity curves and reports. */
-struct sim_account {
+/* The account in one line: for equity curves, caps and reports. */
+struct exchange_account {
 	dec_t wallet;        /* balance after realized PnL, fees and funding */
-	dec_t unrealized;    /* at the mark price (last price if no mark seen) */
+	dec_t unrealized;    /* at the mark price (the last trade if no mark) */
 	dec_t fees_paid;
 	dec_t funding_paid;  /* positive = paid, negative = received */
 	dec_t margin_used;   /* initial margin of open positions */
 	dec_t notional;      /* absolute notional of open positions */
 	uint32_t open_positions;
 };
-void sim_account(const sim_t *s, struct sim_account *out);
+
+/* Per-symbol setup, sent before trading a symbol. */
+struct symbol_setup {
+	char symbol[SYMBOL_MAX];
+	int leverage;
+	margin_type_t margin_type;
+};
+
+/* What is open on the account: positions and open orders, as a restarted
+ * session adopts them. Arrays are the implementation's, valid until the
+ * next call. */
+struct exchange_open {
+	const struct position *positions;
+	uint32_t npositions;
+	const struct ev_order *orders; /* status NEW or PARTIALLY_FILLED */
+	uint32_t norders;
+};
+
+struct exchange_ops {
+	const char *name; /* "sim", "aster": for messages and the run database */
+	void (*place)(void *impl, const order_req *o, int64_t now_ms);
+	void (*cancel)(void *impl, const char *symbol, const char *client_id, int64_t now_ms);
+	void (*replace)(void *impl, const char *old_client_id, const order_req *o, int64_t now_ms);
+	/* 0, or an Aster error code (the message is the implementation's to report) */
+	int (*setup_symbol)(void *impl, const struct symbol_setup *s);
+	int (*set_position_mode)(void *impl, bool hedge);
+	void (*set_rules)(void *impl, const struct symbol_rules *r);
+	void (*account)(void *impl, struct exchange_account *out);
+	void (*open_state)(void *impl, struct exchange_open *out);
+	/* simulated exchanges only */
+	void (*on_market)(void *impl, const ev_t *ev);
+	void (*advance)(void *impl, int64_t now_ms);
+	int64_t (*next_due)(const void *impl); /* INT64_MAX when nothing is due */
+	void (*destroy)(void *impl);
+};
+
+typedef struct exchange {
+	const struct exchange_ops *ops;
+	void *impl;
+} exchange_t;
+
+/* The calls, so that callers never reach into ops. A call that the
+ * implementation does not provide does nothing (next_due: INT64_MAX). */
+void exchange_place(exchange_t *x, const order_req *o, int64_t now_ms);
+void exchange_cancel(exchange_t *x, const char *symbol, const char *client_id, int64_t now_ms);
+void exchange_replace(exchange_t *x, const char *old_client_id, const order_req *o,
+                      int64_t now_ms);
+int exchange_setup_symbol(exchange_t *x, const struct symbol_setup *s);
+int exchange_set_position_mode(exchange_t *x, bool hedge);
+void exchange_set_rules(exchange_t *x, const struct symbol_rules *r);
+void exchange_account(exchange_t *x, struct exchange_account *out);
+void exchange_open_state(exchange_t *x, struct exchange_open *out);
+bool exchange_is_simulated(const exchange_t *x);
+void exchange_on_market(exchange_t *x, const ev_t *ev);
+void exchange_advance(exchange_t *x, int64_t now_ms);
+int64_t exchange_next_due(const exchange_t *x);
+void exchange_destroy(exchange_t *x);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include "config.h"
 #include "core.h"
-#include "exchange.h"
+#include "exchange_sim.h"
 #include "recording.h"
 
 struct db_order {

@@ -19,7 +19,7 @@ static void place_now(sim_t *s, order_req o, int64_t ms)
 
 static dec_t wallet(const sim_t *s)
 {
-	struct sim_account a;
+	struct exchange_account a;
 	sim_account(s, &a);
 	return a.wallet;
 }
@@ -41,7 +41,7 @@ Test(account, taker_and_maker_fees)
 	cr_assert(u->maker);
 	cr_assert_eq(u->commission, D("0.01002"), "100.2 x 1 x 0.01 %%");
 	cr_assert_eq(u->realized_pnl, D("0.1"));
-	struct sim_account a;
+	struct exchange_account a;
 	sim_account(s, &a);
 	cr_assert_eq(a.fees_paid, D("0.045055"));
 	cr_assert_eq(a.wallet, D("10000") + D("0.1") - D("0.045055"));
@@ -101,7 +101,7 @@ Test(account, funding_at_the_funding_time)
 	cr_assert_str_eq(ev->u.account.reason, "FUNDING_FEE");
 	cr_assert_eq(ev->exch_ms, 8000);
 	cr_assert_eq(ev->u.account.balances[0].change, -D("0.0606"), "2 x 101 x 0.0003, a long pays");
-	struct sim_account a;
+	struct exchange_account a;
 	sim_account(s, &a);
 	cr_assert_eq(a.funding_paid, D("0.0606"));
 	mark(s, 9000, "101.0", "0.0003", 16000);
@@ -117,7 +117,7 @@ Test(account, shorts_receive_a_positive_rate_and_pay_a_negative_one)
 	mark(s, 1000, "100.0", "0.0001", 2000);
 	mark(s, 3000, "100.0", "-0.0002", 4000);
 	sim_advance(s, 4000);
-	struct sim_account a;
+	struct exchange_account a;
 	sim_account(s, &a);
 	cr_assert_eq(a.funding_paid, D("-0.01") + D("0.02"));
 	cr_assert_eq(a.wallet, D("10000") - D("0.01"));
@@ -202,7 +202,7 @@ Test(account, hedge_mode_keeps_two_sides)
 	cr_assert_eq(filled_of(&R, "cl"), D("1"));
 	cr_assert_eq(last_position(&R)->pos_side, PS_LONG);
 	cr_assert_eq(last_position(&R)->amount, 0);
-	struct sim_account a;
+	struct exchange_account a;
 	sim_account(s, &a);
 	cr_assert_eq(a.open_positions, 1, "the short is untouched");
 	order_req both = market_req("both", SIDE_BUY, "1");

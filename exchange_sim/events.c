@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "exchange_int.h"
+#include "exchange_sim_int.h"
 
 static struct job *queue_event(sim_t *s, struct job *j, ev_type_t type, const char *symbol)
 {

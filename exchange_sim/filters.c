@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "exchange_int.h"
+#include "exchange_sim_int.h"
 
 static bool has_limit_price(order_type_t t)
 {

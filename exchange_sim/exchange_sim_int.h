@@ -1,5 +1,5 @@
 /*
- * exchange_int.h - private to the simulated exchange: the state of a simulation
+ * exchange_sim_int.h - private to the simulated exchange: the state of a simulation
  * and the functions its files share. Other modules include exchange.h only.
  *
  * The pieces:
@@ -12,10 +12,10 @@
  *   account.c  positions, fees, funding, own liquidation
  *   events.c   the user-stream events the user receives
  */
-#ifndef HUNTER_EXCHANGE_INT_H
-#define HUNTER_EXCHANGE_INT_H
+#ifndef HUNTER_EXCHANGE_SIM_INT_H
+#define HUNTER_EXCHANGE_SIM_INT_H
 
-#include "exchange.h"
+#include "exchange_sim.h"
 
 #define SIM_ASSET "USDT"
 #define SIM_DEFAULT_LEVERAGE 20
@@ -131,7 +131,7 @@ struct job_queue {
 
 struct sim {
 	struct sim_params p;
-	struct sim_callbacks cb;
+	struct exchange_sink cb;
 	int64_t now;
 	int64_t next_order_id, next_trade_id;
 	struct sym **syms;     /* by creation order, for deterministic sweeps */
@@ -141,6 +141,10 @@ struct sim {
 	struct job_queue jobs;
 	/* account */
 	dec_t wallet, fees_paid, funding_paid;
+	/* sim_open_state's answer */
+	struct position *open_pos;
+	struct ev_order *open_ord;
+	uint32_t open_pos_cap, open_ord_cap;
 };
 
 /* jobs.c */

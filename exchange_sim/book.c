@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchange_int.h"
+#include "exchange_sim_int.h"
 
 /* Sort key that orders both sides worst first: bids ascending, asks descending. */
 static dec_t key(int book, dec_t price)

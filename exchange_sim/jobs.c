@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchange_int.h"
+#include "exchange_sim_int.h"
 
 static bool before(const struct job *a, const struct job *b)
 {

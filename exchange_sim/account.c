@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "exchange_int.h"
+#include "exchange_sim_int.h"
 
 dec_t dmul(dec_t a, dec_t b)
 {

@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "exchange.h"
+#include "exchange_sim.h"
 
 #define REC_MAX 512
 
@@ -114,7 +114,7 @@ static inline struct sim_params quiet_params(void)
 static inline sim_t *new_sim(struct rec *r, const struct sim_params *p)
 {
 	memset(r, 0, sizeof(*r));
-	struct sim_callbacks cb = {.ctx = r, .on_event = rec_event, .on_reject = rec_reject};
+	struct exchange_sink cb = {.ctx = r, .on_event = rec_event, .on_reject = rec_reject};
 	sim_t *s = sim_new(p, &cb);
 	cr_assert_not_null(s);
 	struct symbol_rules rules = btc_rules();

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchange_int.h"
+#include "exchange_sim_int.h"
 
 void sim_params_default(struct sim_params *p)
 {
@@ -37,7 +37,7 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-sim_t *sim_new(const struct sim_params *p, const struct sim_callbacks *cb)
+sim_t *sim_new(const struct sim_params *p, const struct exchange_sink *cb)
 {
 	sim_t *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -62,6 +62,8 @@ void sim_free(sim_t *s)
 	}
 	free(s->syms);
 	free(s->slots);
+	free(s->open_pos);
+	free(s->open_ord);
 	jobs_free(&s->jobs);
 	free(s);
 }
@@ -211,6 +213,11 @@ void sim_advance(sim_t *s, int64_t now_ms)
 	drain(s, now_ms);
 }
 
+int64_t sim_next_due(const sim_t *s)
+{
+	return s->jobs.n ? s->jobs.heap[0].at : INT64_MAX;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Market data                                                               */
 /* ------------------------------------------------------------------------ */
@@ -350,7 +357,7 @@ void sim_replace(sim_t *s, const char *old_client_id, const order_req *o, int64_
 	queue_intent(s, JOB_REPLACE, now_ms + s->p.order_latency_ms, o->symbol, old_client_id, o);
 }
 
-void sim_account(const sim_t *s, struct sim_account *out)
+void sim_account(const sim_t *s, struct exchange_account *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->wallet = s->wallet;
@@ -369,4 +376,116 @@ void sim_account(const sim_t *s, struct sim_account *out)
 			out->open_positions++;
 		}
 	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* What is open, and the exchange interface                                  */
+/* ------------------------------------------------------------------------ */
+
+static void *grow_to(void *v, uint32_t *cap, uint32_t need, size_t size)
+{
+	if (need <= *cap)
+		return v;
+	uint32_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *a = realloc(v, (size_t)n * size);
+	if (!a)
+		abort();
+	*cap = n;
+	return a;
+}
+
+static void open_order_of(const struct order *o, struct ev_order *out)
+{
+	*out = (struct ev_order){.side = o->req.side, .type = o->type, .orig_type = o->req.type,
+	                         .tif = o->req.tif, .exec = EXEC_NEW,
+	                         .status = o->filled ? OS_PARTIALLY_FILLED : OS_NEW,
+	                         .working_type = o->req.working_type, .pos_side = o->req.pos_side,
+	                         .order_id = o->id, .qty = o->req.qty, .price = o->req.price,
+	                         .stop_price = o->req.stop_price, .filled_qty = o->filled,
+	                         .reduce_only = o->req.reduce_only,
+	                         .close_position = o->req.close_position};
+	memcpy(out->client_id, o->req.client_id, CLIENT_ID_MAX);
+}
+
+void sim_open_state(sim_t *s, struct exchange_open *out)
+{
+	uint32_t np = 0, no = 0;
+	for (uint32_t i = 0; i < s->nsyms; i++) {
+		const struct sym *y = s->syms[i];
+		for (int ps = PS_BOTH; ps <= PS_SHORT; ps++) {
+			const struct pos *p = &y->pos[ps];
+			if (!p->amount)
+				continue;
+			s->open_pos = grow_to(s->open_pos, &s->open_pos_cap, np + 1, sizeof *s->open_pos);
+			struct position *q = &s->open_pos[np++];
+			*q = (struct position){.amount = p->amount, .entry_price = dabs(pos_entry(p)),
+			                       .realized = p->realized,
+			                       .unrealized = pos_unrealized(y, p),
+			                       .margin = MARGIN_ISOLATED, .isolated_wallet = p->margin,
+			                       .pos_side = (pos_side_t)ps};
+			memcpy(q->symbol, y->name, SYMBOL_MAX);
+		}
+		for (uint32_t k = 0; k < y->norders; k++) {
+			if (y->orders[k].done)
+				continue;
+			s->open_ord = grow_to(s->open_ord, &s->open_ord_cap, no + 1, sizeof *s->open_ord);
+			open_order_of(&y->orders[k], &s->open_ord[no++]);
+		}
+	}
+	*out = (struct exchange_open){s->open_pos, np, s->open_ord, no};
+}
+
+static void x_place(void *impl, const order_req *o, int64_t now_ms) { sim_place(impl, o, now_ms); }
+
+static void x_cancel(void *impl, const char *symbol, const char *client_id, int64_t now_ms)
+{
+	sim_cancel(impl, symbol, client_id, now_ms);
+}
+
+static void x_replace(void *impl, const char *old_client_id, const order_req *o, int64_t now_ms)
+{
+	sim_replace(impl, old_client_id, o, now_ms);
+}
+
+static int x_setup_symbol(void *impl, const struct symbol_setup *u)
+{
+	sim_set_leverage(impl, u->symbol, u->leverage);
+	return 0;
+}
+
+static int x_set_position_mode(void *impl, bool hedge)
+{
+	((sim_t *)impl)->p.hedge_mode = hedge;
+	return 0;
+}
+
+static void x_set_rules(void *impl, const struct symbol_rules *r) { sim_set_rules(impl, r); }
+static void x_account(void *impl, struct exchange_account *out) { sim_account(impl, out); }
+static void x_open_state(void *impl, struct exchange_open *out) { sim_open_state(impl, out); }
+static void x_on_market(void *impl, const ev_t *ev) { sim_on_market(impl, ev); }
+static void x_advance(void *impl, int64_t now_ms) { sim_advance(impl, now_ms); }
+static int64_t x_next_due(const void *impl) { return sim_next_due(impl); }
+static void x_destroy(void *impl) { sim_free(impl); }
+
+static const struct exchange_ops sim_ops = {
+	.name = "sim",
+	.place = x_place,
+	.cancel = x_cancel,
+	.replace = x_replace,
+	.setup_symbol = x_setup_symbol,
+	.set_position_mode = x_set_position_mode,
+	.set_rules = x_set_rules,
+	.account = x_account,
+	.open_state = x_open_state,
+	.on_market = x_on_market,
+	.advance = x_advance,
+	.next_due = x_next_due,
+	.destroy = x_destroy,
+};
+
+void sim_exchange(sim_t *s, exchange_t *out)
+{
+	*out = (exchange_t){&sim_ops, s};
 }

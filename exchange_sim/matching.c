@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchange_int.h"
+#include "exchange_sim_int.h"
 
 enum { PLAN_MAX = 64 }; /* price levels one order may walk */
 

@@ -99,7 +99,7 @@ static void run(struct run *r)
 	struct sim_params p;
 	sim_params_default(&p);
 	p.ack_latency_ms = 0;
-	struct sim_callbacks cb = {.ctx = r, .on_event = on_event, .on_reject = on_reject};
+	struct exchange_sink cb = {.ctx = r, .on_event = on_event, .on_reject = on_reject};
 	sim_t *s = sim_new(&p, &cb);
 	struct symbol_rules rules = btc_rules();
 	rules.max_orders = 0;
@@ -115,7 +115,7 @@ static void run(struct run *r)
 	}
 	fclose(f);
 	sim_advance(s, ev.exch_ms + 120000);
-	struct sim_account a;
+	struct exchange_account a;
 	sim_account(s, &a);
 	cr_assert_eq(a.wallet, p.starting_balance + r->rp - r->fees, "wallet is exact");
 	cr_assert_eq(a.fees_paid, r->fees);
