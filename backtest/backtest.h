@@ -10,14 +10,17 @@
 #ifndef HUNTER_BACKTEST_H
 #define HUNTER_BACKTEST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "journal.h"
 
-/* Return codes, the same numbers as the command's exit codes. */
-enum { BT_OK = 0, BT_EDATA = 1, BT_EUSAGE = 2 };
+/* Return codes, the same numbers as the command's exit codes. BT_EINTR:
+ * stopped by the user; the run database holds everything done until then
+ * and says it was interrupted. */
+enum { BT_OK = 0, BT_EDATA = 1, BT_EUSAGE = 2, BT_EINTR = 130 };
 
 struct backtest_opts {
 	const char *settings_path;
@@ -28,6 +31,8 @@ struct backtest_opts {
 	bool has_seed; /* override the settings' simulation seed */
 	uint64_t seed;
 	FILE *diag;    /* warnings and errors, one per line; NULL: stderr */
+	/* Set (by a signal handler) to stop the run early; may be NULL. */
+	volatile sig_atomic_t *stop;
 	/* Called every few hundred thousand events; may be NULL. */
 	void (*progress)(void *ctx, uint64_t events);
 	void *progress_ctx;
@@ -43,14 +48,17 @@ struct backtest_summary {
 	double win_rate_pct;       /* of closed round trips, won (net > 0) */
 	double max_drawdown_pct;   /* of the equity peak it fell from */
 	double time_in_market_pct; /* of the run's exchange-time span */
+	bool interrupted;
 	char db_path[4096];
+	char tmp_path[4112];       /* where run.db is written until it is complete */
 };
 
 /*
- * Runs a backtest and fills `out`. Returns BT_OK, BT_EUSAGE (settings or
+ * Runs a backtest and fills `out`. Returns BT_OK, BT_EINTR (stopped early:
+ * the run database and `out` hold what was done), BT_EUSAGE (settings or
  * options wrong: nothing was run) or BT_EDATA (an input is missing, corrupt
- * or lacks what the settings need; no run database is left behind). Every
- * problem is written to opts->diag.
+ * or lacks what the settings need; the previous run.db of the folder, if
+ * any, is left as it was). Every problem is written to opts->diag.
  */
 int backtest_run(const struct backtest_opts *o, struct backtest_summary *out);
 

@@ -15,15 +15,13 @@
 
 #include "internal.h"
 
-void digest_final_hex(void *md, char hex[65])
+static void digest_final_hex(EVP_MD_CTX *md, char hex[65])
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	EVP_DigestFinal_ex(md, d, &n);
 	EVP_MD_CTX_free(md);
-	for (unsigned i = 0; i < n && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	hex[64] = '\0';
+	hex_encode(d, n < 32 ? n : 32, hex);
 }
 
 static int file_sha256(const char *path, char hex[65], uint64_t *bytes, char *err, size_t errlen)

@@ -98,35 +98,6 @@ int load_exchange_info(const char *path, struct rules_list *out, char *err, size
 	return 0;
 }
 
-static void add_dec(cJSON *o, const char *key, dec_t v)
-{
-	char buf[DEC_FMT_MAX];
-	dec_format(v, buf);
-	cJSON_AddStringToObject(o, key, buf);
-}
-
-char *sim_params_json(const struct sim_params *p)
-{
-	cJSON *o = cJSON_CreateObject();
-	char seed[24];
-	add_dec(o, "maker_fee", p->maker_fee);
-	add_dec(o, "taker_fee", p->taker_fee);
-	cJSON_AddNumberToObject(o, "order_latency_ms", (double)p->order_latency_ms);
-	cJSON_AddNumberToObject(o, "cancel_latency_ms", (double)p->cancel_latency_ms);
-	cJSON_AddNumberToObject(o, "ack_latency_ms", (double)p->ack_latency_ms);
-	add_dec(o, "maint_margin_rate", p->maint_margin_rate);
-	add_dec(o, "starting_balance", p->starting_balance);
-	cJSON_AddBoolToObject(o, "queue_position", p->queue_position);
-	cJSON_AddBoolToObject(o, "funding", p->funding);
-	cJSON_AddBoolToObject(o, "hedge_mode", p->hedge_mode);
-	/* A string: seeds use all 64 bits and JSON numbers are doubles. */
-	snprintf(seed, sizeof seed, "%llu", (unsigned long long)p->seed);
-	cJSON_AddStringToObject(o, "seed", seed);
-	char *s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return s;
-}
-
 int make_dirs(const char *path)
 {
 	char buf[4096];

@@ -1,18 +1,10 @@
 /*
- * run.c - the backtest loop: recordings merged by replay, fed to the
- * simulated exchange and the engine in a fixed order, with every decision
- * and account change written to the run database.
- *
- * Per event, in this order (docs/backtest.md says why):
- *   1. sim_advance to the event time: orders reach the matching engine,
- *      fills, acknowledgements and funding due by then go to the engine;
- *   2. engine_on_time, so entry TTLs and protection timeouts fire before
- *      the engine looks at new data;
- *   3. an equity sample when a new minute of exchange time has begun;
- *   4. sim_on_market: the book moves and resting orders may fill;
- *   5. engine_on_event: the engine sees the event and may place orders.
- * The engine's intents go straight to the simulated exchange, stamped with
- * the engine's time; their effects arrive later, through the callbacks.
+ * run.c - a backtest: recordings merged by replay and fed, one event at a
+ * time, to a session (session.h) over the simulated exchange. The session
+ * fixes the order in which the exchange, the engine and the journal see
+ * each event; this file checks that the data can be traded at all, keeps
+ * the run database safe (written beside the old one, renamed on success),
+ * and stops cleanly when the user asks.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,16 +17,18 @@
 #include "engine.h"
 #include "internal.h"
 #include "replay.h"
+#include "session.h"
 
-#define MINUTE_MS 60000
 #define PROGRESS_EVERY (1u << 18)
+#define RECORDING_GAP_MS 60000 /* a hole between recordings worth a warning */
 
 /* What the run learns about each symbol of the settings. */
 struct sym_seen {
 	const char *symbol;
-	bool seen;   /* has had an event */
-	bool rules;  /* has trading rules */
-	bool warned; /* already said to be absent from the recordings */
+	bool seen;    /* has had an event */
+	bool rules;   /* has trading rules */
+	bool trading; /* ... saying it trades, with a tick and a step */
+	bool warned;  /* already said to be absent from the recordings */
 };
 
 /* Exchange-time span of each recording. */
@@ -49,19 +43,17 @@ struct bt {
 	struct settings settings;
 	struct sim_params params;
 	bool settings_loaded;
-	sim_t *sim;
-	engine_t *engine;
+	sim_t *sim;          /* owned by the session once attached */
+	session_t *session;
 	journal_t *journal;
 	replay *rp;
 	char rp_err[REC_ERR_MAX];
-	struct tradelog log;
 	struct digests digests;
 	struct sym_seen *syms;
 	struct span *spans;
 	double t0;           /* wall clock at the start, for the timing figures */
-	int64_t now;         /* latest exchange time: the clock of the run */
 	int64_t first_ms;
-	int64_t next_sample; /* when the next minute's equity sample is due */
+	bool interrupted;
 	uint64_t events, liquidations, user_events;
 	uint32_t unseen;     /* settings symbols without an event so far */
 	char last_symbol[SYMBOL_MAX]; /* the last symbol looked up for that */
@@ -86,72 +78,6 @@ static double mono_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* ---- the account, sampled ---------------------------------------------- */
-
-static void sample(struct bt *b, int64_t ms, journal_eq_reason_t why)
-{
-	struct exchange_account a;
-	sim_account(b->sim, &a);
-	struct journal_equity eq = {a.wallet, a.unrealized, a.margin_used, a.notional,
-	                            a.open_positions};
-	journal_equity(b->journal, ms, why, &eq);
-}
-
-/* ---- the simulated exchange talks to the engine ------------------------ */
-
-static void sim_event(void *ctx, const ev_t *ev)
-{
-	struct bt *b = ctx;
-	bool fill = ev->type == EV_ORDER_UPDATE && ev->u.order.exec == EXEC_TRADE;
-	if (fill)
-		tradelog_fill(&b->log, ev);
-	if (ev->type == EV_ACCOUNT_UPDATE)
-		journal_account(b->journal, ev);
-	if (ev->exch_ms > b->now)
-		b->now = ev->exch_ms;
-	engine_on_event(b->engine, ev);
-	if (fill)
-		sample(b, ev->exch_ms, EQ_FILL);
-}
-
-static void sim_reject(void *ctx, const char *symbol, const char *client_id, int code,
-                       const char *msg, int64_t ms)
-{
-	struct bt *b = ctx;
-	if (ms > b->now)
-		b->now = ms;
-	engine_on_reject(b->engine, symbol, client_id, code, msg, ms);
-}
-
-/* ---- the engine talks to the exchange and the journal ------------------ */
-
-static void io_place(void *ctx, const order_req *o)
-{
-	struct bt *b = ctx;
-	tradelog_place(&b->log, b->now, o);
-	sim_place(b->sim, o, b->now);
-}
-
-static void io_cancel(void *ctx, const char *symbol, const char *client_id)
-{
-	struct bt *b = ctx;
-	tradelog_cancel(&b->log, b->now, symbol, client_id);
-	sim_cancel(b->sim, symbol, client_id, b->now);
-}
-
-static void io_replace(void *ctx, const char *old_client_id, const order_req *o)
-{
-	struct bt *b = ctx;
-	tradelog_replace(&b->log, b->now, old_client_id, o);
-	sim_replace(b->sim, old_client_id, o, b->now);
-}
-
-static void io_journal(void *ctx, const struct journal_rec *r)
-{
-	struct bt *b = ctx;
-	journal_record(b->journal, r);
-}
-
 /* ---- what the data holds ------------------------------------------------ */
 
 static struct sym_seen *sym_find(struct bt *b, const char *symbol)
@@ -166,8 +92,10 @@ static void rules_seen(struct bt *b, const struct symbol_rules *r, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct sym_seen *s = sym_find(b, r[i].symbol);
-		if (s)
+		if (s) {
 			s->rules = true;
+			s->trading = r[i].trading && r[i].tick > 0 && r[i].step > 0;
+		}
 	}
 }
 
@@ -224,29 +152,15 @@ static int note_event(struct bt *b, const ev_t *ev)
 
 static void step(struct bt *b, const ev_t *ev)
 {
-	if (b->events == 0) {
-		b->first_ms = b->now = ev->exch_ms;
-		sample(b, ev->exch_ms, EQ_START);
-		b->next_sample = (ev->exch_ms / MINUTE_MS + 1) * MINUTE_MS;
-	}
-	b->events++;
+	if (b->events++ == 0)
+		b->first_ms = ev->exch_ms;
 	/* Order and account updates in a recording come from some live account,
 	 * not from this run: the backtest's own come from the simulation. */
 	if (ev->type == EV_ORDER_UPDATE || ev->type == EV_ACCOUNT_UPDATE) {
 		b->user_events++;
 		return;
 	}
-	journal_market(b->journal, ev);
-	if (ev->exch_ms > b->now)
-		b->now = ev->exch_ms;
-	sim_advance(b->sim, b->now);
-	engine_on_time(b->engine, b->now);
-	if (b->now >= b->next_sample) {
-		sample(b, b->now, EQ_MINUTE);
-		b->next_sample = (b->now / MINUTE_MS + 1) * MINUTE_MS;
-	}
-	sim_on_market(b->sim, ev);
-	engine_on_event(b->engine, ev);
+	session_on_market(b->session, ev);
 }
 
 static int loop(struct bt *b)
@@ -254,6 +168,10 @@ static int loop(struct bt *b)
 	ev_t ev;
 	int rc;
 	while ((rc = replay_next(b->rp, &ev)) == 1) {
+		if (b->o->stop && *b->o->stop) {
+			b->interrupted = true;
+			return 0;
+		}
 		if (note_event(b, &ev))
 			return -1;
 		step(b, &ev);
@@ -294,6 +212,57 @@ static void check_headers(struct bt *b)
 	}
 }
 
+/* Symbols of the settings that can never trade, named with the reason:
+ * their signals were all skipped, which a summary alone would hide. */
+static void check_tradable(struct bt *b)
+{
+	for (uint32_t i = 0; i < b->settings.nsymbols; i++) {
+		const struct sym_seen *s = &b->syms[i];
+		if (!s->seen)
+			continue;
+		if (!s->rules)
+			diag(b, "warning: %s cannot trade: no trading rules (give --exchange-info FILE)",
+			     s->symbol);
+		else if (!s->trading)
+			diag(b, "warning: %s cannot trade: its rules say it is not TRADING, or give"
+			        " no tick or step size", s->symbol);
+	}
+}
+
+static int span_cmp(const void *x, const void *y)
+{
+	const struct span *a = x, *c = y;
+	return (a->first > c->first) - (a->first < c->first);
+}
+
+/* Recordings merged with a hole between them: nothing is known there, and
+ * a quote from before the hole must not price orders after it. */
+static void check_recording_gaps(struct bt *b)
+{
+	size_t n = 0;
+	struct span *v = malloc(b->o->nrecordings * sizeof *v);
+	if (!v)
+		return;
+	for (size_t i = 0; i < b->o->nrecordings; i++)
+		if (b->spans[i].any)
+			v[n++] = b->spans[i];
+	qsort(v, n, sizeof *v, span_cmp);
+	int64_t last = n ? v[0].last : 0;
+	for (size_t i = 1; i < n; i++) {
+		if (v[i].first - last > RECORDING_GAP_MS) {
+			char from[UTC_FMT_MAX], to[UTC_FMT_MAX];
+			utc_format(last, from);
+			utc_format(v[i].first, to);
+			diag(b, "warning: the recordings hold nothing from %s to %s; quotes older than"
+			        " max_quote_age_sec are not used across the hole", from, to);
+		}
+		if (v[i].last > last)
+			last = v[i].last;
+	}
+	free(v);
+}
+
+/* After the loop: the data must have held something to trade on. */
 /* After the loop: the data must have held something to trade on. */
 static int check_coverage(struct bt *b)
 {
@@ -311,6 +280,10 @@ static int check_coverage(struct bt *b)
 	if (ooo)
 		diag(b, "warning: %llu events went back in time within their recording; they were"
 		        " replayed in file order", (unsigned long long)ooo);
+	check_tradable(b);
+	check_recording_gaps(b);
+	if (b->interrupted)
+		return 0;
 	if (b->events == 0) {
 		diag(b, "the recordings hold no events");
 		return -1;
@@ -354,10 +327,8 @@ static int load_rules_file(struct bt *b)
 		diag(b, "%s", err);
 		return -1;
 	}
-	for (uint32_t i = 0; i < rl.n; i++) {
-		sim_set_rules(b->sim, &rl.v[i]);
-		engine_set_rules(b->engine, &rl.v[i]);
-	}
+	for (uint32_t i = 0; i < rl.n; i++)
+		session_set_rules(b->session, &rl.v[i]);
 	rules_seen(b, rl.v, rl.n);
 	free(rl.v);
 	return 0;
@@ -387,16 +358,47 @@ static int load_settings(struct bt *b)
 	return 0;
 }
 
+/* A stream's text in memory (malloc'd), or NULL. */
+static char *print_to_string(int (*print)(FILE *, const void *), const void *arg, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	if (!f)
+		return NULL;
+	int rc = print(f, arg);
+	if (fclose(f) || rc) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static int print_settings(FILE *f, const void *b)
+{
+	const struct bt *bt = b;
+	return config_write_effective(f, &bt->settings, &bt->params);
+}
+
+static int print_model(FILE *f, const void *p)
+{
+	return config_write_simulation(f, p);
+}
+
+/* The run database records the settings as the run used them (defaults
+ * filled in) and the model from the same writer, never the file's text. */
 static int open_journal(struct bt *b, const char *db_path)
 {
-	char *text, *model, err[512];
-	size_t len;
-	if (read_file(b->o->settings_path, &text, &len, err, sizeof err)) {
-		diag(b, "%s", err);
+	char err[512];
+	size_t len, mlen;
+	char *text = print_to_string(print_settings, b, &len);
+	char *model = print_to_string(print_model, &b->params, &mlen);
+	if (!text || !model) {
+		free(text);
+		free(model);
+		diag(b, "out of memory");
 		return -1;
 	}
-	model = sim_params_json(&b->params);
-	struct journal_run run = {"backtest", text, len, model, b->params.seed, true};
+	struct journal_run run = {"backtest", text, len, model, b->params.seed, true, -1};
 	b->journal = journal_create(db_path, &run, err, sizeof err);
 	free(text);
 	free(model);
@@ -405,7 +407,7 @@ static int open_journal(struct bt *b, const char *db_path)
 	return b->journal ? 0 : -1;
 }
 
-static int open_parts(struct bt *b)
+static int open_inputs(struct bt *b)
 {
 	b->rp = replay_open(b->o->recordings, b->o->nrecordings, b->rp_err);
 	if (!b->rp) {
@@ -417,43 +419,61 @@ static int open_parts(struct bt *b)
 		diag(b, "%s", b->digests.err[0] ? b->digests.err : "out of memory");
 		return -1;
 	}
-	struct exchange_sink cb = {b, sim_event, sim_reject};
-	struct engine_io io = {b, io_place, io_cancel, io_replace, io_journal};
-	b->sim = sim_new(&b->params, &cb);
-	b->engine = engine_new(&b->settings, &io);
-	if (!b->spans || !b->sim || !b->engine || tradelog_init(&b->log)) {
+	if (!b->spans) {
 		diag(b, "out of memory");
 		return -1;
 	}
-	for (uint32_t i = 0; i < b->settings.nsymbols; i++)
-		sim_set_leverage(b->sim, b->settings.symbols[i].symbol, b->settings.symbols[i].leverage);
-	if (load_rules_file(b))
-		return -1;
 	check_headers(b);
 	return 0;
+}
+
+/* The session over a simulated exchange answering to it. */
+static int open_session(struct bt *b)
+{
+	b->session = session_new(&b->settings, b->journal);
+	if (!b->session) {
+		diag(b, "out of memory");
+		return -1;
+	}
+	struct exchange_sink sink = session_sink(b->session);
+	b->sim = sim_new(&b->params, &sink);
+	if (!b->sim) {
+		diag(b, "out of memory");
+		return -1;
+	}
+	exchange_t x;
+	sim_exchange(b->sim, &x);
+	session_attach(b->session, &x);
+	return load_rules_file(b);
 }
 
 static int finish(struct bt *b, struct backtest_summary *out)
 {
 	char err[512], hex[65];
-	sample(b, b->now, EQ_END);
-	tradelog_final(&b->log, hex);
+	int64_t last_ms = session_now(b->session);
+	session_finish(b->session, hex);
 	if (add_recordings(b))
 		return -1;
 	out->wall_seconds = mono_seconds() - b->t0;
-	struct journal_end end = {b->first_ms, b->now, b->events, hex, out->wall_seconds};
+	struct journal_end end = {b->first_ms, last_ms, b->events, hex, out->wall_seconds,
+	                          b->interrupted};
 	if (journal_finish(b->journal, &end)) {
 		diag(b, "%s", journal_error(b->journal));
 		return -1;
 	}
 	journal_close(b->journal);
 	b->journal = NULL;
+	if (rename(out->tmp_path, out->db_path)) {
+		diag(b, "%s: cannot rename to %s: %s", out->tmp_path, out->db_path, strerror(errno));
+		return -1;
+	}
 	if (journal_totals_read(out->db_path, &out->t, err, sizeof err)) {
 		diag(b, "%s", err);
 		return -1;
 	}
 	const struct journal_totals *t = &out->t;
 	int64_t span = t->last_ms - t->first_ms;
+	out->interrupted = b->interrupted;
 	out->win_rate_pct = t->round_trips ? 100.0 * (double)t->wins / (double)t->round_trips : 0;
 	out->max_drawdown_pct = 100.0 * t->max_drawdown_frac;
 	out->time_in_market_pct = span > 0 ? 100.0 * (double)t->in_market_ms / (double)span : 0;
@@ -462,21 +482,18 @@ static int finish(struct bt *b, struct backtest_summary *out)
 
 static void teardown(struct bt *b)
 {
+	session_free(b->session); /* and the simulation with it */
 	journal_close(b->journal);
-	engine_free(b->engine);
-	sim_free(b->sim);
 	replay_close(b->rp);
 	digests_free(&b->digests);
-	if (b->log.md) {
-		char hex[65];
-		tradelog_final(&b->log, hex);
-	}
 	if (b->settings_loaded)
 		config_free(&b->settings);
 	free(b->syms);
 	free(b->spans);
 }
 
+/* run.db is written as run.db.partial beside it and renamed at the end, so
+ * a run that fails never destroys the database of the run before it. */
 static int prepare_out(struct bt *b, struct backtest_summary *out)
 {
 	char dir[4096];
@@ -488,8 +505,10 @@ static int prepare_out(struct bt *b, struct backtest_summary *out)
 		diag(b, "%s: cannot create the folder: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (snprintf(out->db_path, sizeof out->db_path, "%s/run.db", dir) >= (int)sizeof out->db_path) {
-		out->db_path[0] = '\0';
+	if (snprintf(out->db_path, sizeof out->db_path, "%s/run.db", dir) >= (int)sizeof out->db_path ||
+	    snprintf(out->tmp_path, sizeof out->tmp_path, "%s/run.db.partial", dir) >=
+	        (int)sizeof out->tmp_path) {
+		out->db_path[0] = out->tmp_path[0] = '\0';
 		diag(b, "%s: path too long", dir);
 		return -1;
 	}
@@ -505,12 +524,14 @@ int backtest_run(const struct backtest_opts *o, struct backtest_summary *out)
 		return BT_EUSAGE;
 	}
 	int rc = BT_EDATA;
-	if (open_parts(&b) || prepare_out(&b, out))
+	if (open_inputs(&b) || prepare_out(&b, out))
 		goto done;
-	if (open_journal(&b, out->db_path)) {
-		out->db_path[0] = '\0';
+	if (open_journal(&b, out->tmp_path)) {
+		out->tmp_path[0] = '\0';
 		goto done;
 	}
+	if (open_session(&b))
+		goto done;
 	double t1 = mono_seconds();
 	if (loop(&b) || check_coverage(&b))
 		goto done;
@@ -519,11 +540,12 @@ int backtest_run(const struct backtest_opts *o, struct backtest_summary *out)
 	out->out_of_order = replay_out_of_order(b.rp);
 	out->events_per_sec = out->loop_seconds > 0 ? (double)b.events / out->loop_seconds : 0;
 	if (finish(&b, out) == 0)
-		rc = BT_OK;
+		rc = b.interrupted ? BT_EINTR : BT_OK;
 done:
 	teardown(&b);
-	/* A run that failed part way leaves no database that looks complete. */
-	if (rc != BT_OK && out->db_path[0])
-		unlink(out->db_path);
+	/* A run that failed part way leaves no database that looks complete,
+	 * and the previous run's database as it was. */
+	if (rc != BT_OK && rc != BT_EINTR && out->tmp_path[0])
+		unlink(out->tmp_path);
 	return rc;
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,29 @@ static void usage(FILE *out)
 	        "                        that carry none\n"
 	        "  --help                this text\n"
 	        "\n"
+	        "Ctrl-C or SIGTERM stops the replay: run.db keeps what was done, marked\n"
+	        "interrupted. A run that fails leaves the folder's previous run.db as it was.\n"
+	        "\n"
 	        "Exit codes: 0 done, 1 an input is missing, corrupt or lacks the data the\n"
-	        "settings need, 2 bad options or settings.\n");
+	        "settings need, 2 bad options or settings, 130 interrupted.\n");
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Ctrl-C or SIGTERM ends the replay early; the run database keeps what was
+ * done and is marked interrupted. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static void on_progress(void *ctx, uint64_t events)
@@ -98,6 +120,8 @@ int cmd_backtest(int argc, char **argv)
 
 	progress_t pg;
 	progress_start(&pg, "backtest events", 0);
+	catch_stop_signals();
+	o.stop = &stop_requested;
 	o.progress = on_progress;
 	o.progress_ctx = &pg;
 	struct backtest_summary *s = malloc(sizeof *s);
@@ -107,7 +131,10 @@ int cmd_backtest(int argc, char **argv)
 	}
 	int rc = backtest_run(&o, s);
 	progress_end(&pg);
-	if (rc == BT_OK) {
+	if (rc == BT_OK || rc == BT_EINTR) {
+		if (rc == BT_EINTR)
+			fprintf(stderr, "hunter backtest: interrupted: %s holds the run up to the"
+			                " stop\n", s->db_path);
 		if (json)
 			backtest_print_json(stdout, s);
 		else
@@ -117,5 +144,7 @@ int cmd_backtest(int argc, char **argv)
 			rc = BT_EDATA;
 	}
 	free(s);
+	if (rc == BT_EINTR)
+		return BT_EINTR;
 	return rc == BT_OK ? EXIT_OK : rc == BT_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
 }

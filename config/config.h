@@ -73,6 +73,10 @@ const struct symbol_settings *config_find_symbol(const struct settings *s,
  */
 int config_write_effective(FILE *out, const struct settings *s, const struct sim_params *sim);
 
+/* The `simulation` object alone, as in the effective settings: the model
+ * line of a simulated run. Returns 0, or -1 on a write error. */
+int config_write_simulation(FILE *out, const struct sim_params *sim);
+
 /* Diagnostics for people: "FILE:LINE: error: path: message", one a line. */
 void config_diag_print(FILE *out, const char *file, const struct config_diag *d);
 

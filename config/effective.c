@@ -71,3 +71,10 @@ int config_write_effective(FILE *out, const struct settings *s, const struct sim
 	fputs("\n}\n", out);
 	return ferror(out) ? -1 : 0;
 }
+
+int config_write_simulation(FILE *out, const struct sim_params *sim)
+{
+	write_section(out, &schema_simulation, sim, 0);
+	fputc('\n', out);
+	return ferror(out) ? -1 : 0;
+}

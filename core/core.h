@@ -344,6 +344,9 @@ typedef struct ev {
 /* A consumer of events; returns 0 to go on, non-zero to stop the producer. */
 typedef int (*ev_sink_fn)(void *ctx, const ev_t *ev);
 
+/* Lower-case hex of `n` bytes into out[2n + 1], NUL-terminated. */
+void hex_encode(const void *bytes, size_t n, char *out);
+
 /* Copies `src` into *dst with symbol set; NUL-terminates, truncates safely.
  * Returns 0, or -1 if it did not fit. */
 int copy_str(char *dst, size_t cap, const char *src, size_t n);

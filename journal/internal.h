@@ -12,7 +12,7 @@
 
 enum journal_stmt {
 	JS_RECORDING, JS_SIGNAL, JS_ORDER, JS_FILL, JS_TRANCHE, JS_NOTE, JS_POSITION,
-	JS_FUNDING, JS_EQUITY, JS_TRIP, JS__COUNT
+	JS_FUNDING, JS_EQUITY, JS_TRIP, JS_SYMBOL_FILLS, JS__COUNT
 };
 
 extern const char journal_schema_sql[];

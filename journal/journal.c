@@ -107,8 +107,7 @@ static void sha256_hex(const void *data, size_t len, char out[65])
 	unsigned char md[32];
 	unsigned int n = 0;
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	hex_encode(md, 32, out);
 }
 
 static int write_run(journal_t *j, const struct journal_run *run)
@@ -120,8 +119,9 @@ static int write_run(journal_t *j, const struct journal_run *run)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(j->db,
 	                       "INSERT INTO run (id, mode, hunter_version, schema_version,"
-	                       " settings_json, settings_sha256, model_json, seed)"
-	                       " VALUES (1,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+	                       " settings_json, settings_sha256, model_json, seed,"
+	                       " liq_arrival_delay_ms) VALUES (1,?,?,?,?,?,?,?,?)", -1, &st,
+	                       NULL) != SQLITE_OK) {
 		fail(j, "run");
 		return -1;
 	}
@@ -133,6 +133,8 @@ static int write_run(journal_t *j, const struct journal_run *run)
 	if (run->model_json)
 		sqlite3_bind_text(st, 6, run->model_json, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, seed, -1, SQLITE_STATIC);
+	if (run->liq_arrival_delay_ms >= 0)
+		sqlite3_bind_int64(st, 8, run->liq_arrival_delay_ms);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -217,23 +219,23 @@ static void record_signal(journal_t *j, const struct journal_rec *r)
 	    (int)s->fired, s->reason, s->client_id, s->price, s->qty);
 }
 
-static void record_order(journal_t *j, const struct journal_rec *r)
+static void record_order(journal_t *j, const struct journal_rec *r, int64_t exchange_ms)
 {
 	const struct j_order *o = &r->u.order;
 	const order_req *q = &o->req;
-	row(j, JS_ORDER, "IssssisssssIIIiiis", r->ms, r->symbol, q->client_id,
+	row(j, JS_ORDER, "IssssisssssIIIiiisz", r->ms, r->symbol, q->client_id,
 	    j_order_state_str(o->state), order_role_str(o->role), o->tranche, side_str(q->side),
 	    pos_side_str(q->pos_side), order_type_str(q->type), tif_str(q->tif),
 	    working_type_str(q->working_type), q->price, q->qty, q->stop_price,
-	    (int)q->reduce_only, (int)q->close_position, o->code, o->reason);
+	    (int)q->reduce_only, (int)q->close_position, o->code, o->reason, exchange_ms);
 }
 
-static void record_fill(journal_t *j, const struct journal_rec *r)
+static void record_fill(journal_t *j, const struct journal_rec *r, int64_t exchange_ms)
 {
 	const struct j_fill *f = &r->u.fill;
-	row(j, JS_FILL, "IsssissIIIiII", r->ms, r->symbol, f->client_id, order_role_str(f->role),
+	row(j, JS_FILL, "IsssissIIIiIIz", r->ms, r->symbol, f->client_id, order_role_str(f->role),
 	    f->tranche, side_str(f->side), pos_side_str(f->pos_side), f->price, f->qty, f->fee,
-	    (int)f->maker, f->realized_pnl, f->trade_id);
+	    (int)f->maker, f->realized_pnl, f->trade_id, exchange_ms);
 	if (!j->err[0] && trips_fill(&j->trips, r->ms, r->symbol, f->pos_side, f->side, f->price,
 	                             f->qty, f->fee))
 		snprintf(j->err, sizeof j->err, "run database: round trip of %s overflows at fill %s",
@@ -250,15 +252,20 @@ static void record_tranche(journal_t *j, const struct journal_rec *r)
 
 void journal_record(journal_t *j, const struct journal_rec *r)
 {
+	journal_record_at(j, r, 0);
+}
+
+void journal_record_at(journal_t *j, const struct journal_rec *r, int64_t exchange_ms)
+{
 	switch (r->kind) {
 	case J_SIGNAL:
 		record_signal(j, r);
 		break;
 	case J_ORDER:
-		record_order(j, r);
+		record_order(j, r, exchange_ms);
 		break;
 	case J_FILL:
-		record_fill(j, r);
+		record_fill(j, r, exchange_ms);
 		break;
 	case J_TRANCHE:
 		record_tranche(j, r);
@@ -296,7 +303,8 @@ void journal_account(journal_t *j, const ev_t *ev)
 }
 
 static const char *const eq_reason[] = {
-	[EQ_START] = "start", [EQ_MINUTE] = "minute", [EQ_FILL] = "fill", [EQ_END] = "end",
+	[EQ_START] = "start", [EQ_MINUTE] = "minute", [EQ_FILL] = "fill", [EQ_PRICE] = "price",
+	[EQ_END] = "end",
 };
 
 void journal_equity(journal_t *j, int64_t ms, journal_eq_reason_t why,
@@ -304,6 +312,12 @@ void journal_equity(journal_t *j, int64_t ms, journal_eq_reason_t why,
 {
 	row(j, JS_EQUITY, "IsIIIIIi", ms, eq_reason[why], eq->wallet, eq->unrealized,
 	    eq->wallet + eq->unrealized, eq->margin_used, eq->notional, (int)eq->open_positions);
+}
+
+void journal_symbol_fills(journal_t *j, const struct journal_symbol_fills *f)
+{
+	row(j, JS_SYMBOL_FILLS, "sIIIIII", f->symbol, f->qty_depth, f->qty_top, f->qty_trades,
+	    f->qty_assumed, (int64_t)f->stop_triggers, (int64_t)f->stop_triggers_on_last);
 }
 
 static void trip_done(void *ctx, const struct trip *t, int64_t close_ms)
@@ -330,7 +344,8 @@ static void write_end(journal_t *j, const struct journal_end *end)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(j->db, "UPDATE run SET first_ms=?, last_ms=?, events=?,"
-	                              " trade_log_sha256=? WHERE id=1", -1, &st, NULL) != SQLITE_OK) {
+	                              " trade_log_sha256=?, interrupted=? WHERE id=1", -1, &st,
+	                       NULL) != SQLITE_OK) {
 		fail(j, "run end");
 		return;
 	}
@@ -338,6 +353,7 @@ static void write_end(journal_t *j, const struct journal_end *end)
 	sqlite3_bind_int64(st, 2, end->last_ms);
 	sqlite3_bind_int64(st, 3, (int64_t)end->events);
 	sqlite3_bind_text(st, 4, end->trade_log_sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, end->interrupted);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		fail(j, "run end");
 	sqlite3_finalize(st);

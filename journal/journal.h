@@ -23,7 +23,7 @@
 #include "core.h"
 #include "engine.h"
 
-#define JOURNAL_SCHEMA_VERSION 1
+#define JOURNAL_SCHEMA_VERSION 2
 
 typedef struct journal journal_t;
 
@@ -35,6 +35,7 @@ struct journal_run {
 	const char *model_json;    /* simulated-exchange parameters; NULL when live */
 	uint64_t seed;
 	bool exclusive;            /* off-line run: lock the file, skip fsyncs */
+	int64_t liq_arrival_delay_ms; /* delay the recordings put on liquidations; -1 none */
 };
 
 /* One input recording of a backtest. */
@@ -56,7 +57,7 @@ struct journal_equity {
 };
 
 /* Why an equity sample was taken. */
-typedef enum { EQ_START = 1, EQ_MINUTE, EQ_FILL, EQ_END } journal_eq_reason_t;
+typedef enum { EQ_START = 1, EQ_MINUTE, EQ_FILL, EQ_PRICE, EQ_END } journal_eq_reason_t;
 
 /* How the run ended. The wall-clock figures go to the run_clock table, kept
  * apart so that determinism checks can leave them out. */
@@ -65,6 +66,7 @@ struct journal_end {
 	uint64_t events;
 	const char *trade_log_sha256;
 	double wall_seconds;
+	bool interrupted; /* stopped by the user before the inputs ended */
 };
 
 /* Creates `path` (replacing a previous file) with the schema and the run
@@ -77,6 +79,21 @@ void journal_add_recording(journal_t *j, const struct journal_recording *r);
 /* An engine record (signal, order state, fill, tranche action, note). Fills
  * also feed the round-trip table. Matches engine_io.journal. */
 void journal_record(journal_t *j, const struct journal_rec *r);
+/* The same, for a record the engine made on an exchange answer: orders and
+ * fills keep when the exchange acted (`exchange_ms`, 0 when it did not)
+ * beside when the engine learnt of it. */
+void journal_record_at(journal_t *j, const struct journal_rec *r, int64_t exchange_ms);
+
+/* How a simulated exchange priced one symbol's fills (docs/simulation.md):
+ * filled quantity by the book it had, and the part that relied on assumed
+ * liquidity; stop triggers, and those that watched the last trade for a
+ * missing mark price. */
+struct journal_symbol_fills {
+	const char *symbol;
+	dec_t qty_depth, qty_top, qty_trades, qty_assumed;
+	uint64_t stop_triggers, stop_triggers_on_last;
+};
+void journal_symbol_fills(journal_t *j, const struct journal_symbol_fills *f);
 
 /* An EV_ACCOUNT_UPDATE from the exchange: position rows, and a funding row
  * when its reason is FUNDING_FEE. */

@@ -18,7 +18,9 @@ const char journal_schema_sql[] =
 	" first_ms INTEGER,"
 	" last_ms INTEGER,"
 	" events INTEGER,"
-	" trade_log_sha256 TEXT);"
+	" trade_log_sha256 TEXT,"
+	" interrupted INTEGER NOT NULL DEFAULT 0,"
+	" liq_arrival_delay_ms INTEGER);"
 	"CREATE TABLE run_clock ("
 	" id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" started_utc TEXT NOT NULL,"
@@ -66,7 +68,8 @@ const char journal_schema_sql[] =
 	" reduce_only INTEGER NOT NULL,"
 	" close_position INTEGER NOT NULL,"
 	" code INTEGER NOT NULL,"
-	" reason TEXT NOT NULL);"
+	" reason TEXT NOT NULL,"
+	" exchange_ms INTEGER);"
 	"CREATE TABLE fills ("
 	" id INTEGER PRIMARY KEY,"
 	" ms INTEGER NOT NULL,"
@@ -81,7 +84,8 @@ const char journal_schema_sql[] =
 	" fee_e8 INTEGER NOT NULL,"
 	" maker INTEGER NOT NULL,"
 	" realized_pnl_e8 INTEGER NOT NULL,"
-	" trade_id INTEGER NOT NULL);"
+	" trade_id INTEGER NOT NULL,"
+	" exchange_ms INTEGER);"
 	"CREATE TABLE tranches ("
 	" id INTEGER PRIMARY KEY,"
 	" ms INTEGER NOT NULL,"
@@ -140,7 +144,15 @@ const char journal_schema_sql[] =
 	" gross_e8 INTEGER NOT NULL,"
 	" fees_e8 INTEGER NOT NULL,"
 	" funding_e8 INTEGER NOT NULL,"
-	" net_e8 INTEGER NOT NULL);";
+	" net_e8 INTEGER NOT NULL);"
+	"CREATE TABLE symbol_fills ("
+	" symbol TEXT PRIMARY KEY,"
+	" qty_depth_e8 INTEGER NOT NULL,"
+	" qty_top_e8 INTEGER NOT NULL,"
+	" qty_trades_e8 INTEGER NOT NULL,"
+	" qty_assumed_e8 INTEGER NOT NULL,"
+	" stop_triggers INTEGER NOT NULL,"
+	" stop_triggers_on_last INTEGER NOT NULL);";
 
 /* Indexed by enum journal_stmt. */
 const char *const journal_stmt_sql[JS__COUNT] = {
@@ -151,11 +163,11 @@ const char *const journal_stmt_sql[JS__COUNT] = {
 	              " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 	[JS_ORDER] = "INSERT INTO orders (ms, symbol, client_id, state, role, tranche, side,"
 	             " pos_side, type, tif, working_type, price_e8, qty_e8, stop_price_e8,"
-	             " reduce_only, close_position, code, reason)"
-	             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	             " reduce_only, close_position, code, reason, exchange_ms)"
+	             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[JS_FILL] = "INSERT INTO fills (ms, symbol, client_id, role, tranche, side, pos_side,"
-	            " price_e8, qty_e8, fee_e8, maker, realized_pnl_e8, trade_id)"
-	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	            " price_e8, qty_e8, fee_e8, maker, realized_pnl_e8, trade_id, exchange_ms)"
+	            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[JS_TRANCHE] = "INSERT INTO tranches (ms, symbol, pos_side, tranche, action, merged_from,"
 	               " qty_e8, avg_entry_e8, tp_price_e8, sl_price_e8)"
 	               " VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -169,4 +181,7 @@ const char *const journal_stmt_sql[JS__COUNT] = {
 	[JS_TRIP] = "INSERT INTO round_trips (symbol, pos_side, direction, open_ms, close_ms,"
 	            " fills, qty_e8, closed_qty_e8, entry_avg_e8, exit_avg_e8, gross_e8, fees_e8,"
 	            " funding_e8, net_e8) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[JS_SYMBOL_FILLS] = "INSERT INTO symbol_fills (symbol, qty_depth_e8, qty_top_e8,"
+	                    " qty_trades_e8, qty_assumed_e8, stop_triggers, stop_triggers_on_last)"
+	                    " VALUES (?,?,?,?,?,?,?)",
 };

@@ -10,7 +10,9 @@
 
 #include "internal.h"
 
-#define SCHEMA_VERSION 1
+/* Version 2 added run.interrupted, run.liq_arrival_delay_ms, the exchange_ms
+ * columns and symbol_fills; version 1 databases are read without them. */
+#define SCHEMA_VERSION 2
 
 void report_fail(struct report *r, const char *fmt, ...)
 {
@@ -101,8 +103,8 @@ int db_open(struct report *r, const char *path)
 			            required[i]);
 			return -1;
 		}
-	if (version != SCHEMA_VERSION) {
-		report_fail(r, "%s: run database schema version %d; this hunter reads version %d",
+	if (version < 1 || version > SCHEMA_VERSION) {
+		report_fail(r, "%s: run database schema version %d; this hunter reads 1 to %d",
 		            path, version, SCHEMA_VERSION);
 		return -1;
 	}

@@ -20,7 +20,7 @@ static const char settings_text[] = "{}";
 static journal_t *open_journal(bool exclusive)
 {
 	struct journal_run run = {"backtest", settings_text, 2, "{\"maker_fee\":\"0.0001\"}", 42,
-	                          exclusive};
+	                          exclusive, -1};
 	char err[256] = "";
 	journal_t *j = journal_create(db_path, &run, err, sizeof err);
 	cr_assert(j, "journal_create: %s", err);
@@ -95,7 +95,7 @@ static void equity(int64_t ms, const char *wallet, const char *unrealized)
 
 static void finish(int64_t first, int64_t last)
 {
-	struct journal_end end = {first, last, 1000, "ab12", 0.5};
+	struct journal_end end = {first, last, 1000, "ab12", 0.5, false};
 	cr_assert_eq(journal_finish(J, &end), 0, "%s", journal_error(J));
 	/* An off-line run locks its file until closed. */
 	journal_close(J);
@@ -269,7 +269,7 @@ Test(journal, replaces_an_old_database_and_live_mode_uses_wal)
 
 Test(journal, unwritable_path_is_an_error)
 {
-	struct journal_run run = {"backtest", "{}", 2, NULL, 1, true};
+	struct journal_run run = {"backtest", "{}", 2, NULL, 1, true, -1};
 	char err[256] = "";
 	cr_assert_null(journal_create("/nonexistent-dir/run.db", &run, err, sizeof err));
 	cr_assert(strstr(err, "run database"), "message: %s", err);

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "session_int.h"
 
 /* Long enough for the longest line: two client ids, a symbol and a dozen
  * decimals and words. */
@@ -93,6 +93,10 @@ void tradelog_fill(struct tradelog *t, const ev_t *ev)
 
 void tradelog_final(struct tradelog *t, char hex[65])
 {
-	digest_final_hex(t->md, hex);
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_DigestFinal_ex(t->md, d, &n);
+	EVP_MD_CTX_free(t->md);
 	t->md = NULL;
+	hex_encode(d, n < 32 ? n : 32, hex);
 }

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* An internal piece of the backtest module, tested on its own. */
-#include "../../backtest/internal.h"
+/* An internal piece of the session module, tested on its own. */
+#include "session_int.h"
 
 static void sha256_hex(const char *text, char out[65])
 {

@@ -1,0 +1,111 @@
+/*
+ * Deadlines run at their own time, not at the next market event. A scripted
+ * market goes quiet for a minute after an entry is placed with a 30 s TTL,
+ * then trades through the entry's price: the entry must have been cancelled
+ * at its TTL, before that trade, and the run database must say when the
+ * engine sent each request and when the exchange acted on it.
+ */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+
+#include "support.h"
+#include "market.h"
+
+static char dir[128];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/hunter-deadline-XXXXXX");
+	test_dir_make(dir);
+}
+
+static void teardown(void)
+{
+	test_dir_remove(dir);
+}
+
+TestSuite(deadlines, .init = setup, .fini = teardown);
+
+static const char settings[] =
+	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
+	" \"order_ttl_seconds\": 30, \"max_total_exposure_usdt\": 1000, \"use_usdt_volume\": true},"
+	" \"symbols\": {\"BTCUSDT\": {\"volume_threshold_long\": 5000,"
+	"  \"volume_threshold_short\": 5000, \"leverage\": 10, \"trade_value_usdt\": 100,"
+	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
+	"  \"take_profit_pct\": 0.5, \"stop_loss_enabled\": true, \"stop_loss_pct\": 2}}}\n";
+
+static int64_t query(const char *db_path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+	             sqlite3_errmsg(db));
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Longs liquidated at 1-3 s; the entry (a bid 0.1 % under 60000) rests;
+ * nothing happens until 60 s, when the price falls through it. */
+static const char *quiet_minute(struct market *m)
+{
+	market_open(m, dir);
+	market_book(m, 0, "60000.0", "60000.1");
+	market_trade(m, 0, "60000.0", "0.010", true);
+	for (int64_t ms = 1000; ms <= 3000; ms += 1000)
+		market_liquidation(m, ms, "SELL", "60000.0", "0.050");
+	market_book(m, 60000, "59900.0", "59900.1");
+	market_trade(m, 60000, "59900.0", "1.000", true);
+	market_trade(m, 70000, "59900.0", "0.010", true);
+	return market_import(m);
+}
+
+Test(deadlines, a_ttl_fires_in_a_quiet_minute_before_the_next_trade)
+{
+	struct market m;
+	struct backtest_summary s;
+	market_backtest(&m, settings, quiet_minute(&m), &s);
+	const char *db = s.db_path;
+
+	cr_assert_eq(s.t.signals_fired, 1, "the cascade must fire one entry");
+	int64_t placed = query(db, "SELECT ms FROM orders WHERE role='entry' AND state='placed'");
+	cr_assert_geq(placed, T0 + 2000);
+	cr_assert_eq(query(db, "SELECT count(*) FROM fills"), 0,
+	             "the entry filled although its TTL had passed a minute before the trade");
+	/* the engine sent the cancel at the TTL, and the exchange acted on it one
+	 * cancel latency later: both long before the trade at 60 s */
+	int64_t sent = query(db, "SELECT ms FROM orders WHERE role='entry' AND state='cancel_sent'");
+	cr_assert_eq(sent, placed + 30000);
+	int64_t acted = query(db, "SELECT exchange_ms FROM orders WHERE role='entry'"
+	                          " AND state='canceled'");
+	cr_assert_eq(acted, sent + 50, "cancel acted at %lld, sent at %lld", (long long)acted,
+	             (long long)sent);
+	cr_assert_lt(acted, T0 + 60000);
+	cr_assert_eq(query(db, "SELECT count(*) FROM orders WHERE state='placed'"
+	                       " AND exchange_ms IS NOT NULL"), 0,
+	             "a request the engine made has no exchange time");
+}
+
+/* The same market, but the trade comes within the TTL: the entry fills, and
+ * the fill records when the exchange matched it. */
+Test(deadlines, a_fill_records_when_the_exchange_matched_it)
+{
+	struct market m;
+	market_open(&m, dir);
+	market_book(&m, 0, "60000.0", "60000.1");
+	market_trade(&m, 0, "60000.0", "0.010", true);
+	for (int64_t ms = 1000; ms <= 3000; ms += 1000)
+		market_liquidation(&m, ms, "SELL", "60000.0", "0.050");
+	market_book(&m, 20000, "59900.0", "59900.1");
+	market_trade(&m, 20000, "59900.0", "1.000", true);
+	market_trade(&m, 70000, "59900.0", "0.010", true);
+	struct backtest_summary s;
+	market_backtest(&m, settings, market_import(&m), &s);
+	const char *db = s.db_path;
+	cr_assert_eq(query(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);
+	cr_assert_eq(query(db, "SELECT exchange_ms FROM fills WHERE role='entry'"), T0 + 20000);
+	cr_assert_eq(query(db, "SELECT ms FROM fills WHERE role='entry'"), T0 + 20000 + 20,
+	             "the fill reaches the engine one ack latency after the match");
+}
