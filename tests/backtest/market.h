@@ -22,14 +22,15 @@ struct market {
 	char frames_path[256];
 };
 
-static inline void market_open(struct market *m, const char *dir)
+/* Starts the frames with BTCUSDT's rules, its status as given. */
+static inline void market_open_status(struct market *m, const char *dir, const char *status)
 {
 	snprintf(m->dir, sizeof m->dir, "%s", dir);
 	snprintf(m->frames_path, sizeof m->frames_path, "%s/market.jsonl", dir);
 	m->frames = fopen(m->frames_path, "w");
 	cr_assert_not_null(m->frames);
 	fprintf(m->frames,
-	        "{\"serverTime\":%lld,\"symbols\":[{\"symbol\":\"BTCUSDT\",\"status\":\"TRADING\","
+	        "{\"serverTime\":%lld,\"symbols\":[{\"symbol\":\"BTCUSDT\",\"status\":\"%s\","
 	        "\"pricePrecision\":1,\"quantityPrecision\":3,\"maintMarginPercent\":\"2.5\","
 	        "\"requiredMarginPercent\":\"5\",\"filters\":["
 	        "{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"0.1\",\"maxPrice\":\"1000000\","
@@ -42,7 +43,12 @@ static inline void market_open(struct market *m, const char *dir)
 	        "{\"filterType\":\"MAX_NUM_ORDERS\",\"limit\":200},"
 	        "{\"filterType\":\"PERCENT_PRICE\",\"multiplierUp\":\"1.1\","
 	        "\"multiplierDown\":\"0.9\"}]}]}\n",
-	        T0);
+	        T0, status);
+}
+
+static inline void market_open(struct market *m, const char *dir)
+{
+	market_open_status(m, dir, "TRADING");
 }
 
 static inline void market_book(struct market *m, int64_t ms, const char *bid, const char *ask)
