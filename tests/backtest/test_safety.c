@@ -155,7 +155,7 @@ Test(safety, a_failed_rerun_keeps_the_previous_database)
 	cr_assert_eq(run_cmd(cmd), 1);
 	cr_assert_eq(query(db, "SELECT count(*) FROM fills"), fills,
 	             "the failed re-run destroyed the previous run.db");
-	char partial[300];
+	char partial[320];
 	snprintf(partial, sizeof partial, "%s.partial", db);
 	cr_assert(!exists(partial), "the failed run left its partial database behind");
 }
