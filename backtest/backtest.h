@@ -62,6 +62,26 @@ struct backtest_summary {
  */
 int backtest_run(const struct backtest_opts *o, struct backtest_summary *out);
 
+/*
+ * Many settings over one pass of the recordings (hunter sweep): each job's
+ * result, run database included, is what backtest_run would give for its
+ * settings alone. Settings come from `settings_text` when it is set, else
+ * from the file `name`. Returns the pass's code (BT_OK, BT_EINTR, or
+ * BT_EDATA when the recordings could not be read); each job has its own
+ * in `rc`. Messages start with `prefix`, then the job's name when n > 1.
+ */
+struct backtest_job {
+	const char *name;
+	const char *settings_text;
+	size_t settings_len;
+	const char *out_dir;  /* run.db goes here */
+	bool market_tables;   /* journal the market_* tables (the report needs them) */
+	int rc;
+	struct backtest_summary out;
+};
+int backtest_run_jobs(const struct backtest_opts *o, struct backtest_job *jobs, size_t n,
+                      const char *prefix);
+
 /* "runs/<settings file stem>-<first recording stem>" into buf. */
 void backtest_default_dir(const char *settings_path, const char *recording, char *buf,
                           size_t cap);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "backtest_int.h"
 
 static void digest_final_hex(EVP_MD_CTX *md, char hex[65])
 {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "aster.h"
-#include "internal.h"
+#include "backtest_int.h"
 
 int read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {

@@ -1,35 +1,22 @@
 /*
- * run.c - a backtest: recordings merged by replay and fed, one event at a
- * time, to a session (session.h) over the simulated exchange. The session
- * fixes the order in which the exchange, the engine and the journal see
- * each event; this file checks that the data can be traded at all, keeps
- * the run database safe (written beside the old one, renamed on success),
- * and stops cleanly when the user asks.
+ * run.c - a backtest pass: the recordings merged by replay and read once,
+ * each event handed to every job (job.c: one settings, its session over a
+ * simulated exchange, its run database). The pass also checks what holds
+ * for every job alike: that the data has events and liquidations, that
+ * recordings merged together do not leave holes unsaid, and it stops
+ * cleanly when the user asks.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "config.h"
-#include "engine.h"
-#include "internal.h"
+#include "backtest_int.h"
 #include "replay.h"
-#include "session.h"
 
 #define PROGRESS_EVERY (1u << 18)
 #define RECORDING_GAP_MS 60000 /* a hole between recordings worth a warning */
-
-/* What the run learns about each symbol of the settings. */
-struct sym_seen {
-	const char *symbol;
-	bool seen;    /* has had an event */
-	bool rules;   /* has trading rules */
-	bool trading; /* ... saying it trades, with a tick and a step */
-	bool warned;  /* already said to be absent from the recordings */
-};
 
 /* Exchange-time span of each recording. */
 struct span {
@@ -37,38 +24,33 @@ struct span {
 	bool any;
 };
 
-struct bt {
+struct pass {
 	const struct backtest_opts *o;
 	FILE *diag;
-	struct settings settings;
-	struct sim_params params;
-	bool settings_loaded;
-	sim_t *sim;          /* owned by the session once attached */
-	session_t *session;
-	journal_t *journal;
+	const char *prefix;
+	struct job *jobs;
+	size_t njobs, live;  /* jobs, and those still being fed */
 	replay *rp;
 	char rp_err[REC_ERR_MAX];
 	struct digests digests;
-	struct sym_seen *syms;
 	struct span *spans;
-	double t0;           /* wall clock at the start, for the timing figures */
+	struct rules_list rules;
+	double t0, t1;       /* wall clock at the start and when the loop began */
 	int64_t first_ms;
 	bool interrupted;
 	uint64_t events, liquidations, user_events;
-	uint32_t unseen;     /* settings symbols without an event so far */
-	char last_symbol[SYMBOL_MAX]; /* the last symbol looked up for that */
 };
 
-static void diag(struct bt *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diag(struct pass *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void diag(struct bt *b, const char *fmt, ...)
+static void diag(struct pass *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("hunter backtest: ", b->diag);
-	vfprintf(b->diag, fmt, ap);
+	fprintf(p->diag, "%s: ", p->prefix);
+	vfprintf(p->diag, fmt, ap);
 	va_end(ap);
-	fputc('\n', b->diag);
+	fputc('\n', p->diag);
 }
 
 static double mono_seconds(void)
@@ -78,156 +60,77 @@ static double mono_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* ---- what the data holds ------------------------------------------------ */
+/* ---- the loop ----------------------------------------------------------- */
 
-static struct sym_seen *sym_find(struct bt *b, const char *symbol)
+static void note_span(struct pass *p, const ev_t *ev)
 {
-	for (uint32_t i = 0; i < b->settings.nsymbols; i++)
-		if (!strcmp(b->syms[i].symbol, symbol))
-			return &b->syms[i];
-	return NULL;
-}
-
-static void rules_seen(struct bt *b, const struct symbol_rules *r, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		struct sym_seen *s = sym_find(b, r[i].symbol);
-		if (s) {
-			s->rules = true;
-			s->trading = r[i].trading && r[i].tick > 0 && r[i].step > 0;
-		}
-	}
-}
-
-/* A liquidation of a traded symbol is what the settings act on: without
- * trading rules the engine could only skip it, so the run stops here. */
-static int check_liquidation(struct bt *b, const ev_t *ev)
-{
-	b->liquidations++;
-	const struct sym_seen *s = sym_find(b, ev->symbol);
-	if (!s || s->rules)
-		return 0;
-	const rec_reader *r = replay_reader(b->rp, replay_source(b->rp));
-	diag(b, "%s: liquidation at %lld ms (%s, near byte %llu) but no trading rules for %s yet: the"
-	        " recordings hold no exchange info for it before this point; give"
-	        " --exchange-info FILE", ev->symbol, (long long)ev->exch_ms, rec_reader_path(r),
-	     (unsigned long long)rec_reader_offset(r), ev->symbol);
-	return -1;
-}
-
-/* Marks the symbol of an event as seen. Once every settings symbol has
- * been seen this costs nothing, which is the common case; until then the
- * last symbol looked up is remembered, as events often come in runs. */
-static void symbol_seen(struct bt *b, const char *symbol)
-{
-	if (!strcmp(symbol, b->last_symbol))
-		return;
-	memcpy(b->last_symbol, symbol, SYMBOL_MAX);
-	struct sym_seen *s = sym_find(b, symbol);
-	if (s && !s->seen) {
-		s->seen = true;
-		b->unseen--;
-	}
-}
-
-/* Bookkeeping on each event from the recordings; -1 stops the run. */
-static int note_event(struct bt *b, const ev_t *ev)
-{
-	struct span *sp = &b->spans[replay_source(b->rp)];
+	struct span *sp = &p->spans[replay_source(p->rp)];
 	if (!sp->any || ev->exch_ms < sp->first)
 		sp->first = ev->exch_ms;
 	if (!sp->any || ev->exch_ms > sp->last)
 		sp->last = ev->exch_ms;
 	sp->any = true;
-	if (b->unseen)
-		symbol_seen(b, ev->symbol);
-	if (ev->type == EV_EXCHANGE_INFO)
-		rules_seen(b, ev->u.info.symbols, ev->u.info.nsymbols);
-	if (ev->type == EV_LIQUIDATION)
-		return check_liquidation(b, ev);
-	return 0;
 }
 
-/* ---- the loop ----------------------------------------------------------- */
-
-static void step(struct bt *b, const ev_t *ev)
+/* Where the current event is, for messages: file and byte. */
+static void where(struct pass *p, char *buf, size_t cap)
 {
-	if (b->events++ == 0)
-		b->first_ms = ev->exch_ms;
+	const rec_reader *r = replay_reader(p->rp, replay_source(p->rp));
+	snprintf(buf, cap, "%s, near byte %llu", rec_reader_path(r),
+	         (unsigned long long)rec_reader_offset(r));
+}
+
+static void feed(struct pass *p, const ev_t *ev)
+{
+	char at[4200] = "";
+	if (ev->type == EV_LIQUIDATION) {
+		p->liquidations++;
+		where(p, at, sizeof at);
+	}
+	for (size_t i = 0; i < p->njobs; i++) {
+		struct job *j = &p->jobs[i];
+		if (j->live && job_feed(j, ev, at)) {
+			j->live = false;
+			p->live--;
+		}
+	}
+}
+
+static void step(struct pass *p, const ev_t *ev)
+{
+	if (p->events++ == 0)
+		p->first_ms = ev->exch_ms;
+	note_span(p, ev);
 	/* Order and account updates in a recording come from some live account,
 	 * not from this run: the backtest's own come from the simulation. */
 	if (ev->type == EV_ORDER_UPDATE || ev->type == EV_ACCOUNT_UPDATE) {
-		b->user_events++;
+		p->user_events++;
 		return;
 	}
-	session_on_market(b->session, ev);
+	feed(p, ev);
 }
 
-static int loop(struct bt *b)
+static int loop(struct pass *p)
 {
 	ev_t ev;
-	int rc;
-	while ((rc = replay_next(b->rp, &ev)) == 1) {
-		if (b->o->stop && *b->o->stop) {
-			b->interrupted = true;
+	int rc = 0;
+	while (p->live && (rc = replay_next(p->rp, &ev)) == 1) {
+		if (p->o->stop && *p->o->stop) {
+			p->interrupted = true;
 			return 0;
 		}
-		if (note_event(b, &ev))
-			return -1;
-		step(b, &ev);
-		if (b->o->progress && b->events % PROGRESS_EVERY == 0)
-			b->o->progress(b->o->progress_ctx, b->events);
-		if (journal_error(b->journal)) {
-			diag(b, "%s", journal_error(b->journal));
-			return -1;
-		}
+		step(p, &ev);
+		if (p->o->progress && p->events % PROGRESS_EVERY == 0)
+			p->o->progress(p->o->progress_ctx, p->events);
 	}
+	if (!p->live)
+		return 0;
 	if (rc < 0)
-		diag(b, "%s", b->rp_err);
+		diag(p, "%s", p->rp_err);
 	return rc;
 }
 
 /* ---- before and after --------------------------------------------------- */
-
-/* Warns about settings symbols that no recording header lists (headers
- * without a symbol list say nothing either way). */
-static void check_headers(struct bt *b)
-{
-	size_t nfiles = replay_nfiles(b->rp);
-	for (size_t f = 0; f < nfiles; f++)
-		if (rec_reader_header(replay_reader(b->rp, f))->nsymbols == 0)
-			return;
-	for (uint32_t i = 0; i < b->settings.nsymbols; i++) {
-		const char *sym = b->syms[i].symbol;
-		bool listed = false;
-		for (size_t f = 0; f < nfiles && !listed; f++) {
-			const struct rec_header *h = rec_reader_header(replay_reader(b->rp, f));
-			for (uint32_t k = 0; k < h->nsymbols && !listed; k++)
-				listed = !strcmp(h->symbols[k], sym);
-		}
-		if (!listed)
-			diag(b, "warning: %s is in the settings but in none of the recordings: not traded",
-			     sym);
-		b->syms[i].warned = !listed;
-	}
-}
-
-/* Symbols of the settings that can never trade, named with the reason:
- * their signals were all skipped, which a summary alone would hide. */
-static void check_tradable(struct bt *b)
-{
-	for (uint32_t i = 0; i < b->settings.nsymbols; i++) {
-		const struct sym_seen *s = &b->syms[i];
-		if (!s->seen)
-			continue;
-		if (!s->rules)
-			diag(b, "warning: %s cannot trade: no trading rules (give --exchange-info FILE)",
-			     s->symbol);
-		else if (!s->trading)
-			diag(b, "warning: %s cannot trade: its rules say it is not TRADING, or give"
-			        " no tick or step size", s->symbol);
-	}
-}
 
 static int span_cmp(const void *x, const void *y)
 {
@@ -237,15 +140,15 @@ static int span_cmp(const void *x, const void *y)
 
 /* Recordings merged with a hole between them: nothing is known there, and
  * a quote from before the hole must not price orders after it. */
-static void check_recording_gaps(struct bt *b)
+static void check_recording_gaps(struct pass *p)
 {
 	size_t n = 0;
-	struct span *v = malloc(b->o->nrecordings * sizeof *v);
+	struct span *v = malloc(p->o->nrecordings * sizeof *v);
 	if (!v)
 		return;
-	for (size_t i = 0; i < b->o->nrecordings; i++)
-		if (b->spans[i].any)
-			v[n++] = b->spans[i];
+	for (size_t i = 0; i < p->o->nrecordings; i++)
+		if (p->spans[i].any)
+			v[n++] = p->spans[i];
 	qsort(v, n, sizeof *v, span_cmp);
 	int64_t last = n ? v[0].last : 0;
 	for (size_t i = 1; i < n; i++) {
@@ -253,7 +156,7 @@ static void check_recording_gaps(struct bt *b)
 			char from[UTC_FMT_MAX], to[UTC_FMT_MAX];
 			utc_format(last, from);
 			utc_format(v[i].first, to);
-			diag(b, "warning: the recordings hold nothing from %s to %s; quotes older than"
+			diag(p, "warning: the recordings hold nothing from %s to %s; quotes older than"
 			        " max_quote_age_sec are not used across the hole", from, to);
 		}
 		if (v[i].last > last)
@@ -263,289 +166,181 @@ static void check_recording_gaps(struct bt *b)
 }
 
 /* After the loop: the data must have held something to trade on. */
-/* After the loop: the data must have held something to trade on. */
-static int check_coverage(struct bt *b)
+static int check_coverage(struct pass *p)
 {
-	uint32_t with_events = 0;
-	for (uint32_t i = 0; i < b->settings.nsymbols; i++) {
-		if (b->syms[i].seen)
-			with_events++;
-		else if (!b->syms[i].warned)
-			diag(b, "warning: %s: no events in the recordings: not traded", b->syms[i].symbol);
-	}
-	if (b->user_events)
-		diag(b, "warning: %llu order/account updates in the recordings were ignored (a"
-		        " backtest trades its own simulated account)", (unsigned long long)b->user_events);
-	uint64_t ooo = replay_out_of_order(b->rp);
+	if (p->user_events)
+		diag(p, "warning: %llu order/account updates in the recordings were ignored (a"
+		        " backtest trades its own simulated account)", (unsigned long long)p->user_events);
+	uint64_t ooo = replay_out_of_order(p->rp);
 	if (ooo)
-		diag(b, "warning: %llu events went back in time within their recording; they were"
+		diag(p, "warning: %llu events went back in time within their recording; they were"
 		        " replayed in file order", (unsigned long long)ooo);
-	check_tradable(b);
-	check_recording_gaps(b);
-	if (b->interrupted)
+	check_recording_gaps(p);
+	if (p->interrupted)
 		return 0;
-	if (b->events == 0) {
-		diag(b, "the recordings hold no events");
+	if (p->events == 0) {
+		diag(p, "the recordings hold no events");
 		return -1;
 	}
-	if (with_events == 0) {
-		diag(b, "none of the settings' symbols has events in the recordings");
-		return -1;
-	}
-	if (b->liquidations == 0) {
-		diag(b, "the recordings hold no liquidation events: the strategy has nothing to act on");
+	if (p->liquidations == 0) {
+		diag(p, "the recordings hold no liquidation events: the strategy has nothing to act on");
 		return -1;
 	}
 	return 0;
 }
 
-static int add_recordings(struct bt *b)
+/* The delay the recordings' importer put on liquidations; -1 when none
+ * of them needed one. */
+static int64_t liq_arrival_delay(struct pass *p)
 {
-	if (digests_wait(&b->digests)) {
-		diag(b, "%s", b->digests.err);
+	int64_t d = -1;
+	for (size_t i = 0; i < replay_nfiles(p->rp); i++) {
+		int64_t v = -1; (void)replay_reader(p->rp, i); // TEMP
+		if (v > d)
+			d = v;
+	}
+	return d;
+}
+
+static int open_inputs(struct pass *p)
+{
+	p->rp = replay_open(p->o->recordings, p->o->nrecordings, p->rp_err);
+	if (!p->rp) {
+		diag(p, "%s", p->rp_err);
 		return -1;
 	}
-	for (size_t i = 0; i < replay_nfiles(b->rp); i++) {
-		const rec_reader *r = replay_reader(b->rp, i);
+	p->spans = calloc(p->o->nrecordings, sizeof *p->spans);
+	if (digests_start(&p->digests, p->o->recordings, p->o->nrecordings)) {
+		diag(p, "%s", p->digests.err[0] ? p->digests.err : "out of memory");
+		return -1;
+	}
+	if (!p->spans) {
+		diag(p, "out of memory");
+		return -1;
+	}
+	if (p->o->exchange_info_path) {
+		char err[512];
+		if (load_exchange_info(p->o->exchange_info_path, &p->rules, err, sizeof err)) {
+			diag(p, "%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void open_jobs(struct pass *p)
+{
+	size_t nfiles = replay_nfiles(p->rp);
+	const struct rec_header **h = calloc(nfiles ? nfiles : 1, sizeof *h);
+	for (size_t f = 0; h && f < nfiles; f++)
+		h[f] = rec_reader_header(replay_reader(p->rp, f));
+	int64_t delay = liq_arrival_delay(p);
+	for (size_t i = 0; i < p->njobs; i++) {
+		struct job *j = &p->jobs[i];
+		if (j->settings_loaded && job_open(j, &p->rules, delay) == 0) {
+			if (h)
+				job_check_headers(j, h, nfiles);
+			p->live++;
+		}
+	}
+	free(h);
+}
+
+/* What every job records of the pass at its end. */
+static int pass_end(struct pass *p, struct pass_end *pe)
+{
+	if (digests_wait(&p->digests)) {
+		diag(p, "%s", p->digests.err);
+		return -1;
+	}
+	for (size_t i = 0; i < replay_nfiles(p->rp); i++) {
+		const rec_reader *r = replay_reader(p->rp, i);
 		if (rec_reader_warning(r)[0])
-			diag(b, "warning: %s", rec_reader_warning(r));
-		struct journal_recording jr = {rec_reader_path(r), b->digests.v[i].hex,
-		                               b->digests.v[i].bytes, rec_reader_events(r),
-		                               b->spans[i].first, b->spans[i].last};
-		journal_add_recording(b->journal, &jr);
+			diag(p, "warning: %s", rec_reader_warning(r));
+		pe->recordings[i] = (struct journal_recording){
+			rec_reader_path(r), p->digests.v[i].hex, p->digests.v[i].bytes,
+			rec_reader_events(r), p->spans[i].first, p->spans[i].last};
 	}
+	pe->nrecordings = replay_nfiles(p->rp);
+	pe->first_ms = p->first_ms;
+	pe->events = p->events;
+	pe->out_of_order = replay_out_of_order(p->rp);
+	pe->interrupted = p->interrupted;
+	pe->wall_seconds = mono_seconds() - p->t0;
 	return 0;
 }
 
-static int load_rules_file(struct bt *b)
+static void finish_jobs(struct pass *p)
 {
-	if (!b->o->exchange_info_path)
-		return 0;
-	struct rules_list rl;
-	char err[512];
-	if (load_exchange_info(b->o->exchange_info_path, &rl, err, sizeof err)) {
-		diag(b, "%s", err);
-		return -1;
+	struct pass_end pe = {0};
+	pe.recordings = calloc(p->o->nrecordings, sizeof *pe.recordings);
+	if (!pe.recordings || pass_end(p, &pe)) {
+		free(pe.recordings);
+		return;
 	}
-	for (uint32_t i = 0; i < rl.n; i++)
-		session_set_rules(b->session, &rl.v[i]);
-	rules_seen(b, rl.v, rl.n);
-	free(rl.v);
-	return 0;
+	double loop_seconds = mono_seconds() - p->t1;
+	for (size_t i = 0; i < p->njobs; i++) {
+		struct job *j = &p->jobs[i];
+		if (!j->live || job_check_coverage(j, p->interrupted) || job_finish(j, &pe))
+			continue;
+		j->spec->out.loop_seconds = loop_seconds;
+		j->spec->out.wall_seconds = pe.wall_seconds;
+		j->spec->out.events_per_sec = loop_seconds > 0 ? (double)p->events / loop_seconds : 0;
+	}
+	free(pe.recordings);
 }
 
-/* Settings problems are usage errors: every one is listed, nothing runs. */
-static int load_settings(struct bt *b)
+int backtest_run_jobs(const struct backtest_opts *o, struct backtest_job *jobs, size_t n,
+                      const char *prefix)
 {
-	struct config_diag d;
-	int rc = config_load_file(b->o->settings_path, &b->settings, &b->params, &d);
-	config_diag_print(b->diag, b->o->settings_path, &d);
-	if (rc)
-		return -1;
-	b->settings_loaded = true;
-	if (b->o->has_seed)
-		b->params.seed = b->o->seed;
-	/* The account mode is the settings', so engine and exchange agree. */
-	b->params.hedge_mode = b->settings.hedge_mode;
-	b->syms = calloc(b->settings.nsymbols ? b->settings.nsymbols : 1, sizeof *b->syms);
-	if (!b->syms) {
-		diag(b, "out of memory");
-		return -1;
+	struct pass p = {.o = o, .diag = o->diag ? o->diag : stderr, .prefix = prefix,
+	                 .njobs = n, .t0 = mono_seconds()};
+	p.jobs = calloc(n ? n : 1, sizeof *p.jobs);
+	if (!p.jobs) {
+		diag(&p, "out of memory");
+		return BT_EDATA;
 	}
-	for (uint32_t i = 0; i < b->settings.nsymbols; i++)
-		b->syms[i].symbol = b->settings.symbols[i].symbol;
-	b->unseen = b->settings.nsymbols;
-	return 0;
-}
-
-/* A stream's text in memory (malloc'd), or NULL. */
-static char *print_to_string(int (*print)(FILE *, const void *), const void *arg, size_t *len)
-{
-	char *text = NULL;
-	FILE *f = open_memstream(&text, len);
-	if (!f)
-		return NULL;
-	int rc = print(f, arg);
-	if (fclose(f) || rc) {
-		free(text);
-		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		memset(&jobs[i].out, 0, sizeof jobs[i].out);
+		jobs[i].rc = BT_EDATA;
+		p.jobs[i] = (struct job){.spec = &jobs[i], .diag = p.diag};
+		snprintf(p.jobs[i].prefix, sizeof p.jobs[i].prefix, "%s%s%s", prefix,
+		         n > 1 ? ": " : "", n > 1 ? jobs[i].name : "");
 	}
-	return text;
-}
-
-static int print_settings(FILE *f, const void *b)
-{
-	const struct bt *bt = b;
-	return config_write_effective(f, &bt->settings, &bt->params);
-}
-
-static int print_model(FILE *f, const void *p)
-{
-	return config_write_simulation(f, p);
-}
-
-/* The run database records the settings as the run used them (defaults
- * filled in) and the model from the same writer, never the file's text. */
-static int open_journal(struct bt *b, const char *db_path)
-{
-	char err[512];
-	size_t len, mlen;
-	char *text = print_to_string(print_settings, b, &len);
-	char *model = print_to_string(print_model, &b->params, &mlen);
-	if (!text || !model) {
-		free(text);
-		free(model);
-		diag(b, "out of memory");
-		return -1;
+	size_t loaded = 0;
+	for (size_t i = 0; i < n; i++)
+		loaded += job_load(&p.jobs[i], o) == 0;
+	int rc = loaded ? BT_EDATA : BT_EUSAGE;
+	if (loaded && open_inputs(&p) == 0) {
+		open_jobs(&p);
+		p.t1 = mono_seconds();
+		if (p.live && loop(&p) == 0 && check_coverage(&p) == 0) {
+			finish_jobs(&p);
+			rc = p.interrupted ? BT_EINTR : BT_OK;
+		}
 	}
-	struct journal_run run = {"backtest", text, len, model, b->params.seed, true, -1};
-	b->journal = journal_create(db_path, &run, err, sizeof err);
-	free(text);
-	free(model);
-	if (!b->journal)
-		diag(b, "%s", err);
-	return b->journal ? 0 : -1;
-}
-
-static int open_inputs(struct bt *b)
-{
-	b->rp = replay_open(b->o->recordings, b->o->nrecordings, b->rp_err);
-	if (!b->rp) {
-		diag(b, "%s", b->rp_err);
-		return -1;
-	}
-	b->spans = calloc(b->o->nrecordings, sizeof *b->spans);
-	if (digests_start(&b->digests, b->o->recordings, b->o->nrecordings)) {
-		diag(b, "%s", b->digests.err[0] ? b->digests.err : "out of memory");
-		return -1;
-	}
-	if (!b->spans) {
-		diag(b, "out of memory");
-		return -1;
-	}
-	check_headers(b);
-	return 0;
-}
-
-/* The session over a simulated exchange answering to it. */
-static int open_session(struct bt *b)
-{
-	b->session = session_new(&b->settings, b->journal);
-	if (!b->session) {
-		diag(b, "out of memory");
-		return -1;
-	}
-	struct exchange_sink sink = session_sink(b->session);
-	b->sim = sim_new(&b->params, &sink);
-	if (!b->sim) {
-		diag(b, "out of memory");
-		return -1;
-	}
-	exchange_t x;
-	sim_exchange(b->sim, &x);
-	session_attach(b->session, &x);
-	return load_rules_file(b);
-}
-
-static int finish(struct bt *b, struct backtest_summary *out)
-{
-	char err[512], hex[65];
-	int64_t last_ms = session_now(b->session);
-	session_finish(b->session, hex);
-	if (add_recordings(b))
-		return -1;
-	out->wall_seconds = mono_seconds() - b->t0;
-	struct journal_end end = {b->first_ms, last_ms, b->events, hex, out->wall_seconds,
-	                          b->interrupted};
-	if (journal_finish(b->journal, &end)) {
-		diag(b, "%s", journal_error(b->journal));
-		return -1;
-	}
-	journal_close(b->journal);
-	b->journal = NULL;
-	if (rename(out->tmp_path, out->db_path)) {
-		diag(b, "%s: cannot rename to %s: %s", out->tmp_path, out->db_path, strerror(errno));
-		return -1;
-	}
-	if (journal_totals_read(out->db_path, &out->t, err, sizeof err)) {
-		diag(b, "%s", err);
-		return -1;
-	}
-	const struct journal_totals *t = &out->t;
-	int64_t span = t->last_ms - t->first_ms;
-	out->interrupted = b->interrupted;
-	out->win_rate_pct = t->round_trips ? 100.0 * (double)t->wins / (double)t->round_trips : 0;
-	out->max_drawdown_pct = 100.0 * t->max_drawdown_frac;
-	out->time_in_market_pct = span > 0 ? 100.0 * (double)t->in_market_ms / (double)span : 0;
-	return 0;
-}
-
-static void teardown(struct bt *b)
-{
-	session_free(b->session); /* and the simulation with it */
-	journal_close(b->journal);
-	replay_close(b->rp);
-	digests_free(&b->digests);
-	if (b->settings_loaded)
-		config_free(&b->settings);
-	free(b->syms);
-	free(b->spans);
-}
-
-/* run.db is written as run.db.partial beside it and renamed at the end, so
- * a run that fails never destroys the database of the run before it. */
-static int prepare_out(struct bt *b, struct backtest_summary *out)
-{
-	char dir[4096];
-	if (b->o->out_dir)
-		snprintf(dir, sizeof dir, "%s", b->o->out_dir);
-	else
-		backtest_default_dir(b->o->settings_path, b->o->recordings[0], dir, sizeof dir);
-	if (make_dirs(dir)) {
-		diag(b, "%s: cannot create the folder: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (snprintf(out->db_path, sizeof out->db_path, "%s/run.db", dir) >= (int)sizeof out->db_path ||
-	    snprintf(out->tmp_path, sizeof out->tmp_path, "%s/run.db.partial", dir) >=
-	        (int)sizeof out->tmp_path) {
-		out->db_path[0] = out->tmp_path[0] = '\0';
-		diag(b, "%s: path too long", dir);
-		return -1;
-	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		job_close(&p.jobs[i]);
+	replay_close(p.rp);
+	digests_free(&p.digests);
+	free(p.rules.v);
+	free(p.spans);
+	free(p.jobs);
+	return rc;
 }
 
 int backtest_run(const struct backtest_opts *o, struct backtest_summary *out)
 {
-	struct bt b = {.o = o, .diag = o->diag ? o->diag : stderr, .t0 = mono_seconds()};
-	memset(out, 0, sizeof *out);
-	if (load_settings(&b)) {
-		teardown(&b);
+	char dir[4096];
+	if (o->out_dir)
+		snprintf(dir, sizeof dir, "%s", o->out_dir);
+	else
+		backtest_default_dir(o->settings_path, o->recordings[0], dir, sizeof dir);
+	struct backtest_job job = {.name = o->settings_path, .out_dir = dir, .market_tables = true};
+	int rc = backtest_run_jobs(o, &job, 1, "hunter backtest");
+	*out = job.out;
+	/* settings errors are the job's; a pass that could not start is data */
+	if (job.rc == BT_EUSAGE)
 		return BT_EUSAGE;
-	}
-	int rc = BT_EDATA;
-	if (open_inputs(&b) || prepare_out(&b, out))
-		goto done;
-	if (open_journal(&b, out->tmp_path)) {
-		out->tmp_path[0] = '\0';
-		goto done;
-	}
-	if (open_session(&b))
-		goto done;
-	double t1 = mono_seconds();
-	if (loop(&b) || check_coverage(&b))
-		goto done;
-	out->loop_seconds = mono_seconds() - t1;
-	out->events = b.events;
-	out->out_of_order = replay_out_of_order(b.rp);
-	out->events_per_sec = out->loop_seconds > 0 ? (double)b.events / out->loop_seconds : 0;
-	if (finish(&b, out) == 0)
-		rc = b.interrupted ? BT_EINTR : BT_OK;
-done:
-	teardown(&b);
-	/* A run that failed part way leaves no database that looks complete,
-	 * and the previous run's database as it was. */
-	if (rc != BT_OK && rc != BT_EINTR && out->tmp_path[0])
-		unlink(out->tmp_path);
-	return rc;
+	return rc == BT_OK ? job.rc : rc;
 }

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "backtest_int.h"
 
 enum kind { K_U64, K_TIME, K_DEC, K_PCT, K_STR }; /* K_TIME: exchange ms */
 

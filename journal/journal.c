@@ -316,8 +316,9 @@ void journal_equity(journal_t *j, int64_t ms, journal_eq_reason_t why,
 
 void journal_symbol_fills(journal_t *j, const struct journal_symbol_fills *f)
 {
-	row(j, JS_SYMBOL_FILLS, "sIIIIII", f->symbol, f->qty_depth, f->qty_top, f->qty_trades,
-	    f->qty_assumed, (int64_t)f->stop_triggers, (int64_t)f->stop_triggers_on_last);
+	row(j, JS_SYMBOL_FILLS, "sIIIIIII", f->symbol, f->qty_depth, f->qty_top, f->qty_trades,
+	    f->qty_assumed, (int64_t)f->stop_triggers, (int64_t)f->stop_triggers_on_last,
+	    (int64_t)f->stop_triggers_on_mark);
 }
 
 static void trip_done(void *ctx, const struct trip *t, int64_t close_ms)

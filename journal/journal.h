@@ -87,11 +87,11 @@ void journal_record_at(journal_t *j, const struct journal_rec *r, int64_t exchan
 /* How a simulated exchange priced one symbol's fills (docs/simulation.md):
  * filled quantity by the book it had, and the part that relied on assumed
  * liquidity; stop triggers, and those that watched the last trade for a
- * missing mark price. */
+ * missing mark price or the mark for a missing last trade. */
 struct journal_symbol_fills {
 	const char *symbol;
 	dec_t qty_depth, qty_top, qty_trades, qty_assumed;
-	uint64_t stop_triggers, stop_triggers_on_last;
+	uint64_t stop_triggers, stop_triggers_on_last, stop_triggers_on_mark;
 };
 void journal_symbol_fills(journal_t *j, const struct journal_symbol_fills *f);
 

@@ -152,7 +152,8 @@ const char journal_schema_sql[] =
 	" qty_trades_e8 INTEGER NOT NULL,"
 	" qty_assumed_e8 INTEGER NOT NULL,"
 	" stop_triggers INTEGER NOT NULL,"
-	" stop_triggers_on_last INTEGER NOT NULL);";
+	" stop_triggers_on_last INTEGER NOT NULL,"
+	" stop_triggers_on_mark INTEGER NOT NULL);";
 
 /* Indexed by enum journal_stmt. */
 const char *const journal_stmt_sql[JS__COUNT] = {
@@ -182,6 +183,6 @@ const char *const journal_stmt_sql[JS__COUNT] = {
 	            " fills, qty_e8, closed_qty_e8, entry_avg_e8, exit_avg_e8, gross_e8, fees_e8,"
 	            " funding_e8, net_e8) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[JS_SYMBOL_FILLS] = "INSERT INTO symbol_fills (symbol, qty_depth_e8, qty_top_e8,"
-	                    " qty_trades_e8, qty_assumed_e8, stop_triggers, stop_triggers_on_last)"
-	                    " VALUES (?,?,?,?,?,?,?)",
+	                    " qty_trades_e8, qty_assumed_e8, stop_triggers, stop_triggers_on_last,"
+	                    " stop_triggers_on_mark) VALUES (?,?,?,?,?,?,?,?)",
 };

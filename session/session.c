@@ -28,6 +28,7 @@ struct session {
 	int64_t next_minute; /* when the next minute's equity sample is due */
 	int64_t last_second; /* second of the last market event */
 	int64_t acting_ms;   /* exchange time of the answer being delivered; 0 none */
+	bool market_tables;
 };
 
 /* ---- the account, sampled ---------------------------------------------- */
@@ -148,6 +149,7 @@ session_t *session_new(const struct settings *settings, journal_t *journal)
 		return NULL;
 	s->settings = settings;
 	s->journal = journal;
+	s->market_tables = true;
 	struct engine_io io = {s, io_place, io_cancel, io_replace, io_journal};
 	s->engine = engine_new(settings, &io);
 	if (!s->engine || tradelog_init(&s->log)) {
@@ -182,6 +184,11 @@ void session_free(session_t *s)
 		tradelog_final(&s->log, hex);
 	}
 	free(s);
+}
+
+void session_journal_market(session_t *s, bool on)
+{
+	s->market_tables = on;
 }
 
 void session_set_rules(session_t *s, const struct symbol_rules *r)
@@ -255,7 +262,8 @@ void session_on_market(session_t *s, const ev_t *ev)
 		return;
 	if (!s->started)
 		start(s, ev->exch_ms);
-	journal_market(s->journal, ev);
+	if (s->market_tables)
+		journal_market(s->journal, ev);
 	run_until(s, ev->exch_ms > s->now ? ev->exch_ms : s->now);
 	exchange_on_market(&s->x, ev);
 	engine_on_event(s->engine, ev);

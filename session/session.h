@@ -48,6 +48,11 @@ struct exchange_sink session_sink(session_t *ss);
 int session_attach(session_t *ss, exchange_t *x);
 void session_free(session_t *ss);
 
+/* Whether market events also go to the journal's market_* tables (on by
+ * default; a sweep keeps them for none of its combinations but the ones
+ * it keeps whole). */
+void session_journal_market(session_t *ss, bool on);
+
 /* Trading rules of a symbol, for the engine and the exchange alike. */
 void session_set_rules(session_t *ss, const struct symbol_rules *r);
 

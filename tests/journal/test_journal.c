@@ -130,7 +130,7 @@ Test(journal, run_row_and_clock_apart)
 	cr_assert_str_eq(q("SELECT last_ms - first_ms FROM run"), "1000");
 	cr_assert_str_eq(q("SELECT events FROM run"), "1000");
 	cr_assert_str_eq(q("SELECT hunter_version FROM run"), HUNTER_VERSION);
-	cr_assert_str_eq(q("PRAGMA user_version"), "1");
+	cr_assert_str_eq(q("PRAGMA user_version"), "2");
 	cr_assert_neq(q("SELECT finished_utc FROM run_clock")[0], '\0');
 	cr_assert_str_eq(q("SELECT events_per_sec FROM run_clock"), "2000.0");
 }
