@@ -9,6 +9,7 @@
 #ifndef HUNTER_CLI_H
 #define HUNTER_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,  /* the work failed: unreadable or corrupt input, I/O error */
 	EXIT_USAGE = 2, /* bad command line or settings: nothing was done */
+	EXIT_INTERRUPTED = 130, /* stopped by Ctrl-C or SIGTERM; what was done is kept */
 };
 
 int cmd_import(int argc, char **argv);
@@ -26,6 +28,11 @@ int cmd_synth(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+
+/* From now on Ctrl-C and SIGTERM set the returned flag instead of killing
+ * the process. */
+volatile sig_atomic_t *cli_stop_on_signals(void);
 
 struct report_opts;
 /* Writes the report of the run database `db` into `dir` (NULL: report/

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,24 +36,6 @@ static void usage(FILE *out)
 	        "\n"
 	        "Exit codes: 0 done, 1 an input is missing, corrupt or lacks the data the\n"
 	        "settings need, 2 bad options or settings, 130 interrupted.\n");
-}
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-/* Ctrl-C or SIGTERM ends the replay early; the run database keeps what was
- * done and is marked interrupted. */
-static void catch_stop_signals(void)
-{
-	struct sigaction sa = {.sa_handler = on_stop_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
 static void on_progress(void *ctx, uint64_t events)
@@ -120,8 +101,7 @@ int cmd_backtest(int argc, char **argv)
 
 	progress_t pg;
 	progress_start(&pg, "backtest events", 0);
-	catch_stop_signals();
-	o.stop = &stop_requested;
+	o.stop = cli_stop_on_signals();
 	o.progress = on_progress;
 	o.progress_ctx = &pg;
 	struct backtest_summary *s = malloc(sizeof *s);
@@ -145,6 +125,6 @@ int cmd_backtest(int argc, char **argv)
 	}
 	free(s);
 	if (rc == BT_EINTR)
-		return BT_EINTR;
+		return EXIT_INTERRUPTED;
 	return rc == BT_OK ? EXIT_OK : rc == BT_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
 }

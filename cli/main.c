@@ -18,6 +18,7 @@ static const struct command {
 	{"check-config", cmd_check_config, "validate settings.json and print the effective settings"},
 	{"backtest", cmd_backtest, "replay recordings through the engine and simulated exchange"},
 	{"report", cmd_report, "write the HTML report of a run database"},
+	{"sweep", cmd_sweep, "backtest a grid of settings in one pass over the recordings"},
 };
 
 static void usage(FILE *out)

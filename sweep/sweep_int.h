@@ -1,0 +1,61 @@
+/*
+ * sweep_int.h - private to the sweep module. grid.c reads the grid and
+ * writes each combination's settings; results.c is the sweep database;
+ * sweep.c chooses the combinations and runs them.
+ */
+#ifndef HUNTER_SWEEP_INT_H
+#define HUNTER_SWEEP_INT_H
+
+#include <cjson/cJSON.h>
+
+#include "backtest.h"
+#include "core.h"
+#include "sweep.h"
+
+/* ---- grid.c ------------------------------------------------------------ */
+
+struct grid_key {
+	char *path;       /* "symbols.*.take_profit_pct" */
+	cJSON **values;   /* as the grid wrote them (a range: exact decimals) */
+	uint32_t nvalues, cap;
+};
+
+struct grid {
+	struct grid_key *keys; /* in the grid's order: the last varies fastest */
+	uint32_t n;
+	uint64_t total;        /* combinations in the cartesian product */
+};
+
+int grid_parse(struct grid *g, const char *text, size_t len, char *err, size_t cap);
+void grid_free(struct grid *g);
+uint32_t grid_pick(const struct grid *g, uint64_t combo, uint32_t key);
+/* The base settings with combination `combo`'s values (malloc'd), or NULL
+ * with err set. */
+char *grid_settings(const struct grid *g, const char *base, size_t base_len, uint64_t combo,
+                    char *err, size_t cap);
+/* {"path": value, ...} of a combination (malloc'd), or NULL. */
+char *grid_params_json(const struct grid *g, uint64_t combo);
+
+/* ---- results.c --------------------------------------------------------- */
+
+struct sweep_meta {
+	const char *base_settings; /* the base file's text */
+	const char *grid_json;     /* the grid file's text */
+	const char *recordings;    /* JSON array of the recordings' paths and sha256 */
+	uint64_t combinations;     /* in the grid's product */
+	uint64_t selected;         /* run by the sweep, all shards together */
+	uint64_t sample_seed;      /* when a sample was drawn */
+	bool sampled;
+	uint32_t shard, nshards;
+};
+
+typedef struct results results_t;
+
+results_t *results_create(const char *path, const struct sweep_meta *m, char *err, size_t cap);
+/* One finished combination. */
+int results_add(results_t *r, uint64_t combo, const char *params_json, const char *settings,
+                const struct backtest_job *job);
+/* Commits and closes; returns 0 or -1 with err set. */
+int results_close(results_t *r, char *err, size_t cap);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * hunter sweep on the bundled synthetic fixture: each combination's result
+ * is the separate backtest of its settings (trade-log hash included), the
+ * thread count and a shard split change nothing, the merged shards are the
+ * unsharded database, and a bad grid or combination runs nothing.
+ */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+#include "backtest.h"
+#include "sweep.h"
+
+#define FIXTURE HUNTER_SOURCE_DIR "/fixtures/synth.hrec.gz"
+#define BASE HUNTER_SOURCE_DIR "/fixtures/settings/synth.json"
+
+static char dir[128];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/hunter-sweep-XXXXXX");
+	test_dir_make(dir);
+}
+
+static void teardown(void)
+{
+	test_dir_remove(dir);
+}
+
+TestSuite(sweep, .init = setup, .fini = teardown);
+
+static const char grid_json[] =
+	"{\"symbols.BTCUSDT.volume_threshold_long\": [10000, 20000],"
+	" \"symbols.*.take_profit_pct\": {\"from\": 0.3, \"to\": 0.9, \"step\": 0.3}}";
+
+static char *in_dir(const char *name)
+{
+	static char buf[8][256];
+	static int k;
+	char *p = buf[k++ % 8];
+	snprintf(p, 256, "%s/%s", dir, name);
+	return p;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int sweep(const char *grid, const char *out, unsigned threads, uint32_t shard,
+                 uint32_t nshards, bool keep)
+{
+	const char *recs[] = {FIXTURE};
+	const char *gpath = in_dir("grid.json");
+	write_text(gpath, grid);
+	struct sweep_opts o = {.settings_path = BASE, .grid_path = gpath, .out_dir = out,
+	                       .recordings = recs, .nrecordings = 1, .threads = threads,
+	                       .shard = shard, .nshards = nshards, .keep_runs = keep,
+	                       .sample_seed = 1, .diag = stderr};
+	return sweep_run(&o);
+}
+
+/* Every row of a query, as text. */
+static char *dump(const char *db_path, const char *sql)
+{
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "%s",
+	             db_path);
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count(st); c++)
+			fprintf(f, "%s|", (const char *)sqlite3_column_text(st, c));
+		fputc('\n', f);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	fclose(f);
+	return text;
+}
+
+static char *dump_all(const char *db_path)
+{
+	char *a = dump(db_path, "SELECT * FROM sweep");
+	char *b = dump(db_path, "SELECT * FROM results ORDER BY combo");
+	char *c = dump(db_path, "SELECT * FROM params ORDER BY combo, key");
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *all = malloc(n);
+	cr_assert_not_null(all);
+	snprintf(all, n, "%s%s%s", a, b, c);
+	free(a);
+	free(b);
+	free(c);
+	return all;
+}
+
+Test(sweep, each_combination_is_its_separate_backtest)
+{
+	const char *out = in_dir("out");
+	cr_assert_eq(sweep(grid_json, out, 1, 1, 1, false), SWEEP_OK);
+	char db[300];
+	snprintf(db, sizeof db, "%s/sweep.db", out);
+	char *n = dump(db, "SELECT count(*), sum(rc) FROM results");
+	cr_assert_str_eq(n, "6|0|\n");
+	free(n);
+	/* the ranges are exact decimals: 0.3, 0.6, 0.9 */
+	char *tp = dump(db, "SELECT DISTINCT value FROM params WHERE key LIKE '%take_profit%'"
+	                    " ORDER BY value");
+	cr_assert_str_eq(tp, "0.3|\n0.6|\n0.9|\n");
+	free(tp);
+	for (int combo = 0; combo < 6; combo += 5) {
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT settings_json FROM results WHERE combo=%d", combo);
+		char *settings = dump(db, sql);
+		settings[strlen(settings) - 2] = '\0'; /* the "|\n" of dump */
+		const char *spath = in_dir("combo.json");
+		write_text(spath, settings);
+		free(settings);
+		const char *recs[] = {FIXTURE};
+		struct backtest_opts bo = {.settings_path = spath, .out_dir = in_dir("single"),
+		                           .recordings = recs, .nrecordings = 1, .diag = stderr};
+		struct backtest_summary *s = malloc(sizeof *s);
+		cr_assert_eq(backtest_run(&bo, s), BT_OK);
+		snprintf(sql, sizeof sql, "SELECT trade_log_sha256, net_pnl_e8, fills, round_trips,"
+		                          " max_drawdown_e8 FROM results WHERE combo=%d", combo);
+		char *row = dump(db, sql), want[512];
+		snprintf(want, sizeof want, "%s|%lld|%llu|%llu|%lld|\n", s->t.trade_log_sha256,
+		         (long long)s->t.net_pnl, (unsigned long long)s->t.fills,
+		         (unsigned long long)s->t.round_trips, (long long)s->t.max_drawdown);
+		cr_assert_str_eq(row, want, "combination %d differs from its backtest", combo);
+		free(row);
+		free(s);
+	}
+}
+
+Test(sweep, threads_and_shards_change_nothing)
+{
+	const char *one = in_dir("one"), *two = in_dir("two");
+	cr_assert_eq(sweep(grid_json, one, 1, 1, 1, false), SWEEP_OK);
+	cr_assert_eq(sweep(grid_json, two, 2, 1, 1, false), SWEEP_OK);
+	char a[300], b[300];
+	snprintf(a, sizeof a, "%s/sweep.db", one);
+	snprintf(b, sizeof b, "%s/sweep.db", two);
+	char *x = dump_all(a), *y = dump_all(b);
+	cr_assert_str_eq(x, y, "two threads gave another database");
+	free(y);
+
+	const char *shards[4];
+	char paths[4][300];
+	for (uint32_t i = 0; i < 4; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "shard%u", i + 1);
+		const char *out = in_dir(name);
+		cr_assert_eq(sweep(grid_json, out, 1, i + 1, 4, false), SWEEP_OK);
+		snprintf(paths[i], sizeof paths[i], "%s/sweep.db", out);
+		shards[i] = paths[i];
+	}
+	const char *merged = in_dir("merged.db");
+	cr_assert_eq(sweep_merge(merged, shards, 4, stderr), SWEEP_OK);
+	char *z = dump_all(merged);
+	cr_assert_str_eq(x, z, "the merged shards are not the unsharded sweep");
+	free(x);
+	free(z);
+	/* a missing shard is found, and nothing is written */
+	cr_assert_eq(sweep_merge(merged, shards, 3, stderr), SWEEP_EDATA);
+	cr_assert_neq(access(merged, F_OK), 0);
+	/* a shard given twice too */
+	const char *twice[] = {shards[0], shards[0], shards[1], shards[2]};
+	cr_assert_eq(sweep_merge(merged, twice, 4, stderr), SWEEP_EDATA);
+}
+
+Test(sweep, a_bad_combination_or_grid_runs_nothing)
+{
+	const char *out = in_dir("bad");
+	/* leverage 500 is out of range for every combination that uses it */
+	cr_assert_eq(sweep("{\"symbols.*.leverage\": [10, 500]}", out, 1, 1, 1, false),
+	             SWEEP_EUSAGE);
+	cr_assert_neq(access(in_dir("bad/sweep.db"), F_OK), 0);
+	cr_assert_eq(sweep("{\"symbols.*.leverage\": []}", out, 1, 1, 1, false), SWEEP_EUSAGE);
+	cr_assert_eq(sweep("{\"nowhere.leverage\": [1]}", out, 1, 1, 1, false), SWEEP_EUSAGE);
+	cr_assert_eq(sweep("{\"symbols.NOSUCH.leverage\": [1]}", out, 1, 1, 1, false), SWEEP_EUSAGE);
+	cr_assert_eq(sweep("{\"globals.x\": {\"from\": 1, \"to\": 0, \"step\": 1}}", out, 1, 1, 1,
+	                   false), SWEEP_EUSAGE);
+	cr_assert_eq(sweep("[1, 2]", out, 1, 1, 1, false), SWEEP_EUSAGE);
+}
+
+Test(sweep, kept_runs_are_whole_run_databases)
+{
+	const char *out = in_dir("kept");
+	cr_assert_eq(sweep("{\"symbols.*.take_profit_pct\": [0.3, 0.6]}", out, 1, 1, 1, true),
+	             SWEEP_OK);
+	char *n = dump(in_dir("kept/runs/1/run.db"), "SELECT count(*) > 0 FROM market_prices");
+	cr_assert_str_eq(n, "1|\n");
+	free(n);
+}
