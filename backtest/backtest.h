@@ -28,6 +28,7 @@ struct backtest_opts {
 	const char *out_dir;            /* NULL: backtest_default_dir() */
 	const char *const *recordings;
 	size_t nrecordings;
+	int64_t from_ms, to_ms; /* backtest_run: a time window, as for a job */
 	bool has_seed; /* override the settings' simulation seed */
 	uint64_t seed;
 	FILE *diag;    /* warnings and errors, one per line; NULL: stderr */
@@ -65,7 +66,9 @@ int backtest_run(const struct backtest_opts *o, struct backtest_summary *out);
 /*
  * Many settings over one pass of the recordings (hunter sweep): each job's
  * result, run database included, is what backtest_run would give for its
- * settings alone. Settings come from `settings_text` when it is set, else
+ * settings alone. A job with a time window trades from the first event at
+ * or after `from_ms` and stops before `to_ms`; trading rules seen before
+ * its window still apply. Settings come from `settings_text` when it is set, else
  * from the file `name`. Returns the pass's code (BT_OK, BT_EINTR, or
  * BT_EDATA when the recordings could not be read); each job has its own
  * in `rc`. Messages start with `prefix`, then the job's name when n > 1.
@@ -76,6 +79,7 @@ struct backtest_job {
 	size_t settings_len;
 	const char *out_dir;  /* run.db goes here */
 	bool market_tables;   /* journal the market_* tables (the report needs them) */
+	int64_t from_ms, to_ms; /* trade on events in [from, to) only; 0: no bound */
 	int rc;
 	struct backtest_summary out;
 };

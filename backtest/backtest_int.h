@@ -78,6 +78,8 @@ struct job {
 	journal_t *journal;
 	struct sym_seen *syms;
 	uint32_t unseen;       /* settings symbols without an event so far */
+	uint64_t events;       /* events fed to the session */
+	int64_t first_ms;
 	char last_symbol[SYMBOL_MAX]; /* the last symbol looked up for that */
 };
 
@@ -85,8 +87,7 @@ struct job {
 struct pass_end {
 	struct journal_recording *recordings;
 	size_t nrecordings;
-	int64_t first_ms;
-	uint64_t events, out_of_order;
+	uint64_t out_of_order;
 	bool interrupted;
 	double wall_seconds;
 };

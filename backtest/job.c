@@ -216,13 +216,32 @@ static int check_liquidation(struct job *j, const ev_t *ev, const char *where)
 	return -1;
 }
 
+/* Before its window, a job takes trading rules and nothing else. */
+static bool outside_window(struct job *j, const ev_t *ev)
+{
+	const struct backtest_job *b = j->spec;
+	bool before = b->from_ms && ev->exch_ms < b->from_ms;
+	if (before && ev->type == EV_EXCHANGE_INFO)
+		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++)
+			session_set_rules(j->session, &ev->u.info.symbols[i]);
+	return before || (b->to_ms && ev->exch_ms >= b->to_ms);
+}
+
 /* One event of the recordings; -1 ends this job with an error. */
 int job_feed(struct job *j, const ev_t *ev, const char *where)
 {
-	if (j->unseen)
-		symbol_seen(j, ev->symbol);
 	if (ev->type == EV_EXCHANGE_INFO)
 		job_rules_seen(j, ev->u.info.symbols, ev->u.info.nsymbols);
+	if (outside_window(j, ev))
+		return 0;
+	if (j->events++ == 0)
+		j->first_ms = ev->exch_ms;
+	/* Order and account updates in a recording come from some live account,
+	 * not from this run: the backtest's own come from the simulation. */
+	if (ev->type == EV_ORDER_UPDATE || ev->type == EV_ACCOUNT_UPDATE)
+		return 0;
+	if (j->unseen)
+		symbol_seen(j, ev->symbol);
 	if (ev->type == EV_LIQUIDATION && check_liquidation(j, ev, where))
 		return -1;
 	session_on_market(j->session, ev);
@@ -284,6 +303,10 @@ int job_check_coverage(struct job *j, bool interrupted)
 			         j->syms[i].symbol);
 	}
 	check_tradable(j);
+	if (j->events == 0 && !interrupted) {
+		job_diag(j, "no events in its time window");
+		return -1;
+	}
 	if (with_events == 0 && !interrupted) {
 		job_diag(j, "none of the settings' symbols has events in the recordings");
 		return -1;
@@ -314,7 +337,7 @@ int job_finish(struct job *j, const struct pass_end *pe)
 	record_fill_modes(j);
 	for (size_t i = 0; i < pe->nrecordings; i++)
 		journal_add_recording(j->journal, &pe->recordings[i]);
-	struct journal_end end = {pe->first_ms, last_ms, pe->events, hex, pe->wall_seconds,
+	struct journal_end end = {j->first_ms, last_ms, j->events, hex, pe->wall_seconds,
 	                          pe->interrupted};
 	if (journal_finish(j->journal, &end)) {
 		job_diag(j, "%s", journal_error(j->journal));
@@ -333,7 +356,7 @@ int job_finish(struct job *j, const struct pass_end *pe)
 	}
 	const struct journal_totals *t = &out->t;
 	int64_t span = t->last_ms - t->first_ms;
-	out->events = pe->events;
+	out->events = j->events;
 	out->out_of_order = pe->out_of_order;
 	out->interrupted = pe->interrupted;
 	out->win_rate_pct = t->round_trips ? 100.0 * (double)t->wins / (double)t->round_trips : 0;

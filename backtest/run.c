@@ -36,7 +36,6 @@ struct pass {
 	struct span *spans;
 	struct rules_list rules;
 	double t0, t1;       /* wall clock at the start and when the loop began */
-	int64_t first_ms;
 	bool interrupted;
 	uint64_t events, liquidations, user_events;
 };
@@ -98,15 +97,10 @@ static void feed(struct pass *p, const ev_t *ev)
 
 static void step(struct pass *p, const ev_t *ev)
 {
-	if (p->events++ == 0)
-		p->first_ms = ev->exch_ms;
+	p->events++;
 	note_span(p, ev);
-	/* Order and account updates in a recording come from some live account,
-	 * not from this run: the backtest's own come from the simulation. */
-	if (ev->type == EV_ORDER_UPDATE || ev->type == EV_ACCOUNT_UPDATE) {
+	if (ev->type == EV_ORDER_UPDATE || ev->type == EV_ACCOUNT_UPDATE)
 		p->user_events++;
-		return;
-	}
 	feed(p, ev);
 }
 
@@ -262,8 +256,6 @@ static int pass_end(struct pass *p, struct pass_end *pe)
 			rec_reader_events(r), p->spans[i].first, p->spans[i].last};
 	}
 	pe->nrecordings = replay_nfiles(p->rp);
-	pe->first_ms = p->first_ms;
-	pe->events = p->events;
 	pe->out_of_order = replay_out_of_order(p->rp);
 	pe->interrupted = p->interrupted;
 	pe->wall_seconds = mono_seconds() - p->t0;
@@ -336,7 +328,8 @@ int backtest_run(const struct backtest_opts *o, struct backtest_summary *out)
 		snprintf(dir, sizeof dir, "%s", o->out_dir);
 	else
 		backtest_default_dir(o->settings_path, o->recordings[0], dir, sizeof dir);
-	struct backtest_job job = {.name = o->settings_path, .out_dir = dir, .market_tables = true};
+	struct backtest_job job = {.name = o->settings_path, .out_dir = dir, .market_tables = true,
+	                           .from_ms = o->from_ms, .to_ms = o->to_ms};
 	int rc = backtest_run_jobs(o, &job, 1, "hunter backtest");
 	*out = job.out;
 	/* settings errors are the job's; a pass that could not start is data */

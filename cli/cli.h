@@ -30,6 +30,10 @@ int cmd_backtest(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
+/* "500ms", "25s", "30m", "6h", "1d", "1h30m" into milliseconds; 0 or -1
+ * for anything else (or zero). */
+int cli_parse_duration(const char *text, int64_t *ms);
+
 /* From now on Ctrl-C and SIGTERM set the returned flag instead of killing
  * the process. */
 volatile sig_atomic_t *cli_stop_on_signals(void);

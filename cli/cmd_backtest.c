@@ -11,6 +11,7 @@
 
 #include "backtest.h"
 #include "cli.h"
+#include "core.h"
 #include "report.h"
 
 static void usage(FILE *out)
@@ -27,6 +28,8 @@ static void usage(FILE *out)
 	        "  --report              also write the HTML report to DIR/report/\n"
 	        "  --csv                 also write round_trips.csv and fills.csv there\n"
 	        "  --seed N              seed of the simulated exchange (default: the settings')\n"
+	        "  --from T, --to T      trade only on events in [T, T2): ms since the epoch or\n"
+	        "                        UTC ISO 8601 (2025-01-27T17:00:00Z)\n"
 	        "  --exchange-info FILE  trading rules (an exchangeInfo response) for recordings\n"
 	        "                        that carry none\n"
 	        "  --help                this text\n"
@@ -66,6 +69,8 @@ int cmd_backtest(int argc, char **argv)
 		{"csv", no_argument, NULL, 'c'},
 		{"seed", required_argument, NULL, 'S'},
 		{"exchange-info", required_argument, NULL, 'x'},
+		{"from", required_argument, NULL, 'F'},
+		{"to", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -81,6 +86,14 @@ int cmd_backtest(int argc, char **argv)
 		case 'r': report = true; break;
 		case 'c': csv = true; break;
 		case 'x': o.exchange_info_path = optarg; break;
+		case 'F':
+		case 'T':
+			if (utc_parse(optarg, c == 'F' ? &o.from_ms : &o.to_ms)) {
+				fprintf(stderr, "hunter backtest: --%s: expected ms since the epoch or a"
+				                " UTC time, got '%s'\n", c == 'F' ? "from" : "to", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'S':
 			if (parse_seed(optarg, &o.seed))
 				return EXIT_USAGE;

@@ -35,6 +35,11 @@ static void usage(FILE *out)
 	        "                        JOB_COMPLETION_INDEX (Kubernetes Indexed Job)\n"
 	        "  --shards N            shard count when the index comes from the environment\n"
 	        "  --keep-runs           keep each combination's run database (DIR/runs/<n>/)\n"
+	        "  --train DUR --test DUR  walk-forward: each fold picks the best combination on\n"
+	        "                        a training window (e.g. 1d) and shows its result on\n"
+	        "                        the test window after it (e.g. 6h)\n"
+	        "  --objective NAME      net_pnl (default), profit_factor or drawdown_adjusted\n"
+	        "  --min-trips N         a combination needs N closed round trips to be chosen\n"
 	        "  --exchange-info FILE  trading rules for recordings that carry none\n"
 	        "  --help                this text\n"
 	        "\n"
@@ -130,9 +135,13 @@ int cmd_sweep(int argc, char **argv)
 		{"seed", required_argument, NULL, 'S'},     {"shard", required_argument, NULL, 'i'},
 		{"shards", required_argument, NULL, 'n'},   {"keep-runs", no_argument, NULL, 'K'},
 		{"exchange-info", required_argument, NULL, 'x'},
+		{"train", required_argument, NULL, 'r'},    {"test", required_argument, NULL, 't'},
+		{"objective", required_argument, NULL, 'b'},
+		{"min-trips", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
-	struct sweep_opts o = {.out_dir = "sweep", .threads = 1, .sample_seed = 1, .diag = stderr};
+	struct sweep_opts o = {.out_dir = "sweep", .threads = 1, .sample_seed = 1, .diag = stderr,
+	                       .objective = "net_pnl"};
 	uint64_t threads = 1, shards = 0;
 	bool shard_given = false;
 	int c;
@@ -150,6 +159,15 @@ int cmd_sweep(int argc, char **argv)
 		case 'n': bad = parse_u64("--shards", optarg, &shards); break;
 		case 'K': o.keep_runs = true; break;
 		case 'x': o.exchange_info_path = optarg; break;
+		case 'r':
+		case 't':
+			bad = cli_parse_duration(optarg, c == 'r' ? &o.train_ms : &o.test_ms);
+			if (bad)
+				fprintf(stderr, "hunter sweep: --%s: expected a duration such as 6h or 1d,"
+				                " got '%s'\n", c == 'r' ? "train" : "test", optarg);
+			break;
+		case 'b': o.objective = optarg; break;
+		case 'm': bad = parse_u64("--min-trips", optarg, &o.min_round_trips); break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}

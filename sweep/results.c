@@ -24,7 +24,11 @@ static const char schema[] =
 	" selected INTEGER NOT NULL,"
 	" sample_seed TEXT,"
 	" shard INTEGER NOT NULL,"
-	" shards INTEGER NOT NULL);"
+	" shards INTEGER NOT NULL,"
+	" train_ms INTEGER,"
+	" test_ms INTEGER,"
+	" objective TEXT,"
+	" min_round_trips INTEGER);"
 	"CREATE TABLE results ("
 	" combo INTEGER PRIMARY KEY,"
 	" params_json TEXT NOT NULL,"
@@ -34,8 +38,26 @@ static const char schema[] =
 	" gross_pnl_e8 INTEGER, fees_e8 INTEGER, funding_e8 INTEGER, net_pnl_e8 INTEGER,"
 	" unrealized_e8 INTEGER, start_equity_e8 INTEGER, end_equity_e8 INTEGER,"
 	" max_drawdown_e8 INTEGER, max_drawdown_pct REAL, time_in_market_pct REAL,"
-	" trade_log_sha256 TEXT,"
+	" trade_log_sha256 TEXT, profit_factor REAL,"
 	" settings_json TEXT NOT NULL);"
+	"CREATE TABLE windows ("
+	" combo INTEGER NOT NULL,"
+	" fold INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" from_ms INTEGER NOT NULL,"
+	" to_ms INTEGER NOT NULL,"
+	" rc INTEGER NOT NULL,"
+	" round_trips INTEGER, net_pnl_e8 INTEGER, max_drawdown_e8 INTEGER,"
+	" profit_factor REAL, objective REAL,"
+	" PRIMARY KEY (combo, fold, kind));"
+	"CREATE TABLE walk_forward ("
+	" fold INTEGER PRIMARY KEY,"
+	" train_from_ms INTEGER NOT NULL, train_to_ms INTEGER NOT NULL,"
+	" test_from_ms INTEGER NOT NULL, test_to_ms INTEGER NOT NULL,"
+	" best_combo INTEGER,"
+	" train_objective REAL, test_objective REAL,"
+	" train_net_pnl_e8 INTEGER, test_net_pnl_e8 INTEGER,"
+	" train_round_trips INTEGER, test_round_trips INTEGER);"
 	"CREATE TABLE params ("
 	" combo INTEGER NOT NULL,"
 	" key TEXT NOT NULL,"
@@ -44,8 +66,28 @@ static const char schema[] =
 
 struct results {
 	sqlite3 *db;
-	sqlite3_stmt *row, *param;
+	sqlite3_stmt *row, *param, *window;
 };
+
+/* The best combination of each fold's training window by the objective
+ * (ties: the lower combination), among those with enough round trips,
+ * and how it did on the unseen window after it. A fold where none
+ * qualifies keeps a row with no combination. */
+static const char walk_sql[] =
+	"INSERT INTO walk_forward"
+	" SELECT f.fold, f.train_from, f.train_to, f.test_from, f.test_to, b.combo,"
+	"  b.objective, t.objective, b.net_pnl_e8, t.net_pnl_e8, b.round_trips, t.round_trips"
+	" FROM (SELECT fold, min(CASE kind WHEN 'train' THEN from_ms END) AS train_from,"
+	"        min(CASE kind WHEN 'train' THEN to_ms END) AS train_to,"
+	"        min(CASE kind WHEN 'test' THEN from_ms END) AS test_from,"
+	"        min(CASE kind WHEN 'test' THEN to_ms END) AS test_to FROM windows GROUP BY fold) f"
+	" LEFT JOIN (SELECT * FROM (SELECT w.*, row_number() OVER (PARTITION BY w.fold"
+	"              ORDER BY w.objective DESC, w.combo) AS r FROM windows w, sweep s"
+	"              WHERE w.kind = 'train' AND w.rc = 0"
+	"              AND w.round_trips >= s.min_round_trips)"
+	"            WHERE r = 1) b ON b.fold = f.fold"
+	" LEFT JOIN windows t ON t.fold = f.fold AND t.combo = b.combo AND t.kind = 'test'"
+	" ORDER BY f.fold";
 
 static int sql_fail(sqlite3 *db, const char *what, char *err, size_t cap)
 {
@@ -56,8 +98,8 @@ static int sql_fail(sqlite3 *db, const char *what, char *err, size_t cap)
 static int write_meta(sqlite3 *db, const struct sweep_meta *m, char *err, size_t cap)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT INTO sweep VALUES (1,?,?,?,?,?,?,?,?,?)", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "INSERT INTO sweep VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	                       &st, NULL) != SQLITE_OK)
 		return sql_fail(db, "sweep", err, cap);
 	char seed[24];
 	snprintf(seed, sizeof seed, "%llu", (unsigned long long)m->sample_seed);
@@ -71,6 +113,12 @@ static int write_meta(sqlite3 *db, const struct sweep_meta *m, char *err, size_t
 		sqlite3_bind_text(st, 7, seed, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 8, (int)m->shard);
 	sqlite3_bind_int(st, 9, (int)m->nshards);
+	if (m->train_ms) {
+		sqlite3_bind_int64(st, 10, m->train_ms);
+		sqlite3_bind_int64(st, 11, m->test_ms);
+		sqlite3_bind_text(st, 12, m->objective, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 13, (int64_t)m->min_round_trips);
+	}
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sql_fail(db, "sweep", err, cap);
 	sqlite3_finalize(st);
 	return rc;
@@ -104,7 +152,9 @@ results_t *results_create(const char *path, const struct sweep_meta *m, char *er
 	r->db = create_db(path, true, err, cap);
 	if (!r->db || write_meta(r->db, m, err, cap) ||
 	    sqlite3_prepare_v2(r->db, "INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	                              "?,?,?,?,?,?,?,?)", -1, &r->row, NULL) != SQLITE_OK ||
+	                              "?,?,?,?,?,?,?,?,?)", -1, &r->row, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "INSERT INTO windows VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1,
+	                       &r->window, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->db, "INSERT INTO params SELECT ?, key, json_quote(value) FROM"
 	                              " json_each(?)", -1, &r->param, NULL) != SQLITE_OK) {
 		if (r->db && !err[0])
@@ -115,8 +165,25 @@ results_t *results_create(const char *path, const struct sweep_meta *m, char *er
 	return r;
 }
 
+/* NULL for the figures of a combination that did not finish. */
+static void bind_int(sqlite3_stmt *st, int k, bool ok, int64_t v)
+{
+	if (ok)
+		sqlite3_bind_int64(st, k, v);
+	else
+		sqlite3_bind_null(st, k);
+}
+
+static void bind_real(sqlite3_stmt *st, int k, bool ok, double v)
+{
+	if (ok)
+		sqlite3_bind_double(st, k, v);
+	else
+		sqlite3_bind_null(st, k);
+}
+
 int results_add(results_t *r, uint64_t combo, const char *params, const char *settings,
-                const struct backtest_job *job)
+                const struct backtest_job *job, double profit_factor)
 {
 	const struct backtest_summary *s = &job->out;
 	const struct journal_totals *t = &s->t;
@@ -129,17 +196,20 @@ int results_add(results_t *r, uint64_t combo, const char *params, const char *se
 	int64_t ints[] = {(int64_t)s->events, (int64_t)t->signals, (int64_t)t->signals_fired,
 	                  (int64_t)t->orders, (int64_t)t->fills, (int64_t)t->round_trips,
 	                  (int64_t)t->wins};
-	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++, k++)
-		ok ? sqlite3_bind_int64(st, k, ints[i]) : sqlite3_bind_null(st, k);
-	ok ? sqlite3_bind_double(st, k++, s->win_rate_pct) : sqlite3_bind_null(st, k++);
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+		bind_int(st, k++, ok, ints[i]);
+	bind_real(st, k++, ok, s->win_rate_pct);
 	int64_t money[] = {t->gross_pnl, t->fees, t->funding, t->net_pnl, t->unrealized,
 	                   t->start_equity, t->end_equity, t->max_drawdown};
-	for (size_t i = 0; i < sizeof money / sizeof money[0]; i++, k++)
-		ok ? sqlite3_bind_int64(st, k, money[i]) : sqlite3_bind_null(st, k);
-	ok ? sqlite3_bind_double(st, k++, s->max_drawdown_pct) : sqlite3_bind_null(st, k++);
-	ok ? sqlite3_bind_double(st, k++, s->time_in_market_pct) : sqlite3_bind_null(st, k++);
-	ok ? sqlite3_bind_text(st, k++, t->trade_log_sha256, -1, SQLITE_STATIC)
-	   : sqlite3_bind_null(st, k++);
+	for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
+		bind_int(st, k++, ok, money[i]);
+	bind_real(st, k++, ok, s->max_drawdown_pct);
+	bind_real(st, k++, ok, s->time_in_market_pct);
+	if (ok)
+		sqlite3_bind_text(st, k++, t->trade_log_sha256, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, k++);
+	bind_real(st, k++, ok, profit_factor);
 	sqlite3_bind_text(st, k++, settings, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	sqlite3_reset(st);
@@ -151,6 +221,49 @@ int results_add(results_t *r, uint64_t combo, const char *params, const char *se
 	return rc;
 }
 
+int results_add_window(results_t *r, uint64_t combo, const struct window_result *w,
+                       const struct backtest_job *job, double profit_factor)
+{
+	const struct journal_totals *t = &job->out.t;
+	bool ok = job->rc == BT_OK;
+	sqlite3_stmt *st = r->window;
+	sqlite3_bind_int64(st, 1, (int64_t)combo);
+	sqlite3_bind_int(st, 2, (int)w->fold);
+	sqlite3_bind_text(st, 3, w->test ? "test" : "train", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, w->from_ms);
+	sqlite3_bind_int64(st, 5, w->to_ms);
+	sqlite3_bind_int(st, 6, job->rc);
+	bind_int(st, 7, ok, (int64_t)t->round_trips);
+	bind_int(st, 8, ok, t->net_pnl);
+	bind_int(st, 9, ok, t->max_drawdown);
+	bind_real(st, 10, ok, profit_factor);
+	bind_real(st, 11, ok, w->objective);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(st);
+	return rc;
+}
+
+double results_profit_factor(const char *run_db)
+{
+	sqlite3 *db;
+	double pf = 0;
+	if (sqlite3_open_v2(run_db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return 0;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(sum(net_e8) FILTER (WHERE net_e8 > 0), 0),"
+	                           " coalesce(-sum(net_e8) FILTER (WHERE net_e8 < 0), 0)"
+	                           " FROM round_trips WHERE close_ms IS NOT NULL", -1, &st,
+	                       NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		double won = sqlite3_column_double(st, 0), lost = sqlite3_column_double(st, 1);
+		pf = lost > 0 ? won / lost : won > 0 ? 1e9 : 0;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return pf;
+}
+
 int results_close(results_t *r, char *err, size_t cap)
 {
 	if (!r)
@@ -158,6 +271,9 @@ int results_close(results_t *r, char *err, size_t cap)
 	int rc = 0;
 	sqlite3_finalize(r->row);
 	sqlite3_finalize(r->param);
+	sqlite3_finalize(r->window);
+	if (r->db && sqlite3_exec(r->db, walk_sql, NULL, NULL, NULL) != SQLITE_OK)
+		rc = sql_fail(r->db, "walk_forward", err, cap);
 	if (r->db && sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = sql_fail(r->db, "commit", err, cap);
 	sqlite3_close(r->db);
@@ -192,18 +308,24 @@ static int merge_one(sqlite3 *db, const char *path, bool first, FILE *diag)
 	}
 	if (first)
 		rc = sqlite3_exec(db, "INSERT INTO sweep SELECT id, hunter_version, base_settings,"
-		                      " grid_json, recordings, combinations, selected, sample_seed, 1, 1"
-		                      " FROM s.sweep", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+		                      " grid_json, recordings, combinations, selected, sample_seed, 1, 1,"
+		                      " train_ms, test_ms, objective, min_round_trips FROM s.sweep",
+		                  NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	else if (one_int(db, "SELECT count(*) FROM sweep m, s.sweep o WHERE"
 	                     " m.base_settings = o.base_settings AND m.grid_json = o.grid_json AND"
-	                     " m.selected = o.selected AND m.sample_seed IS o.sample_seed") != 1) {
-		fprintf(diag, "hunter sweep merge: %s: a shard of another sweep (base settings, grid"
-		              " or sample differ)\n", path);
+	                     " m.selected = o.selected AND m.sample_seed IS o.sample_seed AND"
+	                     " m.train_ms IS o.train_ms AND m.test_ms IS o.test_ms AND"
+	                     " m.objective IS o.objective AND"
+	                     " m.min_round_trips IS o.min_round_trips") != 1) {
+		fprintf(diag, "hunter sweep merge: %s: a shard of another sweep (base settings, grid,"
+		              " sample or walk-forward differ)\n", path);
 		rc = -1;
 	}
 	if (!rc && (sqlite3_exec(db, "INSERT INTO results SELECT * FROM s.results", NULL, NULL,
 	                         NULL) != SQLITE_OK ||
 	            sqlite3_exec(db, "INSERT INTO params SELECT * FROM s.params", NULL, NULL, NULL) !=
+	                SQLITE_OK ||
+	            sqlite3_exec(db, "INSERT INTO windows SELECT * FROM s.windows", NULL, NULL, NULL) !=
 	                SQLITE_OK)) {
 		fprintf(diag, "hunter sweep merge: %s: %s (is a shard given twice?)\n", path,
 		        sqlite3_errmsg(db));
@@ -229,6 +351,10 @@ int sweep_merge(const char *out, const char *const *shards, size_t n, FILE *diag
 	if (!rc && have != want) {
 		fprintf(diag, "hunter sweep merge: the shards hold %lld of the sweep's %lld"
 		              " combinations: a shard is missing\n", (long long)have, (long long)want);
+		rc = -1;
+	}
+	if (!rc && sqlite3_exec(db, walk_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(diag, "hunter sweep merge: walk_forward: %s\n", sqlite3_errmsg(db));
 		rc = -1;
 	}
 	sqlite3_close(db);

@@ -31,10 +31,14 @@ struct plan {
 	uint64_t nids, selected;
 	char **settings;      /* each combination's settings text */
 	char **params;        /* and its parameters as JSON */
-	struct backtest_job *jobs;
+	struct fold *folds;   /* walk-forward; none without */
+	uint32_t nfolds;
+	uint32_t per_combo;   /* jobs per combination: the whole span, then each fold's two */
+	uint64_t njobs;
+	struct backtest_job *jobs; /* combination k's are jobs[k * per_combo ...] */
 	struct place {
 		char dir[4096];
-		char name[40]; /* "combination 12" */
+		char name[64]; /* "combination 12", "combination 12, fold 3 test" */
 	} *places;
 };
 
@@ -156,13 +160,42 @@ static int validate(struct plan *p, uint64_t k)
 	return rc;
 }
 
+/* Job w of combination k: w = 0 is the whole span; w = 1 + 2f and
+ * 2 + 2f are fold f's training and test windows. */
+static void make_job(struct plan *p, uint64_t k, uint32_t w)
+{
+	uint64_t i = k * p->per_combo + w;
+	struct place *pl = &p->places[i];
+	unsigned long long id = (unsigned long long)p->ids[k];
+	struct backtest_job *j = &p->jobs[i];
+	*j = (struct backtest_job){.name = pl->name, .settings_text = p->settings[k],
+	                           .settings_len = strlen(p->settings[k]), .out_dir = pl->dir,
+	                           .market_tables = p->o->keep_runs};
+	const char *where = p->o->keep_runs ? "runs" : ".work";
+	if (w == 0) {
+		snprintf(pl->dir, sizeof pl->dir, "%s/%s/%llu", p->o->out_dir, where, id);
+		snprintf(pl->name, sizeof pl->name, "combination %llu", id);
+		return;
+	}
+	uint32_t f = (w - 1) / 2;
+	bool test = w % 2 == 0;
+	snprintf(pl->dir, sizeof pl->dir, "%s/%s/%llu-fold%u-%s", p->o->out_dir, where, id, f,
+	         test ? "test" : "train");
+	snprintf(pl->name, sizeof pl->name, "combination %llu, fold %u %s", id, f,
+	         test ? "test" : "train");
+	j->from_ms = test ? p->folds[f].test_from : p->folds[f].train_from;
+	j->to_ms = test ? p->folds[f].test_to : p->folds[f].train_to;
+}
+
 static int prepare_jobs(struct plan *p)
 {
 	uint64_t n = p->nids;
+	p->per_combo = 1 + 2 * p->nfolds;
+	p->njobs = n * p->per_combo;
 	p->settings = calloc(n ? n : 1, sizeof *p->settings);
 	p->params = calloc(n ? n : 1, sizeof *p->params);
-	p->jobs = calloc(n ? n : 1, sizeof *p->jobs);
-	p->places = calloc(n ? n : 1, sizeof *p->places);
+	p->jobs = calloc(p->njobs ? p->njobs : 1, sizeof *p->jobs);
+	p->places = calloc(p->njobs ? p->njobs : 1, sizeof *p->places);
 	if (!p->settings || !p->params || !p->jobs || !p->places)
 		return say(p, -1, "out of memory");
 	int bad = 0;
@@ -170,17 +203,9 @@ static int prepare_jobs(struct plan *p)
 		bad |= validate(p, k) != 0;
 	if (bad)
 		return say(p, -1, "nothing was run: fix the grid or the base settings");
-	for (uint64_t k = 0; k < n; k++) {
-		struct place *pl = &p->places[k];
-		unsigned long long id = (unsigned long long)p->ids[k];
-		snprintf(pl->dir, sizeof pl->dir, "%s/%s/%llu", p->o->out_dir,
-		         p->o->keep_runs ? "runs" : ".work", id);
-		snprintf(pl->name, sizeof pl->name, "combination %llu", id);
-		p->jobs[k] = (struct backtest_job){
-			.name = pl->name, .settings_text = p->settings[k],
-			.settings_len = strlen(p->settings[k]), .out_dir = pl->dir,
-			.market_tables = p->o->keep_runs};
-	}
+	for (uint64_t k = 0; k < n; k++)
+		for (uint32_t w = 0; w < p->per_combo; w++)
+			make_job(p, k, w);
 	return 0;
 }
 
@@ -218,12 +243,12 @@ static int run_jobs(struct plan *p)
 {
 	const struct sweep_opts *o = p->o;
 	unsigned t = o->threads ? o->threads : 1;
-	if (t > p->nids)
-		t = p->nids ? (unsigned)p->nids : 1;
+	if (t > p->njobs)
+		t = p->njobs ? (unsigned)p->njobs : 1;
 	struct worker *w = calloc(t, sizeof *w);
 	if (!w)
 		return say(p, SWEEP_EDATA, "out of memory");
-	struct progress_relay pr = {o, p->nids};
+	struct progress_relay pr = {o, p->njobs};
 	size_t at = 0;
 	for (unsigned i = 0; i < t; i++) {
 		w[i].bo = (struct backtest_opts){.exchange_info_path = o->exchange_info_path,
@@ -235,7 +260,7 @@ static int run_jobs(struct plan *p)
 			w[i].bo.progress_ctx = &pr;
 		}
 		w[i].jobs = p->jobs + at;
-		w[i].n = (p->nids - at) / (t - i);
+		w[i].n = (p->njobs - at) / (t - i);
 		at += w[i].n;
 	}
 	for (unsigned i = 1; i < t; i++)
@@ -267,6 +292,28 @@ static char *recordings_json(const struct sweep_opts *o)
 	return text;
 }
 
+static double profit_factor(const struct backtest_job *j)
+{
+	return j->rc == BT_OK ? results_profit_factor(j->out.db_path) : 0;
+}
+
+/* A combination's row, and its windows when walking forward. */
+static int write_combination(struct plan *p, results_t *r, uint64_t k)
+{
+	const struct backtest_job *j = &p->jobs[k * p->per_combo];
+	if (results_add(r, p->ids[k], p->params[k], p->settings[k], j, profit_factor(j)))
+		return -1;
+	for (uint32_t w = 1; w < p->per_combo; w++) {
+		const struct backtest_job *wj = &j[w];
+		double pf = profit_factor(wj);
+		struct window_result wr = {(w - 1) / 2, w % 2 == 0, wj->from_ms, wj->to_ms,
+		                           walk_objective(p->o->objective, &wj->out, pf)};
+		if (results_add_window(r, p->ids[k], &wr, wj, pf))
+			return -1;
+	}
+	return 0;
+}
+
 static int write_results(struct plan *p)
 {
 	const struct sweep_opts *o = p->o;
@@ -275,16 +322,17 @@ static int write_results(struct plan *p)
 	char *recs = recordings_json(o);
 	struct sweep_meta m = {p->base, p->grid_text, recs ? recs : "[]", p->g.total, p->selected,
 	                       o->sample_seed, o->sample && o->sample < p->g.total, o->shard,
-	                       o->nshards};
+	                       o->nshards, o->train_ms, o->test_ms, o->objective,
+	                       o->min_round_trips};
 	results_t *r = results_create(path, &m, err, sizeof err);
 	free(recs);
 	if (!r)
 		return say(p, -1, "%s", err);
 	int rc = 0;
 	for (uint64_t k = 0; k < p->nids && !rc; k++)
-		if (results_add(r, p->ids[k], p->params[k], p->settings[k], &p->jobs[k]))
-			rc = say(p, -1, "%s: cannot write combination %llu", path,
-			         (unsigned long long)p->ids[k]);
+		rc = write_combination(p, r, k);
+	if (rc)
+		say(p, -1, "%s: cannot write the results", path);
 	if (results_close(r, err, sizeof err))
 		rc = say(p, -1, "%s", err);
 	return rc;
@@ -296,7 +344,7 @@ static void clean(struct plan *p)
 	if (p->o->keep_runs || !p->places)
 		return;
 	char path[4200];
-	for (uint64_t k = 0; k < p->nids; k++) {
+	for (uint64_t k = 0; k < p->njobs; k++) {
 		snprintf(path, sizeof path, "%s/run.db", p->places[k].dir);
 		unlink(path);
 		rmdir(p->places[k].dir);
@@ -315,6 +363,7 @@ static void plan_free(struct plan *p)
 	free(p->params);
 	free(p->jobs);
 	free(p->places);
+	free(p->folds);
 	free(p->ids);
 	grid_free(&p->g);
 	free(p->base);
@@ -333,6 +382,13 @@ static int load(struct plan *p)
 		return say(p, -1, "%s: %s", o->grid_path, err);
 	if (o->nshards == 0 || o->shard < 1 || o->shard > o->nshards)
 		return say(p, -1, "the shard must be I/N with 1 <= I <= N");
+	if ((o->train_ms > 0) != (o->test_ms > 0))
+		return say(p, -1, "walk-forward needs both a training and a test window");
+	if (o->train_ms && !walk_objective_known(o->objective ? o->objective : ""))
+		return say(p, -1, "unknown objective '%s': net_pnl, profit_factor or"
+		                  " drawdown_adjusted", o->objective ? o->objective : "");
+	if (o->train_ms && walk_folds(o, &p->folds, &p->nfolds, err, sizeof err))
+		return say(p, -1, "%s", err);
 	return choose(p) || prepare_jobs(p);
 }
 

@@ -32,6 +32,14 @@ struct sweep_opts {
 	uint64_t sample_seed;
 	uint32_t shard, nshards;        /* this process runs shard `shard` (1..nshards) */
 	bool keep_runs;                 /* keep each combination's run database */
+	/* Walk-forward (docs/sweep.md): with train_ms and test_ms set, every
+	 * combination also runs on each training window and on the window after
+	 * it; the best on each training window by `objective` ("net_pnl",
+	 * "profit_factor", "drawdown_adjusted"), among those with at least
+	 * min_round_trips, is reported with its unseen result. */
+	int64_t train_ms, test_ms;
+	const char *objective;
+	uint64_t min_round_trips;
 	volatile sig_atomic_t *stop;    /* set to stop early; finished combinations stay */
 	FILE *diag;
 	/* called now and then with combinations done and events read */

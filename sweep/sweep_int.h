@@ -36,6 +36,19 @@ char *grid_settings(const struct grid *g, const char *base, size_t base_len, uin
 /* {"path": value, ...} of a combination (malloc'd), or NULL. */
 char *grid_params_json(const struct grid *g, uint64_t combo);
 
+/* ---- walk.c ------------------------------------------------------------ */
+
+struct fold {
+	int64_t train_from, train_to, test_from, test_to;
+};
+
+/* The folds over the recordings' span; -1 with err set when there is not
+ * room for one. */
+int walk_folds(const struct sweep_opts *o, struct fold **out, uint32_t *n, char *err,
+               size_t cap);
+bool walk_objective_known(const char *name);
+double walk_objective(const char *name, const struct backtest_summary *s, double profit_factor);
+
 /* ---- results.c --------------------------------------------------------- */
 
 struct sweep_meta {
@@ -47,6 +60,17 @@ struct sweep_meta {
 	uint64_t sample_seed;      /* when a sample was drawn */
 	bool sampled;
 	uint32_t shard, nshards;
+	int64_t train_ms, test_ms;  /* walk-forward; 0 when none */
+	const char *objective;
+	uint64_t min_round_trips;
+};
+
+/* One window of a walk-forward: which, and how the combination did. */
+struct window_result {
+	uint32_t fold;
+	bool test;
+	int64_t from_ms, to_ms;
+	double objective;
 };
 
 typedef struct results results_t;
@@ -54,7 +78,12 @@ typedef struct results results_t;
 results_t *results_create(const char *path, const struct sweep_meta *m, char *err, size_t cap);
 /* One finished combination. */
 int results_add(results_t *r, uint64_t combo, const char *params_json, const char *settings,
-                const struct backtest_job *job);
+                const struct backtest_job *job, double profit_factor);
+int results_add_window(results_t *r, uint64_t combo, const struct window_result *w,
+                       const struct backtest_job *job, double profit_factor);
+/* Gross profit over gross loss of the closed round trips of a run
+ * database: 1e9 when nothing was lost but something won, 0 when neither. */
+double results_profit_factor(const char *run_db);
 /* Commits and closes; returns 0 or -1 with err set. */
 int results_close(results_t *r, char *err, size_t cap);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "support.h"
 #include "backtest.h"
@@ -201,4 +202,90 @@ Test(sweep, kept_runs_are_whole_run_databases)
 	char *n = dump(in_dir("kept/runs/1/run.db"), "SELECT count(*) > 0 FROM market_prices");
 	cr_assert_str_eq(n, "1|\n");
 	free(n);
+}
+
+static int run_cmd(const char *cmd)
+{
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The way docs/sweep.md runs a sweep on many cores or machines: four
+ * `hunter sweep --shard I/4` processes under GNU parallel, then a merge. */
+Test(sweep, four_shards_under_gnu_parallel_merge_to_the_unsharded_run)
+{
+	if (run_cmd("parallel --version >/dev/null 2>&1") != 0) {
+		const char *ci = getenv("CI");
+		cr_assert(!ci || strcmp(ci, "true"), "GNU parallel is missing (scripts/install-deps)");
+		cr_skip_test("GNU parallel is not installed: test skipped");
+	}
+	const char *gpath = in_dir("grid.json");
+	write_text(gpath, grid_json);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && parallel --halt now,fail=1 '%s' sweep --settings '%s' --grid grid.json"
+	         " --shard {}/4 --out shard{} '%s' ::: 1 2 3 4 >/dev/null 2>&1 &&"
+	         " '%s' sweep merge merged.db shard1/sweep.db shard2/sweep.db shard3/sweep.db"
+	         " shard4/sweep.db >/dev/null 2>&1 &&"
+	         " '%s' sweep --settings '%s' --grid grid.json --out whole '%s' >/dev/null 2>&1",
+	         dir, HUNTER_BIN, BASE, FIXTURE, HUNTER_BIN, HUNTER_BIN, BASE, FIXTURE);
+	cr_assert_eq(run_cmd(cmd), 0, "%s", cmd);
+	char *x = dump_all(in_dir("merged.db")), *y = dump_all(in_dir("whole/sweep.db"));
+	cr_assert_str_eq(x, y);
+	free(x);
+	free(y);
+}
+
+/* Walk-forward on the 12-minute fixture: 4-minute training windows, 2-minute
+ * test windows. Each window is the backtest of its time span, and each
+ * fold's choice is the best training result among those that traded. */
+Test(sweep, walk_forward_picks_on_training_and_reports_the_unseen_window)
+{
+	const char *gpath = in_dir("grid.json"), *out = in_dir("wf");
+	write_text(gpath, grid_json);
+	const char *recs[] = {FIXTURE};
+	struct sweep_opts o = {.settings_path = BASE, .grid_path = gpath, .out_dir = out,
+	                       .recordings = recs, .nrecordings = 1, .threads = 2, .shard = 1,
+	                       .nshards = 1, .diag = stderr, .train_ms = 240000, .test_ms = 120000,
+	                       .objective = "net_pnl", .min_round_trips = 0};
+	cr_assert_eq(sweep_run(&o), SWEEP_OK);
+	char db[300];
+	snprintf(db, sizeof db, "%s/sweep.db", out);
+	char *folds = dump(db, "SELECT count(*), count(best_combo) FROM walk_forward");
+	cr_assert_str_eq(folds, "3|3|\n", "12 minutes less 2 ms hold 3 folds of 4 + 2 minutes");
+	free(folds);
+	/* the choice is the training maximum */
+	char *bad = dump(db, "SELECT count(*) FROM walk_forward f WHERE train_objective <"
+	                     " (SELECT max(objective) FROM windows w WHERE w.fold = f.fold"
+	                     "  AND kind = 'train' AND rc = 0)");
+	cr_assert_str_eq(bad, "0|\n");
+	free(bad);
+	/* a test window is the backtest of its span */
+	char *w = dump(db, "SELECT combo, from_ms, to_ms, net_pnl_e8, round_trips FROM windows"
+	                   " WHERE fold = 1 AND kind = 'test' AND combo = 5");
+	unsigned long long combo;
+	long long from, to, net;
+	unsigned long long trips;
+	cr_assert_eq(sscanf(w, "%llu|%lld|%lld|%lld|%llu|", &combo, &from, &to, &net, &trips), 5);
+	free(w);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT settings_json FROM results WHERE combo=%llu", combo);
+	char *settings = dump(db, sql);
+	settings[strlen(settings) - 2] = '\0';
+	const char *spath = in_dir("combo.json");
+	write_text(spath, settings);
+	free(settings);
+	struct backtest_opts bo = {.settings_path = spath, .out_dir = in_dir("window"),
+	                           .recordings = recs, .nrecordings = 1, .diag = stderr,
+	                           .from_ms = from, .to_ms = to};
+	struct backtest_summary *s = malloc(sizeof *s);
+	cr_assert_eq(backtest_run(&bo, s), BT_OK);
+	cr_assert_eq(s->t.net_pnl, net);
+	cr_assert_eq(s->t.round_trips, trips);
+	cr_assert_geq(s->t.first_ms, from);
+	cr_assert_lt(s->t.last_ms, to);
+	free(s);
+	/* a span too short for one fold is refused before anything runs */
+	o.train_ms = 3600000;
+	cr_assert_eq(sweep_run(&o), SWEEP_EUSAGE);
 }
