@@ -138,6 +138,9 @@ static const struct field sim_fields[] = {
 	NUM("starting_balance_usdt", F_DEC, P, starting_balance, 0, NO_LIMIT, LO_OPEN),
 	BOOL("queue_position", P, queue_position),
 	BOOL("funding", P, funding),
+	NUM("max_quote_age_sec", F_SECONDS, P, max_quote_age_ms, 0, DEC(86400), 0),
+	NUM("shrink_match_ms", F_MILLIS, P, shrink_match_ms, 0, DEC(60000), 0),
+	NUM("impact_ticks", F_INT, P, impact_ticks, 0, DEC(10000), 0),
 	{"seed", F_U64, offsetof(P, seed), 0, 0, 0, NULL},
 };
 #undef P

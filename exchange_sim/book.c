@@ -10,6 +10,9 @@
  *  - top of book only: before the first snapshot or after a gap. Each side
  *    holds just the book ticker's level; nothing is known behind it.
  * A side with no level at all is the trades-only case, priced in matching.c.
+ * Every applied update stamps the copy (stamp) with its arrival and its
+ * transaction time: a copy too old no longer prices orders, and a trade can
+ * be told to have happened before or after the update.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,30 +75,30 @@ static dec_t level_put(struct book_side *bs, int book, dec_t price, dec_t qty)
 }
 
 /* level_put plus the queue hook, which only costs anything with orders. */
-static void level_set(struct sym *y, int book, dec_t price, dec_t qty)
+static void level_set(const sim_t *s, struct sym *y, int book, dec_t price, dec_t qty)
 {
 	dec_t before = level_put(&y->book.side[book], book, price, qty);
 	if (y->norders && before != qty)
-		match_level_changed(y, book, price, before, qty);
+		match_level_changed(s, y, book, price, before, qty);
 }
 
 /* Removes the levels of `book` at or better than `limit` (strictly better
  * when !inclusive): the ticker proves they are gone. */
-static void trim_better(struct sym *y, int book, dec_t limit, bool inclusive)
+static void trim_better(const sim_t *s, struct sym *y, int book, dec_t limit, bool inclusive)
 {
 	struct book_side *bs = &y->book.side[book];
 	while (bs->n) {
 		level_t top = bs->lv[bs->n - 1];
 		if (!price_better(book, top.price, limit) && !(inclusive && top.price == limit))
 			return;
-		level_set(y, book, top.price, 0);
+		level_set(s, y, book, top.price, 0);
 	}
 }
 
 /* Top-of-book regime: the side becomes the ticker's single level. A best
  * price that got worse proves the old level empty; one that got better hides
  * the old level, whose size is then unknown rather than zero. */
-static void ticker_only(struct sym *y, int book, dec_t price, dec_t qty)
+static void ticker_only(const sim_t *s, struct sym *y, int book, dec_t price, dec_t qty)
 {
 	struct book_side *bs = &y->book.side[book];
 	dec_t before = 0;
@@ -104,40 +107,51 @@ static void ticker_only(struct sym *y, int book, dec_t price, dec_t qty)
 		if (old.price == price)
 			before = old.qty;
 		else if (y->norders && price_better(book, old.price, price))
-			match_level_changed(y, book, old.price, old.qty, 0);
+			match_level_changed(s, y, book, old.price, old.qty, 0);
 	}
 	reserve(bs, 1);
 	bs->lv[0] = (level_t){price, qty};
 	bs->n = 1;
 	if (y->norders && before != qty)
-		match_level_changed(y, book, price, before, qty);
+		match_level_changed(s, y, book, price, before, qty);
 }
 
-static void ticker_side(struct sym *y, int book, dec_t price, dec_t qty)
+static void ticker_side(const sim_t *s, struct sym *y, int book, dec_t price, dec_t qty)
 {
 	if (price <= 0 || qty < 0)
 		return;
 	if (!y->book.synced) {
-		ticker_only(y, book, price, qty);
+		ticker_only(s, y, book, price, qty);
 		return;
 	}
-	trim_better(y, book, price, false);
-	level_set(y, book, price, qty);
-	trim_better(y, !book, price, true);
+	trim_better(s, y, book, price, false);
+	level_set(s, y, book, price, qty);
+	trim_better(s, y, !book, price, true);
+}
+
+/* When the copy was last brought up to date: the simulation's time, which
+ * max_quote_age_ms judges, and the update's transaction time, which tells
+ * a trade that happened before it from one after. */
+static void stamp(const sim_t *s, struct sym *y, int64_t tx_ms)
+{
+	y->book.at = s->now;
+	y->book.tx = tx_ms ? tx_ms : s->now;
+	y->book.beyond[BIDS].price = y->book.beyond[ASKS].price = 0;
 }
 
 void book_on_ticker(sim_t *s, struct sym *y, const struct ev_book_ticker *t)
 {
-	ticker_side(y, BIDS, t->bid, t->bid_qty);
-	ticker_side(y, ASKS, t->ask, t->ask_qty);
+	stamp(s, y, t->tx_ms);
+	ticker_side(s, y, BIDS, t->bid, t->bid_qty);
+	ticker_side(s, y, ASKS, t->ask, t->ask_qty);
 	match_book_changed(s, y);
 }
 
-static void apply_levels(struct sym *y, int book, const level_t *lv, uint32_t n)
+static void apply_levels(const sim_t *s, struct sym *y, int book, const level_t *lv, uint32_t n)
 {
 	for (uint32_t i = 0; lv && i < n; i++)
 		if (lv[i].price > 0 && lv[i].qty >= 0)
-			level_set(y, book, lv[i].price, lv[i].qty);
+			level_set(s, y, book, lv[i].price, lv[i].qty);
 }
 
 static dec_t size_at(const struct sym *y, const struct order *o)
@@ -158,13 +172,14 @@ static bool first_at_price(const struct sym *y, uint32_t i)
 
 /* A snapshot replaces both sides; resting orders learn the new size at their
  * price as one change from what the old copy showed. */
-static void load_snapshot(struct sym *y, const struct ev_depth *d)
+static void load_snapshot(const sim_t *s, struct sym *y, const struct ev_depth *d)
 {
 	dec_t *before = NULL;
 	if (y->norders && !(before = malloc(y->norders * sizeof(*before))))
 		abort();
 	for (uint32_t i = 0; i < y->norders; i++)
 		before[i] = size_at(y, &y->orders[i]);
+	stamp(s, y, d->tx_ms);
 	y->book.side[BIDS].n = y->book.side[ASKS].n = 0;
 	for (int b = BIDS; b <= ASKS; b++) {
 		const level_t *lv = b == BIDS ? d->bids : d->asks;
@@ -175,7 +190,7 @@ static void load_snapshot(struct sym *y, const struct ev_depth *d)
 	}
 	for (uint32_t i = 0; i < y->norders; i++)
 		if (first_at_price(y, i))
-			match_level_changed(y, side_book(y->orders[i].req.side), y->orders[i].req.price,
+			match_level_changed(s, y, side_book(y->orders[i].req.side), y->orders[i].req.price,
 			                    before[i], size_at(y, &y->orders[i]));
 	free(before);
 	y->book.last_id = d->last_id;
@@ -195,14 +210,15 @@ static int diff_fits(const struct book *b, const struct ev_depth *d)
 	return d->prev_id == b->last_id ? 1 : -1;
 }
 
-static void apply_diff(struct sym *y, const struct ev_depth *d)
+static void apply_diff(const sim_t *s, struct sym *y, const struct ev_depth *d)
 {
 	int fit = diff_fits(&y->book, d);
 	if (fit < 0) {
 		book_mark_stale(y);
 	} else if (fit > 0) {
-		apply_levels(y, BIDS, d->bids, d->nbids);
-		apply_levels(y, ASKS, d->asks, d->nasks);
+		stamp(s, y, d->tx_ms);
+		apply_levels(s, y, BIDS, d->bids, d->nbids);
+		apply_levels(s, y, ASKS, d->asks, d->nasks);
 		y->book.last_id = d->last_id;
 		y->book.bridged = true;
 	}
@@ -211,9 +227,9 @@ static void apply_diff(struct sym *y, const struct ev_depth *d)
 void book_on_depth(sim_t *s, struct sym *y, const struct ev_depth *d, bool snapshot)
 {
 	if (snapshot)
-		load_snapshot(y, d);
+		load_snapshot(s, y, d);
 	else if (y->book.synced)
-		apply_diff(y, d);
+		apply_diff(s, y, d);
 	else
 		return; /* diffs mean nothing until a snapshot anchors them */
 	match_book_changed(s, y);
@@ -227,6 +243,7 @@ void book_mark_stale(struct sym *y)
 	y->book.synced = false;
 	y->book.bridged = false;
 	y->book.side[BIDS].n = y->book.side[ASKS].n = 0;
+	y->book.beyond[BIDS].price = y->book.beyond[ASKS].price = 0;
 }
 
 const level_t *book_best(const struct sym *y, int book)

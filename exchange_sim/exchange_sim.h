@@ -32,6 +32,9 @@ struct sim_params {
 	bool queue_position;      /* model queue ahead of resting limit orders */
 	bool funding;             /* charge funding at funding times */
 	bool hedge_mode;          /* dual-side positions (LONG/SHORT) or one-way (BOTH) */
+	int64_t max_quote_age_ms; /* older book, trade or mark is not used; 0 = no limit */
+	int64_t shrink_match_ms;  /* a level's shrink waits this long for its trade */
+	int impact_ticks;         /* each slice of assumed liquidity is this much worse */
 	uint64_t seed;
 };
 
@@ -79,5 +82,25 @@ void sim_account(const sim_t *s, struct exchange_account *out);
 
 /* Open positions and open orders; arrays valid until the next call. */
 void sim_open_state(sim_t *s, struct exchange_open *out);
+
+/* How far a run leaned on assumptions, per symbol. Taker fills are counted
+ * by the book that priced them: synced depth, top of book only, or trades
+ * only (no fresh book: the synthetic top around the last trade). Of those,
+ * qty_assumed is the part filled beyond the liquidity the data showed.
+ * Stop triggers count every conditional order that fired; of those,
+ * stop_triggers_on_last are MARK_PRICE orders fired on the last trade and
+ * stop_triggers_on_mark CONTRACT_PRICE orders fired on the mark, each for
+ * want of fresh data of its own kind. */
+struct sim_symbol_stats {
+	char symbol[SYMBOL_MAX];
+	dec_t qty_depth, qty_top, qty_trades;
+	dec_t qty_assumed;
+	uint64_t stop_triggers, stop_triggers_on_last, stop_triggers_on_mark;
+};
+
+/* Fills `out` with up to `cap` symbols, those with a taker fill or a stop
+ * trigger, in the order the simulation first saw them; returns how many
+ * such symbols there are (which may exceed `cap`). */
+uint32_t sim_symbol_stats(const sim_t *s, struct sim_symbol_stats *out, uint32_t cap);
 
 #endif

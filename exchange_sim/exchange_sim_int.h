@@ -52,8 +52,21 @@ struct book_side {
 	uint32_t n, cap;
 };
 
+/* Where our own taker fills left off on one side, beyond what the data
+ * showed: `left` at `price`, then slices of `slice`. It stands until new
+ * data (a book update, a trade) shows the side again, so that two orders
+ * do not both take the same liquidity. price 0 = none. */
+struct frontier {
+	dec_t price, left, slice;
+	dec_t *mode_qty; /* the stats counter of the book it continues */
+	int64_t at;      /* when that book or trade arrived */
+};
+
 struct book {
 	struct book_side side[2];
+	struct frontier beyond[2];
+	int64_t at;      /* when the last ticker or depth event was applied */
+	int64_t tx;      /* and its transaction time (T) */
 	int64_t last_id; /* u of the last depth event applied */
 	bool synced;     /* a snapshot is applied and no update id was skipped */
 	bool bridged;    /* a diff after the snapshot was applied */
@@ -75,6 +88,14 @@ struct order {
 	dec_t filled_cost;     /* sum of price x qty of its fills, for the average */
 	dec_t queue_ahead;     /* quantity ahead at its price, when known */
 	dec_t traded_at_level; /* trades at its price since the level last changed */
+	/* A shrink of its level not explained by the trades seen so far: taken
+	 * as cancels at once, but a trade made no later than the update that
+	 * showed it and reported within shrink_match_ms is matched against it,
+	 * since the book often shows a trade before the trade stream does. */
+	dec_t unexplained;      /* size of the shrink still unmatched */
+	dec_t unexplained_cut;  /* what it took off queue_ahead */
+	int64_t unexplained_at; /* when the shrink was seen */
+	int64_t unexplained_tx; /* transaction time of the update that showed it */
 	bool queue_known;
 	bool done;             /* terminal; dropped at the next compaction */
 };
@@ -86,14 +107,28 @@ struct sym {
 	int leverage;
 	struct book book;
 	dec_t last_price;       /* last trade; 0 before the first */
+	dec_t last_qty;         /* its size: the liquidity seen at that price */
 	side_t last_taker;      /* aggressor side of that trade */
+	int64_t last_at;        /* when it arrived, by the simulation clock */
 	dec_t mark;             /* 0 before the first mark price */
+	int64_t mark_at;        /* when it arrived */
 	dec_t funding_rate;
 	int64_t funding_at;     /* next funding time announced by the mark price */
 	int64_t funding_queued; /* the latest funding time put in the job queue */
 	struct order *orders;   /* resting and untriggered, in arrival order */
 	uint32_t norders, cap;
 	struct pos pos[PS_SHORT + 1]; /* indexed by pos_side_t */
+	struct sim_symbol_stats stats; /* what sim_symbol_stats reports */
+};
+
+/* A traded price, as the matching engine learns of it. */
+struct print {
+	dec_t price;
+	dec_t qty;     /* what it offers our resting orders (0 for a liquidation,
+	                * whose volume the trades report) */
+	dec_t seen;    /* the size that traded there: sizes the trades-only book */
+	side_t taker;  /* aggressor side */
+	int64_t tx_ms; /* transaction time (T), to order it against book updates */
 };
 
 /* One execution of an order, as its ORDER_TRADE_UPDATE reports it. */
@@ -147,6 +182,23 @@ struct sim {
 	uint32_t open_pos_cap, open_ord_cap;
 };
 
+/* Whether data stamped `at` may still price an order (max_quote_age_ms). */
+static inline bool sim_fresh(const sim_t *s, int64_t at)
+{
+	return !s->p.max_quote_age_ms || s->now - at <= s->p.max_quote_age_ms;
+}
+
+/* A mark or last trade too old to be watched gives way to the other. */
+static inline bool sym_mark_fresh(const sim_t *s, const struct sym *y)
+{
+	return y->mark && sim_fresh(s, y->mark_at);
+}
+
+static inline bool sym_last_fresh(const sim_t *s, const struct sym *y)
+{
+	return y->last_price && sim_fresh(s, y->last_at);
+}
+
 /* jobs.c */
 void job_push(struct job_queue *q, const struct job *j);
 bool job_due(const struct job_queue *q, int64_t now);
@@ -175,10 +227,11 @@ dec_t lot_step(const struct symbol_rules *r, order_type_t type);
 void match_arrive(sim_t *s, struct sym *y, const order_req *o);
 void match_cancel(sim_t *s, struct sym *y, const char *symbol, const char *client_id);
 void match_replace(sim_t *s, struct sym *y, const char *old_id, const order_req *o);
-void match_trade(sim_t *s, struct sym *y, dec_t price, dec_t qty, side_t taker);
+void match_trade(sim_t *s, struct sym *y, const struct print *p);
 void match_book_changed(sim_t *s, struct sym *y);
 void match_mark(sim_t *s, struct sym *y);
-void match_level_changed(struct sym *y, int book, dec_t price, dec_t before, dec_t after);
+void match_level_changed(const sim_t *s, struct sym *y, int book, dec_t price, dec_t before,
+                         dec_t after);
 void order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
                   order_status_t status);
 void orders_compact(struct sym *y);

@@ -34,13 +34,14 @@ static int not_required(char *msg, const char *param)
 	return -1106;
 }
 
-/* The last trade price, or the mark for MARK_PRICE; each falls back on the
- * other so that a symbol with one kind of data still has a price. */
-static dec_t ref_price(const struct sym *y, working_type_t wt)
+/* The price a conditional order watches: the mark for MARK_PRICE, else the
+ * last trade; where its own kind is missing or stale the other stands in,
+ * as it does for the triggers (matching.c). */
+static dec_t watched_price(const sim_t *s, const struct sym *y, working_type_t wt)
 {
-	if (wt == WT_MARK_PRICE)
-		return y->mark ? y->mark : y->last_price;
-	return y->last_price ? y->last_price : y->mark;
+	bool mark = wt == WT_MARK_PRICE ? sym_mark_fresh(s, y) || !y->last_price
+	                                : !sym_last_fresh(s, y) && y->mark;
+	return mark ? y->mark : y->last_price;
 }
 
 /* Aster's trigger rules: STOP buys fire at or above the stop, sells at or
@@ -142,7 +143,7 @@ static int bound_fail(char *msg, int code, const char *dir, dec_t bound)
 static int check_percent(const struct sym *y, const order_req *o, char *msg)
 {
 	const struct symbol_rules *r = &y->rules;
-	dec_t mark = ref_price(y, WT_MARK_PRICE);
+	dec_t mark = sym_mark(y);
 	if (!has_limit_price(o->type) || !mark)
 		return 0;
 	dec_t tick = r->tick ? r->tick : 1;
@@ -168,7 +169,7 @@ static dec_t order_price(const struct sym *y, const order_req *o)
 		return o->price;
 	if (o->type != OT_MARKET)
 		return o->stop_price;
-	dec_t ref = ref_price(y, WT_MARK_PRICE);
+	dec_t ref = sym_mark(y);
 	const level_t *best = book_best(y, side_book(side_opposite(o->side)));
 	return ref ? ref : best ? best->price : 0;
 }
@@ -208,12 +209,12 @@ static int check_counts(const struct sym *y, const order_req *o, char *msg)
 	return 0;
 }
 
-static int check_trigger(const struct sym *y, const order_req *o, char *msg)
+static int check_trigger(const sim_t *s, const struct sym *y, const order_req *o, char *msg)
 {
 	if (!type_conditional(o->type))
 		return 0;
 	struct order probe = {.req = *o};
-	if (stop_triggered(&probe, ref_price(y, o->working_type)))
+	if (stop_triggered(&probe, watched_price(s, y, o->working_type)))
 		return fail(msg, -2021, "Order would immediately trigger.");
 	return 0;
 }
@@ -256,7 +257,7 @@ int filter_order(const sim_t *s, const struct sym *y, const order_req *o,
 	if (!code && reduce && !closable && !o->close_position)
 		code = fail(msg, -2022, "ReduceOnly Order is rejected.");
 	if (!code)
-		code = check_trigger(y, o, msg);
+		code = check_trigger(s, y, o, msg);
 	if (!code && !reduce)
 		code = check_margin(s, y, o, closable, msg);
 	return code;

@@ -14,12 +14,21 @@
 
 #include "exchange_sim_int.h"
 
-enum { PLAN_MAX = 64 }; /* price levels one order may walk */
+enum { PLAN_MAX = 64 }; /* fills one order may be split into */
+
+/* One fill a taker order would get; `assumed` when it lies beyond the
+ * liquidity the data showed. */
+struct step {
+	dec_t price, qty;
+	bool assumed;
+};
 
 struct plan {
-	struct fill step[PLAN_MAX];
+	struct step step[PLAN_MAX];
 	int n;
 	dec_t total;
+	bool sliced;          /* it went beyond the levels the data showed */
+	struct frontier next; /* where an order after it would go on */
 };
 
 static bool is_live_limit(const struct order *o)
@@ -106,54 +115,135 @@ static bool within(side_t side, dec_t price, dec_t limit)
 	return !limit || (side == SIDE_BUY ? price <= limit : price >= limit);
 }
 
-/* The price beyond what the book shows: one tick past the last level taken,
- * or with no book at all, the trades-only top of book around the last trade
- * (the trade's own price on the side its taker hit, one tick off on the
- * other side). 0 when nothing is known. */
-static dec_t beyond_price(const struct sym *y, side_t side, const struct plan *pl)
+static void plan_add(struct plan *pl, dec_t price, dec_t qty, bool assumed)
 {
-	dec_t tick = tick_of(y);
-	dec_t dir = side == SIDE_BUY ? tick : -tick;
-	if (pl->n)
-		return pl->step[pl->n - 1].price + dir;
-	if (!y->last_price)
-		return 0;
-	return y->last_taker == side ? y->last_price : y->last_price + dir;
-}
-
-static void plan_add(struct plan *pl, dec_t price, dec_t qty)
-{
-	pl->step[pl->n++] = (struct fill){.qty = qty, .price = price};
+	pl->step[pl->n++] = (struct step){.price = price, .qty = qty, .assumed = assumed};
 	pl->total += qty;
 }
 
-/* What a taker order would get from the book as it is: level by level up to
- * its limit, then the rest beyond the known levels (see beyond_price). */
-static void plan_take(const struct sym *y, const struct order *o, struct plan *pl)
+/* The last step the plan has room for: everything left, in slices from
+ * `from` on, each `worse` further, as far as the limit allows. All of it is
+ * priced at the last slice it stands for, so a walk cut short is never
+ * cheaper than the slices would have been. */
+static void plan_rest(struct plan *pl, dec_t want, const struct frontier *from, dec_t worse,
+                      dec_t limit)
 {
-	const struct book_side *bs = &y->book.side[side_book(side_opposite(o->req.side))];
-	dec_t want = remaining(o), limit = o->type == OT_LIMIT ? o->req.price : 0;
-	pl->n = 0;
-	pl->total = 0;
-	for (uint32_t i = bs->n; i-- > 0 && want > pl->total && pl->n < PLAN_MAX - 1;) {
-		if (!within(o->req.side, bs->lv[i].price, limit))
-			return;
-		dec_t q = whole_lots(y, o, dmin(bs->lv[i].qty, want - pl->total));
-		if (q > 0)
-			plan_add(pl, bs->lv[i].price, q);
+	dec_t left = want - pl->total;
+	dec_t after = left > from->left ? left - from->left : 0; /* past the first slice */
+	int64_t more = worse ? (after + from->slice - 1) / from->slice : 0;
+	if (more && limit && (limit - from->price) / worse < more) {
+		more = (limit - from->price) / worse;
+		left = dmin(left, from->left + more * from->slice);
 	}
-	dec_t price = beyond_price(y, o->req.side, pl);
-	if (want > pl->total && price > 0 && within(o->req.side, price, limit))
-		plan_add(pl, price, want - pl->total);
+	plan_add(pl, from->price + more * worse, left, true);
+	pl->sliced = true;
+	pl->next = *from;
+	pl->next.price = from->price + (more + 1) * worse;
+	pl->next.left = from->slice;
 }
 
+/* Liquidity beyond what the data showed: `from.left` at `from.price`, then
+ * slices of `from.slice`, each impact_ticks worse, up to the limit. Every
+ * slice but the first is assumed, the first too when `assumed`. Leaves in
+ * pl->next where the next order would go on. */
+static void plan_slices(const sim_t *s, const struct sym *y, const struct order *o,
+                        struct plan *pl, struct frontier from, bool assumed)
+{
+	bool buy = o->req.side == SIDE_BUY;
+	dec_t want = remaining(o), tick = tick_of(y);
+	dec_t limit = o->type == OT_LIMIT ? o->req.price : buy ? 0 : tick; /* prices stay > 0 */
+	dec_t worse = (buy ? tick : -tick) * s->p.impact_ticks;
+	dec_t lot = lot_step(&y->rules, o->req.type);
+	from.slice = whole_lots(y, o, from.slice);
+	if (from.slice <= 0) /* a size seen finer than the step counts as one lot */
+		from.slice = lot > 0 ? lot : want;
+	from.left = whole_lots(y, o, from.left);
+	if (from.left <= 0)
+		from.left = from.slice;
+	for (; want > pl->total && within(o->req.side, from.price, limit);
+	     from.price += worse, from.left = from.slice) {
+		if (pl->n == PLAN_MAX - 1 || (!worse && assumed)) {
+			plan_rest(pl, want, &from, worse, limit);
+			return;
+		}
+		dec_t q = dmin(from.left, want - pl->total);
+		plan_add(pl, from.price, q, assumed);
+		pl->sliced = true;
+		assumed = true;
+		if (q < from.left) { /* the order ends inside this slice */
+			from.left -= q;
+			break;
+		}
+	}
+	pl->next = from;
+}
+
+/* The known levels, best first, up to the limit. Returns false when the
+ * limit stopped the walk; else `last` is the last level walked. */
+static bool plan_levels(const struct sym *y, const struct order *o, const struct book_side *bs,
+                        struct plan *pl, level_t *last)
+{
+	dec_t want = remaining(o), limit = o->type == OT_LIMIT ? o->req.price : 0;
+	for (uint32_t i = bs->n; i-- > 0 && want > pl->total && pl->n < PLAN_MAX - 1;) {
+		if (!within(o->req.side, bs->lv[i].price, limit))
+			return false;
+		*last = bs->lv[i];
+		dec_t q = whole_lots(y, o, dmin(bs->lv[i].qty, want - pl->total));
+		if (q > 0)
+			plan_add(pl, bs->lv[i].price, q, false);
+	}
+	return true;
+}
+
+/* What a taker order would get. Where an earlier order of ours left off
+ * beyond the data, more slices from there. Else with a fresh book: its
+ * levels, then slices of the last level's size, starting impact_ticks past
+ * it. Without one, around a fresh last trade (the trade's own price on the
+ * side its taker hit, one tick off on the other), in slices of that trade's
+ * size. With none of these, nothing is known and the plan is empty. */
+static void plan_take(const sim_t *s, struct sym *y, const struct order *o, struct plan *pl)
+{
+	int book = side_book(side_opposite(o->req.side));
+	const struct book_side *bs = &y->book.side[book];
+	const struct frontier *f = &y->book.beyond[book];
+	dec_t dir = o->req.side == SIDE_BUY ? tick_of(y) : -tick_of(y);
+	pl->n = 0;
+	pl->total = 0;
+	pl->sliced = false;
+	if (f->price && sim_fresh(s, f->at)) {
+		plan_slices(s, y, o, pl, *f, true);
+	} else if (bs->n && sim_fresh(s, y->book.at)) {
+		level_t last = bs->lv[bs->n - 1];
+		bool all = plan_levels(y, o, bs, pl, &last);
+		pl->next = (struct frontier){
+			.price = last.price + dir * s->p.impact_ticks, .left = last.qty,
+			.slice = last.qty, .at = y->book.at,
+			.mode_qty = y->book.synced ? &y->stats.qty_depth : &y->stats.qty_top};
+		if (all)
+			plan_slices(s, y, o, pl, pl->next, true);
+	} else if (y->last_price && sim_fresh(s, y->last_at)) {
+		dec_t price = y->last_taker == o->req.side ? y->last_price : y->last_price + dir;
+		pl->next = (struct frontier){.price = price, .left = y->last_qty, .slice = y->last_qty,
+		                             .at = y->last_at, .mode_qty = &y->stats.qty_trades};
+		plan_slices(s, y, o, pl, pl->next, false);
+	}
+}
+
+/* Fills the plan. Once it has gone into slices, or emptied the side of the
+ * book, what the next order gets is assumed liquidity from where this one
+ * left off (the side's frontier). */
 static void take(sim_t *s, struct sym *y, struct order *o, const struct plan *pl)
 {
 	int book = side_book(side_opposite(o->req.side));
 	for (int i = 0; i < pl->n && !o->done; i++) {
 		dec_t q = order_fill(s, y, o, pl->step[i].qty, pl->step[i].price, false);
 		book_consume(y, book, pl->step[i].price, q);
+		*pl->next.mode_qty += q;
+		if (pl->step[i].assumed)
+			y->stats.qty_assumed += q;
 	}
+	if (pl->n && (pl->sliced || !y->book.side[book].n))
+		y->book.beyond[book] = pl->next;
 }
 
 /* Where a new resting order stands in the queue: behind the whole size at
@@ -172,7 +262,7 @@ static void queue_join(const struct sym *y, struct order *o)
 static void activate(sim_t *s, struct sym *y, struct order *o)
 {
 	struct plan pl;
-	plan_take(y, o, &pl);
+	plan_take(s, y, o, &pl);
 	bool limit = o->type == OT_LIMIT;
 	if (limit && o->req.tif == TIF_GTX && pl.n) {
 		order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED); /* post-only would take */
@@ -252,12 +342,36 @@ void match_replace(sim_t *s, struct sym *y, const char *old_id, const order_req 
 	match_arrive(s, y, req);
 }
 
-/* A trade at `price` for `qty`, its taker on side `taker`, against one of
- * our resting orders on the other side. `avail` is what the trade still has
- * for our orders, shared in arrival order. */
-static void rest_on_trade(sim_t *s, struct sym *y, struct order *o, dec_t price, dec_t qty,
+/* How much of a trade at its price a shrink of the level already showed
+ * (`shown`), and the part of the queue cut that shrink made as cancels
+ * which the trade now accounts for instead (returned). Only a trade that
+ * happened no later than the update showing the shrink can explain it, and
+ * only while the shrink is younger than shrink_match_ms; after that it
+ * stays cancels. */
+static dec_t matched_shrink(const sim_t *s, struct order *o, const struct print *p,
+                            dec_t *shown)
+{
+	*shown = 0;
+	if (!o->unexplained || s->now - o->unexplained_at > s->p.shrink_match_ms) {
+		o->unexplained = o->unexplained_cut = 0;
+		return 0;
+	}
+	if (p->tx_ms > o->unexplained_tx)
+		return 0;
+	*shown = dmin(p->qty, o->unexplained);
+	dec_t cut = dmuldiv(*shown, o->unexplained_cut, o->unexplained);
+	o->unexplained -= *shown;
+	o->unexplained_cut -= cut;
+	return cut;
+}
+
+/* A trade against one of our resting orders on the other side of its
+ * taker. `avail` is what the trade still has for our orders, shared in
+ * arrival order. */
+static void rest_on_trade(sim_t *s, struct sym *y, struct order *o, const struct print *p,
                           dec_t *avail)
 {
+	dec_t price = p->price, qty = p->qty;
 	bool through = price_better(side_book(o->req.side), o->req.price, price);
 	dec_t fillable = 0;
 	if (through) {
@@ -268,9 +382,10 @@ static void rest_on_trade(sim_t *s, struct sym *y, struct order *o, dec_t price,
 	} else if (!s->p.queue_position) {
 		fillable = *avail;
 	} else if (o->queue_known) {
-		dec_t excess = qty - o->queue_ahead;
+		dec_t shown, cut = matched_shrink(s, o, p, &shown);
+		dec_t excess = qty - cut - o->queue_ahead;
 		o->queue_ahead = excess > 0 ? 0 : -excess;
-		o->traded_at_level += qty;
+		o->traded_at_level += qty - shown;
 		fillable = excess > 0 ? dmin(excess, *avail) : 0;
 	}
 	dec_t q = whole_lots(y, o, dmin(fillable, remaining(o)));
@@ -280,6 +395,7 @@ static void rest_on_trade(sim_t *s, struct sym *y, struct order *o, dec_t price,
 
 static void trigger(sim_t *s, struct sym *y, struct order *o)
 {
+	y->stats.stop_triggers++;
 	if (o->req.close_position) {
 		o->req.qty = pos_closable(s, y, &o->req);
 		if (!o->req.qty) {
@@ -296,40 +412,53 @@ static void trigger(sim_t *s, struct sym *y, struct order *o)
 }
 
 /* priceProtect: while the last price and the mark differ by more than the
- * symbol's triggerProtect fraction, a protected order does not fire. */
-static bool protect_allows(const struct sym *y, const struct order *o)
+ * symbol's triggerProtect fraction, a protected order does not fire. Where
+ * one of them is missing or stale, the other stands in: no divergence. */
+static bool protect_allows(const sim_t *s, const struct sym *y, const struct order *o)
 {
 	dec_t band = y->rules.trigger_protect;
-	if (!o->req.price_protect || !band || !y->mark || !y->last_price)
+	if (!o->req.price_protect || !band || !sym_mark_fresh(s, y) || !sym_last_fresh(s, y))
 		return true;
 	return dabs(y->last_price - y->mark) <= dmul(y->mark, band);
 }
 
-/* Fires the untriggered conditional orders watching `wt` at this price. */
-static void check_triggers(sim_t *s, struct sym *y, working_type_t wt, dec_t price)
+/* Fires the untriggered conditional orders watching `own`, the kind of
+ * price that just came, at this price; with `stand_in`, those watching the
+ * other kind too, for want of fresh data of their own. */
+static void check_triggers(sim_t *s, struct sym *y, working_type_t own, dec_t price,
+                           bool stand_in)
 {
 	for (uint32_t i = 0; i < y->norders; i++) {
 		struct order *o = &y->orders[i];
-		working_type_t owt = o->req.working_type ? o->req.working_type : WT_CONTRACT_PRICE;
-		if (!o->done && type_conditional(o->type) && owt == wt && stop_triggered(o, price) &&
-		    protect_allows(y, o))
-			trigger(s, y, o);
+		working_type_t wt = o->req.working_type ? o->req.working_type : WT_CONTRACT_PRICE;
+		bool other = wt != own;
+		if (o->done || !type_conditional(o->type) || (other && !stand_in) ||
+		    !stop_triggered(o, price) || !protect_allows(s, y, o))
+			continue;
+		if (other && wt == WT_MARK_PRICE)
+			y->stats.stop_triggers_on_last++;
+		else if (other)
+			y->stats.stop_triggers_on_mark++;
+		trigger(s, y, o);
 	}
 }
 
-void match_trade(sim_t *s, struct sym *y, dec_t price, dec_t qty, side_t taker)
+void match_trade(sim_t *s, struct sym *y, const struct print *p)
 {
-	y->last_price = price;
-	y->last_taker = taker;
+	y->last_price = p->price;
+	y->last_qty = p->seen;
+	y->last_taker = p->taker;
+	y->last_at = s->now;
+	y->book.beyond[BIDS].price = y->book.beyond[ASKS].price = 0; /* new data */
 	if (!y->norders)
 		return;
-	dec_t avail = qty;
+	dec_t avail = p->qty;
 	for (uint32_t i = 0; i < y->norders; i++) {
 		struct order *o = &y->orders[i];
-		if (is_live_limit(o) && o->req.side != taker)
-			rest_on_trade(s, y, o, price, qty, &avail);
+		if (is_live_limit(o) && o->req.side != p->taker)
+			rest_on_trade(s, y, o, p, &avail);
 	}
-	check_triggers(s, y, WT_CONTRACT_PRICE, price);
+	check_triggers(s, y, WT_CONTRACT_PRICE, p->price, !sym_mark_fresh(s, y));
 	orders_compact(y);
 }
 
@@ -337,7 +466,7 @@ void match_mark(sim_t *s, struct sym *y)
 {
 	if (!y->norders)
 		return;
-	check_triggers(s, y, WT_MARK_PRICE, y->mark);
+	check_triggers(s, y, WT_MARK_PRICE, y->mark, !sym_last_fresh(s, y));
 	orders_compact(y);
 }
 
@@ -363,11 +492,26 @@ void match_book_changed(sim_t *s, struct sym *y)
 	orders_compact(y);
 }
 
+/* Cancels taken off the queue by a shrink, held a while in case the trade
+ * behind them is still to come (matched_shrink). */
+static void hold_unexplained(const sim_t *s, const struct sym *y, struct order *o,
+                             dec_t cancels, dec_t cut)
+{
+	if (y->book.at - o->unexplained_at > s->p.shrink_match_ms)
+		o->unexplained = o->unexplained_cut = 0;
+	o->unexplained += cancels;
+	o->unexplained_cut += cut;
+	o->unexplained_at = y->book.at;
+	o->unexplained_tx = y->book.tx;
+}
+
 /* The size at a price changed from `before` to `after`. Trades at the price
  * since the last change explain part of a decrease; the rest are cancels,
  * spread pro rata over the queue, so the share ahead of us shrinks by
- * cancels x ahead / (size before the cancels). */
-void match_level_changed(struct sym *y, int book, dec_t price, dec_t before, dec_t after)
+ * cancels x ahead / (size before the cancels). Those cancels are held a
+ * while in case their trade is reported after the book showed it. */
+void match_level_changed(const sim_t *s, struct sym *y, int book, dec_t price, dec_t before,
+                         dec_t after)
 {
 	for (uint32_t i = 0; i < y->norders; i++) {
 		struct order *o = &y->orders[i];
@@ -380,8 +524,11 @@ void match_level_changed(struct sym *y, int book, dec_t price, dec_t before, dec
 		}
 		dec_t left = before - o->traded_at_level;
 		dec_t cancels = left - after;
-		if (cancels > 0 && left > 0)
-			o->queue_ahead -= dmuldiv(cancels, o->queue_ahead, left);
+		if (cancels > 0 && left > 0) {
+			dec_t cut = dmuldiv(cancels, o->queue_ahead, left);
+			o->queue_ahead -= cut;
+			hold_unexplained(s, y, o, cancels, cut);
+		}
 		o->queue_ahead = dmin(o->queue_ahead < 0 ? 0 : o->queue_ahead, after);
 		o->traded_at_level = 0;
 	}

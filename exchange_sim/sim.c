@@ -23,6 +23,9 @@ void sim_params_default(struct sim_params *p)
 		.queue_position = true,
 		.funding = true,
 		.hedge_mode = false,
+		.max_quote_age_ms = 5000,
+		.shrink_match_ms = 100,
+		.impact_ticks = 1,
 		.seed = 1,
 	};
 }
@@ -126,6 +129,7 @@ static struct sym *sym_get(sim_t *s, const char *name)
 	if (!y)
 		abort();
 	copy_str(y->name, sizeof(y->name), name, strlen(name));
+	memcpy(y->stats.symbol, y->name, sizeof(y->name));
 	y->leverage = SIM_DEFAULT_LEVERAGE;
 	s->syms[s->nsyms++] = y;
 	if (2 * s->nsyms > s->nslots)
@@ -227,6 +231,7 @@ static void on_mark(sim_t *s, struct sym *y, const struct ev_mark_price *m)
 	if (m->mark <= 0)
 		return;
 	y->mark = m->mark;
+	y->mark_at = s->now;
 	y->funding_rate = m->funding_rate;
 	y->funding_at = m->next_funding_ms;
 	if (s->p.funding && y->funding_at > y->funding_queued && y->funding_at >= s->now) {
@@ -243,7 +248,10 @@ static void on_trade(sim_t *s, struct sym *y, const struct ev_trade *t)
 {
 	if (t->price <= 0 || t->qty <= 0)
 		return;
-	match_trade(s, y, t->price, t->qty, t->buyer_maker ? SIDE_SELL : SIDE_BUY);
+	struct print p = {.price = t->price, .qty = t->qty, .seen = t->qty,
+	                  .taker = t->buyer_maker ? SIDE_SELL : SIDE_BUY,
+	                  .tx_ms = t->trade_ms ? t->trade_ms : s->now};
+	match_trade(s, y, &p);
 	if (!y->mark)
 		account_check_liquidation(s, y);
 }
@@ -253,8 +261,11 @@ static void on_trade(sim_t *s, struct sym *y, const struct ev_trade *t)
  * aggTrades already report, so it fills none of our resting orders. */
 static void on_liquidation(sim_t *s, struct sym *y, const struct ev_liquidation *l)
 {
-	if (l->avg_price > 0 && l->filled_qty > 0)
-		match_trade(s, y, l->avg_price, 0, l->side);
+	if (l->avg_price <= 0 || l->filled_qty <= 0)
+		return;
+	struct print p = {.price = l->avg_price, .seen = l->filled_qty, .taker = l->side,
+	                  .tx_ms = l->trade_ms ? l->trade_ms : s->now};
+	match_trade(s, y, &p);
 }
 
 static void on_gap(sim_t *s, const ev_t *ev)
@@ -376,6 +387,20 @@ void sim_account(const sim_t *s, struct exchange_account *out)
 			out->open_positions++;
 		}
 	}
+}
+
+uint32_t sim_symbol_stats(const sim_t *s, struct sim_symbol_stats *out, uint32_t cap)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->nsyms; i++) {
+		const struct sim_symbol_stats *st = &s->syms[i]->stats;
+		if (!st->qty_depth && !st->qty_top && !st->qty_trades && !st->stop_triggers)
+			continue;
+		if (n < cap)
+			out[n] = *st;
+		n++;
+	}
+	return n;
 }
 
 /* ------------------------------------------------------------------------ */

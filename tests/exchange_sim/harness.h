@@ -141,13 +141,20 @@ static inline void ticker(sim_t *s, int64_t ms, const char *bid, const char *bq,
 	sim_on_market(s, &ev);
 }
 
-/* A trade whose taker sold (hit the bids) when taker_sold is true. */
-static inline void trade(sim_t *s, int64_t ms, const char *price, const char *qty, bool taker_sold)
+/* A trade whose taker sold (hit the bids) when taker_sold is true, made at
+ * `tx_ms` and reported at `ms` (the trade stream can lag the book's). */
+static inline void trade_tx(sim_t *s, int64_t ms, int64_t tx_ms, const char *price,
+                            const char *qty, bool taker_sold)
 {
 	ev_t ev = market_ev(EV_AGG_TRADE, ms);
-	ev.u.trade = (struct ev_trade){.price = D(price), .qty = D(qty), .trade_ms = ms,
+	ev.u.trade = (struct ev_trade){.price = D(price), .qty = D(qty), .trade_ms = tx_ms,
 	                               .buyer_maker = taker_sold};
 	sim_on_market(s, &ev);
+}
+
+static inline void trade(sim_t *s, int64_t ms, const char *price, const char *qty, bool taker_sold)
+{
+	trade_tx(s, ms, ms, price, qty, taker_sold);
 }
 
 static inline void mark(sim_t *s, int64_t ms, const char *price, const char *rate,
@@ -226,6 +233,15 @@ static inline const struct ev_order *last_update(const struct rec *r, const char
 			cr_assert_fail("%s was rejected: %d %s", id, r->rej[i].code, r->rej[i].msg);
 	cr_assert_fail("no update for %s", id);
 	return NULL;
+}
+
+/* The run's statistics for BTCUSDT (all zero when it has none). */
+static inline struct sim_symbol_stats btc_stats(const sim_t *s)
+{
+	struct sim_symbol_stats st;
+	memset(&st, 0, sizeof(st));
+	cr_assert_leq(sim_symbol_stats(s, &st, 1), 1);
+	return st;
 }
 
 /* Sum of fills (last_qty) reported for a client id. */

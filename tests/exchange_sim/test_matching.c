@@ -90,6 +90,51 @@ Test(matching, trades_explain_a_shrinking_level_before_cancels)
 	sim_free(s);
 }
 
+/* The book often shows a trade before the trade stream reports it: the
+ * level shrinks first, and the shrink looks like cancels. The trade that
+ * follows, made no later than that update, is the shrink's cause and must
+ * not consume the queue a second time. */
+static sim_t *shrink_of_two_ahead_of_the_trade(void)
+{
+	struct sim_params p = quiet_params();
+	sim_t *s = new_sim(&R, &p);
+	ticker(s, 1000, "100.0", "10", "100.1", "3");
+	buy_at_100(s, "1", 1000);                     /* 10 ahead */
+	ticker(s, 1001, "100.0", "20", "100.1", "3"); /* 10 join behind us */
+	ticker(s, 1002, "100.0", "18", "100.1", "3"); /* as cancels: 2 x 10/20 = 1 ahead */
+	return s;
+}
+
+Test(matching, a_shrink_shown_before_its_trade_is_not_counted_twice)
+{
+	sim_t *s = shrink_of_two_ahead_of_the_trade();
+	trade_tx(s, 1003, 1002, "100.0", "2", true); /* the trade behind the shrink: 8 ahead */
+	trade(s, 1004, "100.0", "8", true);
+	cr_assert_eq(filled_of(&R, "q1"), 0, "8 were still ahead");
+	trade(s, 1005, "100.0", "0.3", true);
+	cr_assert_eq(filled_of(&R, "q1"), D("0.3"));
+	sim_free(s);
+}
+
+/* A trade made after the update, or reported later than shrink_match_ms,
+ * is new volume: the shrink stays cancels (7 ahead after the trade). */
+static void trade_after_a_shrink_is_new_volume(int64_t ms, int64_t tx_ms)
+{
+	sim_t *s = shrink_of_two_ahead_of_the_trade();
+	trade_tx(s, ms, tx_ms, "100.0", "2", true);
+	trade(s, ms + 1, "100.0", "7", true);
+	cr_assert_eq(filled_of(&R, "q1"), 0, "7 were still ahead");
+	trade(s, ms + 2, "100.0", "0.3", true);
+	cr_assert_eq(filled_of(&R, "q1"), D("0.3"));
+	sim_free(s);
+}
+
+Test(matching, a_trade_after_the_shrink_or_too_late_is_new_volume)
+{
+	trade_after_a_shrink_is_new_volume(1003, 1003);
+	trade_after_a_shrink_is_new_volume(1103, 1002); /* shrink_match_ms is 100 */
+}
+
 Test(matching, trade_through_fills_up_to_the_traded_quantity)
 {
 	struct sim_params p = quiet_params();
@@ -200,7 +245,7 @@ Test(matching, ioc_fok_gtx)
 	sim_free(s);
 }
 
-Test(matching, top_of_book_only_fills_the_rest_one_tick_beyond)
+Test(matching, beyond_the_top_of_book_slices_each_a_tick_worse)
 {
 	struct sim_params p = quiet_params();
 	sim_t *s = new_sim(&R, &p);
@@ -210,8 +255,12 @@ Test(matching, top_of_book_only_fills_the_rest_one_tick_beyond)
 	sim_advance(s, 1000);
 	const struct ev_order *u = last_update(&R, "m");
 	cr_assert_eq(u->status, OS_FILLED);
-	cr_assert_eq(u->last_price, D("100.2"));
-	cr_assert_eq(u->last_qty, D("2"));
+	cr_assert_eq(u->last_price, D("100.3"), "slices of 1, the size of the top");
+	cr_assert_eq(u->last_qty, D("1"));
+	cr_assert_eq(u->avg_price, D("100.2"), "1 @ 100.1, 1 @ 100.2, 1 @ 100.3");
+	struct sim_symbol_stats st = btc_stats(s);
+	cr_assert_eq(st.qty_top, D("3"));
+	cr_assert_eq(st.qty_assumed, D("2"));
 	sim_free(s);
 }
 

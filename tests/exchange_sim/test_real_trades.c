@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "support.h"
 
 #define TRADES HUNTER_REAL_DATA "/liq_loggers/PauliusMinialga__data_streams_for_crypto/binance_trades.csv"
 
@@ -126,6 +127,7 @@ static struct run A, B;
 
 Test(real_trades, invariants_on_a_recorded_session)
 {
+	test_need_real_data();
 	run(&A);
 	cr_assert_gt(A.fills, 10, "the ladder trades (%d fills)", A.fills);
 	cr_assert_gt(A.late_cancels, 0);

@@ -97,8 +97,9 @@ Test(stops, stop_limit_becomes_a_limit_order)
 	const struct ev_order *u = last_update(&R, "sl");
 	cr_assert_eq(u->type, OT_LIMIT);
 	cr_assert_eq(u->orig_type, OT_STOP);
-	cr_assert_eq(u->filled_qty, D("2"), "0.5 at 101.1 and the rest one tick beyond");
-	cr_assert_eq(u->avg_price, D("101.175"));
+	cr_assert_eq(u->status, OS_PARTIALLY_FILLED);
+	cr_assert_eq(u->filled_qty, D("1"), "0.5 at 101.1, a slice of 0.5 at 101.2, the rest rests");
+	cr_assert_eq(u->avg_price, D("101.15"));
 	sim_free(s);
 }
 
@@ -150,5 +151,62 @@ Test(stops, price_protect_holds_while_last_and_mark_diverge)
 	mark(s, 1002, "97.5", "0", 0);
 	trade(s, 1003, "97.0", "1", true);
 	cr_assert_eq(filled_of(&R, "sl"), D("1"));
+	sim_free(s);
+}
+
+/* Trades-only data: a MARK_PRICE stop watches the last trade instead, and
+ * so does priceProtect (nothing diverges). The run says so in its stats. */
+Test(stops, mark_price_stop_fires_on_the_last_trade_without_mark_data)
+{
+	struct sim_params p = quiet_params();
+	sim_t *s = new_sim(&R, &p);
+	struct symbol_rules r = btc_rules();
+	r.trigger_protect = D("0.02");
+	sim_set_rules(s, &r);
+	ticker(s, 1000, "100.0", "5", "100.1", "5");
+	trade(s, 1000, "100.0", "1", true);
+	order_req o = stop_req("sl", OT_STOP_MARKET, SIDE_SELL, "98.5", "1", WT_MARK_PRICE);
+	o.price_protect = true;
+	place_now(s, o, 1000);
+	ticker(s, 1001, "95.0", "5", "95.1", "5");
+	trade(s, 1001, "95.0", "5", true);
+	cr_assert_eq(filled_of(&R, "sl"), D("1"), "a 5 %% fall must reach the stop");
+	cr_assert_eq(last_update(&R, "sl")->avg_price, D("95.0"));
+	struct sim_symbol_stats st = btc_stats(s);
+	cr_assert_eq(st.stop_triggers, 1);
+	cr_assert_eq(st.stop_triggers_on_last, 1);
+	sim_free(s);
+}
+
+/* A mark older than max_quote_age_ms gives way to the last trade too. */
+Test(stops, a_stale_mark_gives_way_to_the_last_trade)
+{
+	struct sim_params p = quiet_params();
+	sim_t *s = market_at_100(&p);
+	place_now(s, stop_req("sl", OT_STOP_MARKET, SIDE_SELL, "98.5", "1", WT_MARK_PRICE), 1000);
+	trade(s, 5000, "97.0", "1", true);
+	cr_assert_eq(filled_of(&R, "sl"), 0, "the mark is 4 s old: still the mark");
+	ticker(s, 6001, "97.0", "5", "97.1", "5");
+	trade(s, 6001, "97.0", "1", true);
+	cr_assert_eq(filled_of(&R, "sl"), D("1"), "the mark is over 5 s old");
+	cr_assert_eq(btc_stats(s).stop_triggers_on_last, 1);
+	place_now(s, stop_req("late", OT_STOP_MARKET, SIDE_SELL, "98.0", "1", WT_MARK_PRICE), 6001);
+	expect_reject(&R, "late", -2021); /* judged on the last trade, as it would fire */
+	sim_free(s);
+}
+
+/* Mark-only data, the other way round: a CONTRACT_PRICE stop on the mark. */
+Test(stops, contract_price_stop_fires_on_the_mark_without_trades)
+{
+	struct sim_params p = quiet_params();
+	sim_t *s = new_sim(&R, &p);
+	ticker(s, 1000, "100.0", "5", "100.1", "5");
+	mark(s, 1000, "100.0", "0", 0);
+	place_now(s, stop_req("sl", OT_STOP_MARKET, SIDE_SELL, "98.5", "1", 0), 1000);
+	ticker(s, 1001, "97.9", "5", "98.0", "5");
+	mark(s, 1001, "98.0", "0", 0);
+	cr_assert_eq(filled_of(&R, "sl"), D("1"));
+	cr_assert_eq(last_update(&R, "sl")->avg_price, D("97.9"));
+	cr_assert_eq(btc_stats(s).stop_triggers_on_mark, 1);
 	sim_free(s);
 }
