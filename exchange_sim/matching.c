@@ -55,10 +55,14 @@ static struct order *order_find(struct sym *y, const char *client_id)
 }
 
 /* Drops terminal orders, keeping arrival order (time priority). */
+/* Called after every match: most of the time no order is done, and then
+ * nothing moves. */
 void orders_compact(struct sym *y)
 {
 	uint32_t k = 0;
-	for (uint32_t i = 0; i < y->norders; i++)
+	while (k < y->norders && !y->orders[k].done)
+		k++;
+	for (uint32_t i = k; i < y->norders; i++)
 		if (!y->orders[i].done)
 			y->orders[k++] = y->orders[i];
 	y->norders = k;

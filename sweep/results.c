@@ -187,7 +187,7 @@ int results_add(results_t *r, uint64_t combo, const char *params, const char *se
 {
 	const struct backtest_summary *s = &job->out;
 	const struct journal_totals *t = &s->t;
-	bool ok = job->rc == BT_OK;
+	bool ok = job->rc == BT_OK || job->rc == BT_EINTR;
 	sqlite3_stmt *st = r->row;
 	int k = 1;
 	sqlite3_bind_int64(st, k++, (int64_t)combo);
@@ -225,7 +225,7 @@ int results_add_window(results_t *r, uint64_t combo, const struct window_result 
                        const struct backtest_job *job, double profit_factor)
 {
 	const struct journal_totals *t = &job->out.t;
-	bool ok = job->rc == BT_OK;
+	bool ok = job->rc == BT_OK || job->rc == BT_EINTR;
 	sqlite3_stmt *st = r->window;
 	sqlite3_bind_int64(st, 1, (int64_t)combo);
 	sqlite3_bind_int(st, 2, (int)w->fold);
