@@ -77,7 +77,12 @@ struct settings {
 /* Journal records: everything the engine decides, with its reason            */
 /* ------------------------------------------------------------------------ */
 
-typedef enum { ROLE_ENTRY = 1, ROLE_TP, ROLE_SL, ROLE_CLOSE } order_role_t;
+/* Orders the engine sends have the first four roles; the exchange's own
+ * closing of our position (liquidation, auto-deleveraging, settlement of a
+ * delisted contract) has the last three: they appear in fills only. */
+typedef enum {
+	ROLE_ENTRY = 1, ROLE_TP, ROLE_SL, ROLE_CLOSE, ROLE_LIQUIDATION, ROLE_ADL, ROLE_SETTLEMENT
+} order_role_t;
 const char *order_role_str(int role);
 
 typedef enum {

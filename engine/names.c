@@ -14,7 +14,8 @@ static const char *lookup(const char *const *t, int n, int v)
 
 const char *order_role_str(int role)
 {
-	static const char *const t[] = {"", "entry", "tp", "sl", "close"};
+	static const char *const t[] = {"",      "entry",       "tp",  "sl",
+	                                "close", "liquidation", "adl", "settlement"};
 	return lookup(t, COUNT(t), role);
 }
 

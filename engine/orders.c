@@ -189,8 +189,30 @@ static void on_fill(struct engine *e, int32_t idx, const struct ev_order *u)
 		release(e, idx, 0);
 }
 
-/* A fill of an order the engine did not send: a manual close or the
- * exchange liquidating our position. It shrinks the position it closes;
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Who closed our position, when it was not us: Aster names its own orders
+ * (autoclose-*, adl_autoclose, settlement_autoclose-*) and reports a
+ * liquidation as CALCULATED; anything else is a manual close. */
+static order_role_t foreign_role(const struct ev_order *u)
+{
+	if (has_prefix(u->client_id, "adl_autoclose") || u->status == OS_NEW_ADL)
+		return ROLE_ADL;
+	if (has_prefix(u->client_id, "settlement_autoclose"))
+		return ROLE_SETTLEMENT;
+	if (has_prefix(u->client_id, "autoclose-") || u->exec == EXEC_CALCULATED ||
+	    u->orig_type == OT_LIQUIDATION)
+		return ROLE_LIQUIDATION;
+	return ROLE_CLOSE;
+}
+
+/* A fill of an order the engine did not send: a manual close, or the
+ * exchange closing our position itself (liquidation, ADL, settlement). It
+ * shrinks the position it closes, newest tranche first, and a tranche it
+ * empties is closed with its protection cancelled and its margin released;
  * anything else is not ours to track. */
 static void on_foreign_fill(struct engine *e, const ev_t *ev)
 {
@@ -207,7 +229,7 @@ static void on_foreign_fill(struct engine *e, const ev_t *ev)
 		j_note(e, s, "fill of an order the engine did not send ignored: it closes nothing");
 		return;
 	}
-	journal_fill(e, s, u, ROLE_CLOSE, NONE);
+	journal_fill(e, s, u, foreign_role(u), NONE);
 	tranche_on_close_fill(e, s, dir, NONE, u->last_qty);
 }
 
@@ -216,7 +238,7 @@ void orders_on_update(struct engine *e, const ev_t *ev)
 	const struct ev_order *u = &ev->u.order;
 	int64_t found = idmap_get(&e->ordmap, u->client_id);
 	if (found == NONE) {
-		if (u->exec == EXEC_TRADE)
+		if (u->exec == EXEC_TRADE || u->exec == EXEC_CALCULATED)
 			on_foreign_fill(e, ev);
 		return;
 	}
@@ -240,7 +262,7 @@ void orders_on_update(struct engine *e, const ev_t *ev)
 		finish(e, idx, JO_EXPIRED, 0, "by the exchange");
 		break;
 	default:
-		break; /* CALCULATED, AMENDMENT: nothing the engine acts on */
+		break; /* AMENDMENT, and CALCULATED for an order of ours: nothing to act on */
 	}
 }
 

@@ -68,9 +68,11 @@ void fx_ack(struct fx *f, const char *client_id);
 void fx_fill(struct fx *f, const char *client_id, const char *qty, const char *price);
 void fx_cancel_done(struct fx *f, const char *client_id, exec_type_t how);
 void fx_reject(struct fx *f, const char *client_id, int code);
-/* A fill of an order the engine did not send (manual close, own liquidation). */
-void fx_foreign_fill(struct fx *f, side_t side, pos_side_t ps, const char *qty,
-                     const char *price);
+/* A fill of an order the engine did not send: a manual close, or the
+ * exchange's own (client id autoclose-*, adl_autoclose, ...; liquidations
+ * come as CALCULATED). */
+void fx_foreign_fill(struct fx *f, const char *client_id, exec_type_t exec, side_t side,
+                     pos_side_t ps, const char *qty, const char *price);
 
 /* Lookups. Role letters are the last character of the client id: E, T, S, C. */
 struct fx_order *fx_find(struct fx *f, const char *client_id);

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -238,14 +239,15 @@ void fx_reject(struct fx *f, const char *client_id, int code)
 	engine_on_reject(f->e, o->req.symbol, client_id, code, "rejected by the test", f->now);
 }
 
-void fx_foreign_fill(struct fx *f, side_t side, pos_side_t ps, const char *qty,
-                     const char *price)
+void fx_foreign_fill(struct fx *f, const char *client_id, exec_type_t exec, side_t side,
+                     pos_side_t ps, const char *qty, const char *price)
 {
-	struct fx_order o = {.req = {.symbol = "BTCUSDT", .client_id = "autoclose-1",
-	                             .side = side, .pos_side = ps, .type = OT_LIQUIDATION,
+	struct fx_order o = {.req = {.symbol = "BTCUSDT", .side = side, .pos_side = ps,
+	                             .type = exec == EXEC_CALCULATED ? OT_LIQUIDATION : OT_MARKET,
 	                             .qty = D(qty)}};
+	snprintf(o.req.client_id, sizeof o.req.client_id, "%s", client_id);
 	o.filled = D(qty);
-	ev_t ev = update_ev(f, &o, EXEC_TRADE, OS_FILLED);
+	ev_t ev = update_ev(f, &o, exec, OS_FILLED);
 	ev.u.order.last_qty = D(qty);
 	ev.u.order.last_price = D(price);
 	fx_event(f, &ev);

@@ -157,7 +157,7 @@ Test(tranche, a_foreign_close_shrinks_the_newest_tranches_first)
 {
 	struct fx *f = example_fx();
 	play_example(f);
-	fx_foreign_fill(f, SIDE_SELL, PS_LONG, "25", "0.95");
+	fx_foreign_fill(f, "web_manual_1", EXEC_TRADE, SIDE_SELL, PS_LONG, "25", "0.95");
 	const struct j_fill *fill = &fx_nth(f, J_FILL, -1)->u.fill;
 	cr_assert_eq(fill->role, ROLE_CLOSE);
 	cr_assert_eq(fill->tranche, -1);
@@ -177,8 +177,46 @@ Test(tranche, a_foreign_fill_that_closes_nothing_is_reported)
 	struct fx *f = example_fx();
 	play_example(f);
 	int before = fx_count(f, J_TRANCHE);
-	fx_foreign_fill(f, SIDE_BUY, PS_LONG, "5", "0.95");
+	fx_foreign_fill(f, "web_manual_1", EXEC_TRADE, SIDE_BUY, PS_LONG, "5", "0.95");
 	cr_assert(fx_has_note(f, "did not send"));
 	cr_assert_eq(fx_count(f, J_TRANCHE), before);
 	fx_free(f);
+}
+
+/* The exchange closing our position itself: the whole position goes, every
+ * tranche with it, their protection is cancelled, their margin released,
+ * and the fill is journaled with who closed it. */
+static void closed_by_the_exchange(const char *client_id, exec_type_t exec, order_role_t role)
+{
+	struct fx *f = example_fx();
+	play_example(f);
+	fx_sync(f);
+	int placed = fx_intents(f, FX_PLACE);
+	fx_foreign_fill(f, client_id, exec, SIDE_SELL, PS_LONG, "40", "0.90");
+	const struct j_fill *fill = &fx_nth(f, J_FILL, -1)->u.fill;
+	cr_assert_eq(fill->role, role, "%s: role %s", client_id, order_role_str(fill->role));
+	struct engine_stats st;
+	engine_stats(f->e, &st);
+	cr_assert_eq(st.margin_in_use, 0, "margin still counted after %s", client_id);
+	cr_assert_eq(fx_intents(f, FX_PLACE), placed, "orders placed for a dead position");
+	cr_assert_gt(fx_intents(f, FX_CANCEL), 0, "protection left working");
+	fx_sync(f);
+	cr_assert_eq(fx_open_count(f, 'T'), 0);
+	cr_assert_eq(fx_open_count(f, 'S'), 0);
+	fx_free(f);
+}
+
+Test(tranche, our_liquidation_closes_every_tranche)
+{
+	closed_by_the_exchange("autoclose-1700000000000", EXEC_CALCULATED, ROLE_LIQUIDATION);
+}
+
+Test(tranche, auto_deleveraging_closes_every_tranche)
+{
+	closed_by_the_exchange("adl_autoclose", EXEC_TRADE, ROLE_ADL);
+}
+
+Test(tranche, a_settlement_closes_every_tranche)
+{
+	closed_by_the_exchange("settlement_autoclose-1", EXEC_TRADE, ROLE_SETTLEMENT);
 }

@@ -20,6 +20,10 @@
  *                    the end only when nothing was due to end it.
  *  check_one_way     in one-way mode no entry flips or adds against the
  *                    position, and no exit goes through zero.
+ *  check_accounting  net PnL (realized - fees - funding, liquidations
+ *                    included) + unrealized PnL at the end = end equity -
+ *                    start equity, exactly, from the tables; and
+ *                    check_summary_accounting the same in the summary.
  */
 #ifndef HUNTER_TEST_CHECKS_H
 #define HUNTER_TEST_CHECKS_H
@@ -27,6 +31,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "journal.h"
 #include "run_db.h"
 
 struct verdict {
@@ -701,6 +706,40 @@ static inline struct verdict check_one_way(const struct run_db *r)
 			          (long long)p[k].amount);
 	}
 	free(p);
+	return v;
+}
+
+/* ---- 7. accounting ----------------------------------------------------- */
+
+static inline struct verdict check_accounting(const struct run_db *r)
+{
+	struct verdict v = {0};
+	dec_t net = -r->funding_paid;
+	for (size_t i = 0; i < r->nfills; i++)
+		net += r->fills[i].realized - r->fills[i].fee;
+	dec_t start = db_int(r->db, "SELECT equity_e8 FROM equity WHERE reason = 'start'");
+	dec_t end = db_int(r->db, "SELECT equity_e8 FROM equity WHERE reason = 'end'"
+	                          " ORDER BY id DESC LIMIT 1");
+	dec_t unrealized = db_int(r->db, "SELECT unrealized_e8 FROM equity WHERE reason = 'end'"
+	                                 " ORDER BY id DESC LIMIT 1");
+	if (net + unrealized != end - start)
+		violation(&v, "net %lld + unrealized %lld != end equity %lld - start equity %lld",
+		          (long long)net, (long long)unrealized, (long long)end, (long long)start);
+	return v;
+}
+
+/* The same identity in the figures the summary prints (journal totals). */
+static inline struct verdict check_summary_accounting(const char *path)
+{
+	struct verdict v = {0};
+	struct journal_totals t;
+	char err[256];
+	if (journal_totals_read(path, &t, err, sizeof err))
+		violation(&v, "totals: %s", err);
+	else if (t.net_pnl + t.unrealized != t.end_equity - t.start_equity)
+		violation(&v, "summary: net %lld + unrealized %lld != equity change %lld",
+		          (long long)t.net_pnl, (long long)t.unrealized,
+		          (long long)(t.end_equity - t.start_equity));
 	return v;
 }
 

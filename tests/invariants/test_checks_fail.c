@@ -142,3 +142,9 @@ Test(checks_fail, an_entry_against_the_position)
 	       " WHERE id = (SELECT min(f.id) FROM fills f WHERE f.role = 'entry' AND EXISTS"
 	       " (SELECT 1 FROM fills g WHERE g.symbol = f.symbol AND g.id < f.id))");
 }
+
+Test(checks_fail, an_equity_change_the_pnl_does_not_explain)
+{
+	breaks(hedge_settings, check_accounting,
+	       "UPDATE equity SET equity_e8 = equity_e8 + 1 WHERE reason = 'end'");
+}

@@ -69,6 +69,8 @@ static void check_all(const char *db)
 	expect_none(db, "life cycle", check_lifecycle(&r));
 	if (!r.s.hedge_mode)
 		expect_none(db, "one-way", check_one_way(&r));
+	expect_none(db, "accounting", check_accounting(&r));
+	expect_none(db, "summary accounting", check_summary_accounting(db));
 	run_db_close(&r);
 }
 
