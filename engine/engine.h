@@ -69,6 +69,7 @@ struct settings {
 	window_mode_t window_mode;
 	dec_t merge_profit_pct;          /* adjacent tranches merge at this profit */
 	int64_t unprotected_timeout_ms;  /* close at market after this long */
+	int64_t max_quote_age_ms;        /* an older book or trade does not price entries; 0: no limit */
 	uint32_t nsymbols;
 	struct symbol_settings *symbols; /* owned by whoever filled the struct */
 };

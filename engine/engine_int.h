@@ -120,6 +120,9 @@ struct sym {
 	bool has_rules;
 	enum book_src src;
 	dec_t bid, ask, mark;
+	int64_t quote_ms;         /* when bid and ask were last set */
+	dec_t last_trade;         /* the last traded price, whatever the source */
+	int64_t trade_ms;
 	struct top bids, asks;    /* depth sources only */
 	struct liq_window win[2]; /* by liquidated side: 0 = longs (SELL), 1 = shorts */
 	int64_t cooldown_until[2];

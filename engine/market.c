@@ -7,7 +7,9 @@
  * snapshots and updates, and for trade-only data the last trade price as
  * both bid and ask. Once a better source has been seen for a symbol, worse
  * ones no longer move its prices, so a recording with tickers and trades
- * prices from the tickers alone. Depth keeps the best TOP_LEVELS levels of
+ * prices from the tickers alone, and the last trade is kept aside for when
+ * the book goes quiet (signal.c does not price from a stale quote). Depth
+ * keeps the best TOP_LEVELS levels of
  * each side, so removing the best level reveals the next one; a side whose
  * kept levels are all removed is unknown (0) until a level arrives. This is
  * the per-event hot path: no allocation, a few comparisons per level.
@@ -84,12 +86,17 @@ static void on_depth(struct sym *s, const struct ev_depth *d, bool snapshot)
 	s->ask = s->asks.n ? s->asks.lv[0].price : 0;
 }
 
-static void on_trade(struct sym *s, dec_t price)
+static void on_trade(struct sym *s, dec_t price, int64_t ms)
 {
-	if (s->src > SRC_TRADE || price <= 0)
+	if (price <= 0)
+		return;
+	s->last_trade = price;
+	s->trade_ms = ms;
+	if (s->src > SRC_TRADE)
 		return;
 	s->src = SRC_TRADE;
 	s->bid = s->ask = price;
+	s->quote_ms = ms;
 }
 
 void market_on_event(struct engine *e, struct sym *s, const ev_t *ev)
@@ -100,15 +107,18 @@ void market_on_event(struct engine *e, struct sym *s, const ev_t *ev)
 			s->src = SRC_TICKER;
 			s->bid = ev->u.book.bid;
 			s->ask = ev->u.book.ask;
+			s->quote_ms = ev->exch_ms;
 		}
 		break;
 	case EV_DEPTH_UPDATE:
 	case EV_DEPTH_SNAPSHOT:
+		if (s->src <= SRC_DEPTH)
+			s->quote_ms = ev->exch_ms;
 		on_depth(s, &ev->u.depth, ev->type == EV_DEPTH_SNAPSHOT);
 		break;
 	case EV_AGG_TRADE:
 	case EV_TRADE:
-		on_trade(s, ev->u.trade.price);
+		on_trade(s, ev->u.trade.price, ev->exch_ms);
 		break;
 	case EV_MARK_PRICE:
 		if (ev->u.mark.mark > 0) {

@@ -36,19 +36,35 @@ struct entry {
 	int32_t idx; /* the order, created but not yet sent */
 };
 
+static bool fresh(const struct engine *e, int64_t ms)
+{
+	return !e->s.max_quote_age_ms || e->now - ms <= e->s.max_quote_age_ms;
+}
+
 /* The book price an entry starts from: the same side of the book for a
  * limit order (it joins or rests behind the best price), the far side for a
- * market order (what it would pay). With no book yet, the liquidation's
- * average fill price, which is nearer the market than its order price. */
+ * market order (what it would pay). A quote older than max_quote_age_ms
+ * (the book stream stopped, or recordings months apart were merged) prices
+ * nothing: then the last trade if it is fresh, else the liquidation's own
+ * average fill price, the newest price there is and nearer the market than
+ * its order price. */
 static dec_t reference_price(struct engine *e, struct sym *s, side_t side, bool market,
                              const struct ev_liquidation *l)
 {
 	dec_t book = (side == SIDE_BUY) != market ? s->bid : s->ask;
-	if (book > 0)
+	if (book > 0 && fresh(e, s->quote_ms))
 		return book;
+	if (s->last_trade > 0 && fresh(e, s->trade_ms)) {
+		j_note(e, s, book > 0 ? "quote older than max_quote_age_sec: entry priced from the"
+		                        " last trade"
+		                      : "no book seen yet: entry priced from the last trade");
+		return s->last_trade;
+	}
 	dec_t p = l->avg_price > 0 ? l->avg_price : l->price;
 	if (p > 0)
-		j_note(e, s, "no book seen yet: entry priced from the liquidation price");
+		j_note(e, s, book > 0 ? "quote and last trade older than max_quote_age_sec: entry"
+		                        " priced from the liquidation price"
+		                      : "no book seen yet: entry priced from the liquidation price");
 	return p;
 }
 

@@ -1,0 +1,70 @@
+/*
+ * Stale prices. The book stream stops while trades go on falling: two
+ * minutes later a liquidation cascade fires an entry. It must be priced
+ * from the last trade, not from the frozen quote 2 % above the market, and
+ * the run's notes must say so.
+ */
+#include <criterion/criterion.h>
+#include <sqlite3.h>
+
+#include "support.h"
+#include "market.h"
+
+static char dir[128];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/hunter-stale-XXXXXX");
+	test_dir_make(dir);
+}
+
+static void teardown(void)
+{
+	test_dir_remove(dir);
+}
+
+TestSuite(stale_quote, .init = setup, .fini = teardown);
+
+static const char settings[] =
+	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
+	" \"order_ttl_seconds\": 30, \"max_total_exposure_usdt\": 1000, \"use_usdt_volume\": true},"
+	" \"symbols\": {\"BTCUSDT\": {\"volume_threshold_long\": 5000,"
+	"  \"volume_threshold_short\": 5000, \"leverage\": 10, \"trade_value_usdt\": 100,"
+	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
+	"  \"take_profit_pct\": 0.5, \"stop_loss_enabled\": true, \"stop_loss_pct\": 2}}}\n";
+
+static int64_t query(const char *db_path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+Test(stale_quote, an_entry_is_not_priced_from_a_frozen_book)
+{
+	struct market m;
+	market_open(&m, dir);
+	market_book(&m, 0, "60000.0", "60000.1");
+	/* the book goes quiet; trades walk down to 58800 over two minutes */
+	for (int i = 0; i <= 24; i++) {
+		char px[16];
+		snprintf(px, sizeof px, "%d.0", 60000 - 50 * i);
+		market_trade(&m, 5000 * i, px, "0.010", true);
+	}
+	for (int64_t ms = 121000; ms <= 123000; ms += 1000)
+		market_liquidation(&m, ms, "SELL", "58800.0", "0.050");
+	market_trade(&m, 150000, "58800.0", "0.010", true);
+	struct backtest_summary s;
+	market_backtest(&m, settings, market_import(&m), &s);
+	int64_t price = query(s.db_path, "SELECT price_e8 FROM orders WHERE role='entry'"
+	                                 " AND state='placed'");
+	/* a bid 0.1 % under the last trade (58800), not under the frozen 60000 */
+	cr_assert_eq(price, 5874120000000LL, "entry priced at %lld", (long long)price);
+	cr_assert_eq(query(s.db_path, "SELECT count(*) FROM notes WHERE text LIKE"
+	                              " 'quote older than max_quote_age_sec%'"), 1);
+}
