@@ -183,13 +183,13 @@ static int check_coverage(struct pass *p)
 	return 0;
 }
 
-/* The delay the recordings' importer put on liquidations; -1 when none
- * of them needed one. */
+/* The delay the recordings' importer put on liquidations; 0 when none of
+ * them needed one. */
 static int64_t liq_arrival_delay(struct pass *p)
 {
-	int64_t d = -1;
+	int64_t d = 0;
 	for (size_t i = 0; i < replay_nfiles(p->rp); i++) {
-		int64_t v = -1; (void)replay_reader(p->rp, i); // TEMP
+		int64_t v = rec_reader_header(replay_reader(p->rp, i))->liq_arrival_delay_ms;
 		if (v > d)
 			d = v;
 	}

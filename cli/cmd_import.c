@@ -13,6 +13,10 @@
 #include "importer.h"
 
 #define BAD_SHOWN 20 /* bad lines printed one by one; the rest are counted */
+/* The liquidation stream sends at most one liquidation per symbol per
+ * second, so a liquidation known only by its trade time reached a live
+ * reader up to a second later: the conservative default. */
+#define LIQ_ARRIVAL_DELAY_MS 1000
 
 static void usage(FILE *out)
 {
@@ -34,8 +38,9 @@ static void usage(FILE *out)
 	        "               (e.g. BINANCE_FUTURES.jsonl.zst) or Aster docs rows\n"
 	        "               {\"source_path\":..,\"text\":\"<code block>\"}\n"
 	        "  liq-csv      liquidation logger rows: symbol(USDT stripped),side,order_type,\n"
-	        "               tif,q,p,ap,status,l,z,T_ms,usd_size\n"
+	        "               tif,q,p,ap,status,l,z,T_ms,usd_size[,tier]\n"
 	        "  trades-csv   large aggTrades: E_ms, SYMBOL, a, p, q, T_ms, True|False\n"
+	        "               [, usd_size, tier]\n"
 	        "  (liq-csv and trades-csv files may be imported together)\n"
 	        "\n"
 	        "Options:\n"
@@ -49,6 +54,11 @@ static void usage(FILE *out)
 	        "      --to T                keep events with exchange time < T\n"
 	        "                            (T: ms since the epoch or UTC ISO time such as\n"
 	        "                            2025-01-27T16:55:00Z or \"2025-01-27 16:55\")\n"
+	        "      --liq-arrival-delay MS  liq-csv rows carry only their trade time T; their\n"
+	        "                            event time becomes T + MS, when a live stream\n"
+	        "                            (one liquidation per symbol per second) would\n"
+	        "                            have shown them (default 1000; 0 adds nothing).\n"
+	        "                            The recording's header records it\n"
 	        "  -h, --help                this text\n"
 	        "\n"
 	        "Bad lines or rows are reported with file and line (the first %d, then the\n"
@@ -122,7 +132,7 @@ struct args {
 /* Returns -1 to go on, or the exit code. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_FROM = 256, OPT_TO };
+	enum { OPT_FROM = 256, OPT_TO, OPT_DELAY };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
@@ -131,6 +141,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{"keep-raw", no_argument, NULL, 'r'},
 		{"from", required_argument, NULL, OPT_FROM},
 		{"to", required_argument, NULL, OPT_TO},
+		{"liq-arrival-delay", required_argument, NULL, OPT_DELAY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -164,6 +175,17 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_DELAY: {
+			char *end;
+			long long ms = strtoll(optarg, &end, 10);
+			if (end == optarg || *end || ms < 0 || ms > 60000) {
+				fprintf(stderr, "hunter import: --liq-arrival-delay: expected 0 to 60000 ms,"
+				                " got '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			a->o.liq_arrival_delay_ms = ms;
+			break;
+		}
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -197,7 +219,9 @@ static int write_set(const imp_set_t *set, const struct args *a, const struct im
 	char *cmd = cli_command_line(argc, argv);
 	format_names(st, names, sizeof names);
 	snprintf(source, sizeof source, "import %s", names);
-	int rc = imp_set_write(set, a->out, source, cmd ? cmd : "hunter import", err, sizeof err);
+	int64_t delay = st->liq_delayed ? a->o.liq_arrival_delay_ms : 0;
+	int rc = imp_set_write(set, a->out, source, cmd ? cmd : "hunter import", delay, err,
+	                       sizeof err);
 	free(cmd);
 	if (rc) {
 		fprintf(stderr, "hunter import: %s\n", err);
@@ -212,7 +236,7 @@ static int write_set(const imp_set_t *set, const struct args *a, const struct im
 
 int cmd_import(int argc, char **argv)
 {
-	struct args a = {0};
+	struct args a = {.o.liq_arrival_delay_ms = LIQ_ARRIVAL_DELAY_MS};
 	struct reporter rep = {0};
 	struct imp_stats st;
 	imp_set_t *set;
@@ -239,6 +263,17 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "hunter import: %llu bad lines or rows skipped (%llu shown above)\n",
 		        (unsigned long long)rep.nbad,
 		        (unsigned long long)(rep.nbad > BAD_SHOWN ? BAD_SHOWN : rep.nbad));
+	if (st.wallclock)
+		fprintf(stderr, "hunter import: %llu rows give their time as a date, not in ms since"
+		                " the epoch (the first at %s:%llu): refused, since their time zone"
+		                " would be a guess; convert them to epoch ms\n",
+		        (unsigned long long)st.wallclock, st.wallclock_file,
+		        (unsigned long long)st.wallclock_line);
+	if (st.liq_delayed)
+		fprintf(stderr, "hunter import: %llu liquidations known only by their trade time"
+		                " were stamped %lld ms later, when a live stream would have shown"
+		                " them (--liq-arrival-delay)\n", (unsigned long long)st.liq_delayed,
+		        (long long)a.o.liq_arrival_delay_ms);
 	if (s != IMP_OK) {
 		fprintf(stderr, "hunter import: %s\n", err);
 		return s == IMP_ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;

@@ -100,7 +100,7 @@ static int summarise(const char *path, imp_summary_t *s)
 		return -1;
 	}
 	const struct rec_header *h = rec_reader_header(r);
-	imp_summary_set_header(s, h->source, h->command, h->hunter_version);
+	imp_summary_set_header(s, h);
 	ev_t ev;
 	int rc;
 	progress_t pr;
@@ -111,6 +111,7 @@ static int summarise(const char *path, imp_summary_t *s)
 			progress_update(&pr, imp_summary_events(s));
 	}
 	progress_end(&pr);
+	imp_summary_end(s);
 	if (rc < 0) {
 		fprintf(stderr, "hunter inspect: %s\n", err);
 		imp_summary_set_error(s, err);

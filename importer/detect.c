@@ -77,9 +77,10 @@ static imp_format_t classify(const char *l)
 		return IMP_CRYPTOFEED;
 	if (*p == '{' || *p == '[' || !strncmp(p, "//", 2))
 		return IMP_FRAMES;
-	if (fields(p) == 12)
+	size_t n = fields(p);
+	if (n == 12 || n == 13) /* a later logger appends `tier` */
 		return IMP_LIQ_CSV;
-	if (fields(p) == 7)
+	if (n == 7 || n == 9)   /* ... and `usd_size, tier` to trades */
 		return IMP_TRADES_CSV;
 	return IMP_AUTO;
 }

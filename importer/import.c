@@ -269,7 +269,7 @@ imp_status_t imp_load(const struct imp_options *o, const char *const *paths, siz
 }
 
 int imp_set_write(const imp_set_t *s, const char *path, const char *source,
-                  const char *command, char *err, size_t cap)
+                  const char *command, int64_t liq_arrival_delay_ms, char *err, size_t cap)
 {
 	size_t n = imp_set_count(s), nsym = imp_set_nsymbols(s);
 	const char **syms = malloc((nsym ? nsym : 1) * sizeof *syms);
@@ -284,6 +284,7 @@ int imp_set_write(const imp_set_t *s, const char *path, const char *source,
 		.source = source, .command = command, .keep_raw = imp_set_has_raw(s),
 		.start_ns = n ? imp_set_event(s, 0)->exch_ms * 1000000 : 0,
 		.nsymbols = (uint32_t)nsym, .symbols = syms,
+		.liq_arrival_delay_ms = liq_arrival_delay_ms,
 	};
 	rec_writer *w = rec_writer_open(path, &h, NULL, rerr);
 	int rc = w ? 0 : -1;

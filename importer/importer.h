@@ -26,6 +26,8 @@
 
 #include "core.h"
 
+struct rec_header;
+
 /* Input formats. Their spellings for --format are imp_format_name(). */
 typedef enum {
 	IMP_AUTO = 0,
@@ -57,6 +59,11 @@ struct imp_options {
 	const char *exchange_info; /* exchangeInfo JSON file put first, or NULL */
 	bool keep_raw;             /* store each event's frame text */
 	int64_t from_ms, to_ms;    /* keep events with from <= E < to; 0 = open */
+	/* Added to the event time of liquidations that carry only their trade
+	 * time (the liquidation logger's CSV): live code sees a liquidation
+	 * when the throttled stream delivers it, up to a second after it
+	 * traded. 0 adds nothing. */
+	int64_t liq_arrival_delay_ms;
 	imp_bad_fn on_bad;
 	void *bad_ctx;
 	imp_progress_fn on_progress;
@@ -81,6 +88,10 @@ struct imp_stats {
 	uint64_t ignored;           /* units that are valid but not market data */
 	struct imp_kind_count kinds[IMP_KINDS_MAX]; /* ignored, per kind */
 	size_t nkinds;              /* the last slot collects "other" when full */
+	uint64_t liq_delayed;       /* liquidations given the arrival delay */
+	uint64_t wallclock;         /* rows refused for a wall-clock time, not epoch ms */
+	char wallclock_file[256];   /* where the first of them is */
+	uint64_t wallclock_line;
 	uint32_t info_symbols;      /* --exchange-info: symbols kept */
 	uint32_t info_missing;      /* recorded symbols it does not list */
 };
@@ -112,10 +123,11 @@ const ev_t *imp_set_event(const imp_set_t *s, size_t i);
 size_t imp_set_nsymbols(const imp_set_t *s);
 const char *imp_set_symbol(const imp_set_t *s, size_t i);
 
-/* Writes the set as one recording whose header names `source` and the
- * creating `command`. Returns 0, or -1 with err. */
+/* Writes the set as one recording whose header names `source`, the
+ * creating `command` and the arrival delay its liquidations were given (0:
+ * none). Returns 0, or -1 with err. */
 int imp_set_write(const imp_set_t *s, const char *path, const char *source,
-                  const char *command, char *err, size_t cap);
+                  const char *command, int64_t liq_arrival_delay_ms, char *err, size_t cap);
 
 void imp_set_free(imp_set_t *s);
 
@@ -133,9 +145,10 @@ void imp_summary_free(imp_summary_t *s);
 
 /* Feeds one event, in the order of its file. */
 void imp_summary_add(imp_summary_t *s, const ev_t *ev);
+/* The recording ended: streams that stopped before it count their hole. */
+void imp_summary_end(imp_summary_t *s);
 /* Facts from outside the event stream. */
-void imp_summary_set_header(imp_summary_t *s, const char *source, const char *command,
-                            const char *version);
+void imp_summary_set_header(imp_summary_t *s, const struct rec_header *h);
 void imp_summary_set_size(imp_summary_t *s, uint64_t bytes);
 void imp_summary_set_warning(imp_summary_t *s, const char *warning);
 void imp_summary_set_error(imp_summary_t *s, const char *error);

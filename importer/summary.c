@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "importer.h"
+#include "recording.h"
 
 #define LIST_MAX 20 /* gaps and holes listed one by one; the rest are counted */
 
@@ -34,6 +35,7 @@ struct span {
 
 struct imp_summary {
 	char *name, *source, *command, *version, *warning, *error;
+	int64_t liq_delay_ms; /* the header's liquidation arrival delay */
 	int64_t hole_ms;
 	uint64_t files, bytes, events, by_type[EV__COUNT], out_of_order;
 	int64_t first_ms, last_ms, prev_ms;
@@ -146,19 +148,37 @@ static bool is_continuous(int type)
 	return type != EV_LIQUIDATION;
 }
 
+static void hole(imp_summary_t *s, struct sym_stat *st, int type, int64_t to_ms,
+                 const char *why)
+{
+	int64_t len = to_ms - st->last_ms[type];
+	if (!st->symbol[0] || !is_continuous(type) || len <= s->hole_ms)
+		return;
+	st->holes[type]++;
+	if (len > st->longest[type])
+		st->longest[type] = len;
+	note_span(s->holes, &s->nholes, st->symbol, type, st->last_ms[type], to_ms, why);
+}
+
 static void track_hole(imp_summary_t *s, struct sym_stat *st, const ev_t *ev)
 {
 	int64_t *last = &st->last_ms[ev->type];
-	int64_t len = ev->exch_ms - *last;
-	if (st->n[ev->type] > 0 && ev->symbol[0] && is_continuous(ev->type) && len > s->hole_ms) {
-		st->holes[ev->type]++;
-		if (len > st->longest[ev->type])
-			st->longest[ev->type] = len;
-		note_span(s->holes, &s->nholes, ev->symbol, ev->type, *last, ev->exch_ms, "");
-	}
+	if (st->n[ev->type] > 0)
+		hole(s, st, ev->type, ev->exch_ms, "");
 	if (st->n[ev->type] == 0 || ev->exch_ms > *last)
 		*last = ev->exch_ms;
 	st->n[ev->type]++;
+}
+
+/* A stream that stopped while the others went on (the book ticker going
+ * quiet while trades continue) has a hole from its last event to the end
+ * of the recording, which no later event of its own would show. */
+void imp_summary_end(imp_summary_t *s)
+{
+	for (size_t i = 0; i < s->nsyms; i++)
+		for (int k = 1; k < EV__COUNT; k++)
+			if (s->syms[i].n[k])
+				hole(s, &s->syms[i], k, s->last_ms, "stopped before the recording ended");
 }
 
 void imp_summary_add(imp_summary_t *s, const ev_t *ev)
@@ -188,12 +208,12 @@ static void set_str(char **dst, const char *v)
 	*dst = dup_or_null(v);
 }
 
-void imp_summary_set_header(imp_summary_t *s, const char *source, const char *command,
-                            const char *version)
+void imp_summary_set_header(imp_summary_t *s, const struct rec_header *h)
 {
-	set_str(&s->source, source);
-	set_str(&s->command, command);
-	set_str(&s->version, version);
+	set_str(&s->source, h->source);
+	set_str(&s->command, h->command);
+	set_str(&s->version, h->hunter_version);
+	s->liq_delay_ms = h->liq_arrival_delay_ms;
 }
 
 void imp_summary_set_size(imp_summary_t *s, uint64_t bytes)
@@ -336,6 +356,9 @@ static void print_header(const imp_summary_t *s, FILE *out)
 		        s->version ? s->version : "?");
 	if (s->command)
 		fprintf(out, "  command: %s\n", s->command);
+	if (s->liq_delay_ms)
+		fprintf(out, "  liquidations: event time = trade time + %lld ms (arrival delay added"
+		             " on import)\n", (long long)s->liq_delay_ms);
 	if (s->files)
 		fprintf(out, "  files: %llu\n", (unsigned long long)s->files);
 	fprintf(out, "  size: %llu bytes\n", (unsigned long long)s->bytes);
@@ -435,6 +458,7 @@ char *imp_summary_json(const imp_summary_t *s)
 	add_str(o, "source", s->source);
 	add_str(o, "command", s->command);
 	add_str(o, "hunter_version", s->version);
+	cJSON_AddNumberToObject(o, "liq_arrival_delay_ms", (double)s->liq_delay_ms);
 	cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
 	cJSON_AddNumberToObject(o, "events", (double)s->events);
 	add_str(o, "first", s->events ? a : NULL);

@@ -133,7 +133,7 @@ static int write_run(journal_t *j, const struct journal_run *run)
 	if (run->model_json)
 		sqlite3_bind_text(st, 6, run->model_json, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, seed, -1, SQLITE_STATIC);
-	if (run->liq_arrival_delay_ms >= 0)
+	if (run->liq_arrival_delay_ms > 0)
 		sqlite3_bind_int64(st, 8, run->liq_arrival_delay_ms);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);

@@ -35,7 +35,7 @@ struct journal_run {
 	const char *model_json;    /* simulated-exchange parameters; NULL when live */
 	uint64_t seed;
 	bool exclusive;            /* off-line run: lock the file, skip fsyncs */
-	int64_t liq_arrival_delay_ms; /* delay the recordings put on liquidations; -1 none */
+	int64_t liq_arrival_delay_ms; /* delay the recordings put on liquidations; 0 none */
 };
 
 /* One input recording of a backtest. */

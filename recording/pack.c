@@ -25,7 +25,9 @@ static void pack_cstr(msgpack_packer *pk, const char *s)
 
 void rec_pack_header(msgpack_packer *pk, const struct rec_header *h, uint32_t part)
 {
-	msgpack_pack_map(pk, 7);
+	/* The delay key is written only when set, so files without it are as
+	 * they always were. */
+	msgpack_pack_map(pk, h->liq_arrival_delay_ms > 0 ? 8 : 7);
 	pack_cstr(pk, "source");
 	pack_cstr(pk, h->source);
 	pack_cstr(pk, "command");
@@ -42,6 +44,10 @@ void rec_pack_header(msgpack_packer *pk, const struct rec_header *h, uint32_t pa
 	msgpack_pack_array(pk, h->nsymbols);
 	for (uint32_t i = 0; i < h->nsymbols; i++)
 		pack_cstr(pk, h->symbols[i]);
+	if (h->liq_arrival_delay_ms > 0) {
+		pack_cstr(pk, "liq_arrival_delay_ms");
+		msgpack_pack_int64(pk, h->liq_arrival_delay_ms);
+	}
 }
 
 /* A fixed-size string field: it must end inside its buffer, and we store

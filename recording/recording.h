@@ -43,6 +43,10 @@ struct rec_header {
 	uint32_t part;              /* index in a rotated set, from 1; 0 when not rotated */
 	uint32_t nsymbols;          /* symbols the recording covers */
 	const char *const *symbols;
+	/* Milliseconds the importer added to liquidations that carried only
+	 * their trade time, to stand for when a stream would have delivered
+	 * them (docs/recording-format.md); 0 when none was added. */
+	int64_t liq_arrival_delay_ms;
 };
 
 /*

@@ -334,9 +334,10 @@ static int header_symbols(struct unpack *x, char **text, struct rec_header *h,
 	return 0;
 }
 
-enum { K_SOURCE, K_COMMAND, K_VERSION, K_START, K_RAW, K_PART, K_SYMBOLS, K_COUNT };
+enum { K_SOURCE, K_COMMAND, K_VERSION, K_START, K_RAW, K_PART, K_SYMBOLS, K_LIQ_DELAY, K_COUNT };
 static const char *const header_keys[K_COUNT] = {
 	"source", "command", "hunter_version", "start_ns", "keep_raw", "part", "symbols",
+	"liq_arrival_delay_ms",
 };
 
 static int header_value(struct unpack *x, int key, char **text, struct rec_header *h,
@@ -359,6 +360,8 @@ static int header_value(struct unpack *x, int key, char **text, struct rec_heade
 			return -1;
 		h->part = (uint32_t)v;
 		return 0;
+	case K_LIQ_DELAY:
+		return unpack_ranged(x, 0, 86400000, &h->liq_arrival_delay_ms);
 	default:
 		return header_symbols(x, text, h, mem);
 	}

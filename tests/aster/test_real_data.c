@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support.h"
 #include "support.h"
 
 /* "1626992741.06217" -> ns since the epoch */
@@ -197,6 +198,7 @@ static void hftbacktest_file(const char *name, const char *symbol, size_t want_l
                              size_t want_depth, size_t want_trade, size_t want_book)
 {
 	char cmd[1024];
+	test_need_real_data();
 	snprintf(cmd, sizeof cmd, "gzip -dc '%s/hftbacktest__examples_usdm/%s'", HUNTER_REAL_DATA,
 	         name);
 	FILE *f = popen(cmd, "r");
@@ -272,6 +274,7 @@ static const struct {
 static size_t nt_dir(const char *dir, size_t *per_status)
 {
 	char path[512];
+	test_need_real_data();
 	snprintf(path, sizeof path, "%s/%s", HUNTER_REAL_DATA, dir);
 	DIR *d = opendir(path);
 	cr_assert(d, "cannot list %s", path);

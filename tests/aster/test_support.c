@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support.h"
 #include "support.h"
 
 char *real_file(const char *rel, size_t *len)
 {
+	test_need_real_data();
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", HUNTER_REAL_DATA, rel);
 	FILE *f = fopen(path, "rb");

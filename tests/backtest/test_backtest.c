@@ -301,6 +301,7 @@ Test(backtest, rules_from_an_exchange_info_file, .timeout = 60)
 	cr_assert(access(path_in("out/run.db"), F_OK) != 0, "a failed run left its database");
 	free_outcome(o);
 
+	test_need_real_data();
 	o = run(settings, path_in("out"),
 	        HUNTER_REAL_DATA "/asterdex__api-demo-node/exchangeInfo-response.json", recs, 1);
 	cr_assert_eq(o->rc, BT_OK, "%.*s", (int)o->diag_len, o->diag);

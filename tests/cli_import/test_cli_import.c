@@ -39,6 +39,8 @@ TestSuite(cli, .init = setup, .fini = teardown);
 /* Runs `hunter <args>` with stdout and stderr to files; the exit code. */
 static int hunter(const char *args)
 {
+	if (strstr(args, HUNTER_REAL_DATA))
+		test_need_real_data();
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out.txt 2>err.txt", dir, HUNTER_BIN, args);
 	int st = system(cmd);
@@ -119,7 +121,7 @@ static const struct dataset sets[] = {
 	{"nautilus", NAUTILUS "crates/adapters/binance/test_data/futures/market_data_json/*.json "
 	             NAUTILUS "crates/adapters/binance/test_data/futures/user_data_json/*.json", 17},
 	{"liq", "-x " INFO " --from 2025-01-27T16:55:00Z --to 2025-01-27T17:20:00Z "
-	        LIQ("binance.csv") " " LIQ("binance_trades.csv"), 1662 + 11728 + 1},
+	        LIQ("binance.csv") " " LIQ("binance_trades.csv"), 1668 + 11728 + 1},
 };
 
 static void import_inspect_dump(const struct dataset *d)
@@ -242,4 +244,42 @@ Test(cli, inspect_corrupt_and_truncated)
 	fclose(f);
 	cr_assert_eq(hunter("inspect t.hrec"), 1);
 	assert_output("out.txt", "error:");
+}
+
+/* A book stream that stops while trades go on is a hole to the end of the
+ * recording, which no later book event would reveal; and a liquidation
+ * log's arrival delay is in the header for inspect to show. */
+Test(cli, inspect_shows_a_stream_that_stopped)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/quiet.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (int s = 0; s <= 120; s++) {
+		long long t = 1700000000000LL + 1000LL * s;
+		if (s <= 10)
+			fprintf(f, "{\"e\":\"bookTicker\",\"u\":%d,\"s\":\"BTCUSDT\",\"b\":\"1\",\"B\":\"1\","
+			           "\"a\":\"2\",\"A\":\"1\",\"T\":%lld,\"E\":%lld}\n", s + 1, t, t);
+		fprintf(f, "{\"e\":\"aggTrade\",\"E\":%lld,\"a\":%d,\"s\":\"BTCUSDT\",\"p\":\"1.5\","
+		           "\"q\":\"1\",\"f\":1,\"l\":1,\"T\":%lld,\"m\":true}\n", t, s + 1, t);
+	}
+	fclose(f);
+	cr_assert_eq(hunter("import --format frames -o quiet.hrec quiet.jsonl"), 0);
+	cr_assert_eq(hunter("inspect --gap-seconds 60 quiet.hrec"), 0);
+	assert_output("out.txt", "book_ticker 11 (1 holes, longest 110.000 s)");
+	assert_output("out.txt", "stopped before the recording ended");
+	cr_assert_eq(hunter("inspect --json quiet.hrec"), 0);
+	assert_output("out.txt", "\"liq_arrival_delay_ms\":0");
+
+	snprintf(path, sizeof path, "%s/liq.csv", dir);
+	f = fopen(path, "w");
+	fputs("BTC,SELL,LIMIT,IOC,0.5,100000.1,100000.2,FILLED,0.5,0.5,1737908829829,50000\n", f);
+	fclose(f);
+	cr_assert_eq(hunter("import -o liq.hrec --liq-arrival-delay 750 liq.csv"), 0);
+	assert_output("err.txt", "stamped 750 ms later");
+	cr_assert_eq(hunter("inspect liq.hrec"), 0);
+	assert_output("out.txt", "trade time + 750 ms");
+	cr_assert_eq(hunter("inspect --dump liq.hrec"), 0);
+	assert_output("out.txt", "\"E\":1737908830579");
+	cr_assert_eq(hunter("import -o bad.hrec --liq-arrival-delay -5 liq.csv"), 2);
 }

@@ -13,6 +13,7 @@
 
 #include "core.h"
 #include "importer.h"
+#include "support.h"
 
 #define REAL(p) HUNTER_REAL_DATA "/" p
 #define HFT(p) REAL("hftbacktest__examples_usdm/" p)
@@ -45,6 +46,9 @@ static inline void keep_bad(void *ctx, const char *file, uint64_t line, const ch
 /* Loads with options `o` (its on_bad is replaced); free with unload(). */
 static inline struct loaded *load_with(struct imp_options o, const char *const *paths, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(paths[i], HUNTER_REAL_DATA, strlen(HUNTER_REAL_DATA)))
+			test_need_real_data();
 	struct loaded *l = calloc(1, sizeof *l);
 	cr_assert(l);
 	o.on_bad = keep_bad;

@@ -15,6 +15,7 @@ static bool snapshot_btc(const ev_t *e)
 
 Test(real, hftbacktest_btc)
 {
+	test_need_real_data();
 	struct loaded *l = load1(HFT("btcusdt_20240808.gz"));
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
 	cr_assert_eq(l->st.format, IMP_HFTBACKTEST);
@@ -53,6 +54,7 @@ Test(real, hftbacktest_btc)
 
 Test(real, hftbacktest_eth)
 {
+	test_need_real_data();
 	struct loaded *l = load1(HFT("ethusdt_20240808.gz"));
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
 	cr_assert_eq(l->st.units, 74655); /* SOURCES.md */
@@ -73,6 +75,7 @@ Test(real, hftbacktest_eth)
 
 Test(real, hftbacktest_symbol_option_names_the_snapshot)
 {
+	test_need_real_data();
 	const char *path = HFT("ethusdt_20240808.gz");
 	struct loaded *l = load_with((struct imp_options){.symbol = "ETHUSDT"}, &path, 1);
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
@@ -82,6 +85,7 @@ Test(real, hftbacktest_symbol_option_names_the_snapshot)
 
 Test(real, keep_raw_keeps_the_frame_text)
 {
+	test_need_real_data();
 	const char *path = HFT("ethusdt_20240808.gz");
 	struct loaded *l = load_with((struct imp_options){.keep_raw = true}, &path, 1);
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
@@ -127,6 +131,7 @@ static bool sushi_snapshot(const ev_t *e)
 
 Test(real, cryptofeed_text_capture)
 {
+	test_need_real_data();
 	struct loaded *l = load_with((struct imp_options){0}, cf_text, 3);
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
 	cr_assert_eq(l->st.format, IMP_CRYPTOFEED);
@@ -151,6 +156,7 @@ Test(real, cryptofeed_text_capture)
  * field for field, receive times included. */
 Test(real, cryptofeed_zst_matches_text_capture)
 {
+	test_need_real_data();
 	struct loaded *t = load_with((struct imp_options){0}, cf_text, 3);
 	struct loaded *z = load1(CF("BINANCE_FUTURES.jsonl.zst"));
 	cr_assert_eq(z->rc, IMP_OK, "%s", z->err);
@@ -190,6 +196,7 @@ static size_t json_files(const char *dir, char **out, size_t max)
 
 Test(real, nautilus_stream_fixtures)
 {
+	test_need_real_data();
 	char *paths[64];
 	size_t n = json_files(NAUTILUS "crates/adapters/binance/test_data/futures/market_data_json",
 	                      paths, 64);
@@ -223,6 +230,7 @@ Test(real, nautilus_stream_fixtures)
 
 Test(real, nautilus_ws_messages)
 {
+	test_need_real_data();
 	char *paths[64];
 	size_t n = json_files(NAUTILUS "tests/integration_tests/adapters/binance/resources/ws_messages",
 	                      paths, 64);
@@ -244,6 +252,7 @@ Test(real, nautilus_ws_messages)
  * doc typos (trailing commas), which are reported, never lost. */
 Test(real, aster_docs_rows)
 {
+	test_need_real_data();
 	struct loaded *l = load1(REAL("asterdex__api-docs_examples/futures_api_v3_code_blocks.jsonl"));
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
 	cr_assert_eq(l->st.units, 125);
@@ -262,6 +271,7 @@ static bool first_liq_row(const ev_t *e)
 
 Test(real, liq_csv)
 {
+	test_need_real_data();
 	struct loaded *l = load1(LIQ("binance.csv"));
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
 	cr_assert_eq(l->st.format, IMP_LIQ_CSV);
@@ -293,6 +303,7 @@ Test(real, liq_csv)
 
 Test(real, trades_csv)
 {
+	test_need_real_data();
 	struct loaded *l = load1(LIQ("binance_trades.csv"));
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
 	cr_assert_eq(l->st.format, IMP_TRADES_CSV);
@@ -326,6 +337,7 @@ static uint64_t count_symbol(const imp_set_t *s, ev_type_t type, const char *sym
  * large aggTrades. */
 Test(real, liquidation_logger_overlap_window)
 {
+	test_need_real_data();
 	const char *paths[] = {LIQ("binance.csv"), LIQ("binance_trades.csv")};
 	struct imp_options o = {0};
 	cr_assert_eq(utc_parse("2025-01-27T16:55:47Z", &o.from_ms), 0);
@@ -356,6 +368,7 @@ static const struct symbol_rules *rules_of(const ev_t *info, const char *symbol)
 
 Test(real, exchange_info_first_and_restricted)
 {
+	test_need_real_data();
 	const char *paths[] = {LIQ("binance.csv"), LIQ("binance_trades.csv")};
 	struct loaded *l = load_with((struct imp_options){.exchange_info = ASTER_INFO}, paths, 2);
 	cr_assert_eq(l->rc, IMP_OK, "%s", l->err);
@@ -380,6 +393,7 @@ Test(real, exchange_info_first_and_restricted)
 
 Test(real, detection)
 {
+	test_need_real_data();
 	char err[256];
 	cr_assert_eq(imp_detect(HFT("btcusdt_20240808.gz"), err, sizeof err), IMP_HFTBACKTEST);
 	cr_assert_eq(imp_detect(CF("BINANCE_FUTURES.ws.1.0"), err, sizeof err), IMP_CRYPTOFEED);

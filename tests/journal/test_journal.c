@@ -20,7 +20,7 @@ static const char settings_text[] = "{}";
 static journal_t *open_journal(bool exclusive)
 {
 	struct journal_run run = {"backtest", settings_text, 2, "{\"maker_fee\":\"0.0001\"}", 42,
-	                          exclusive, -1};
+	                          exclusive, 0};
 	char err[256] = "";
 	journal_t *j = journal_create(db_path, &run, err, sizeof err);
 	cr_assert(j, "journal_create: %s", err);
@@ -269,7 +269,7 @@ Test(journal, replaces_an_old_database_and_live_mode_uses_wal)
 
 Test(journal, unwritable_path_is_an_error)
 {
-	struct journal_run run = {"backtest", "{}", 2, NULL, 1, true, -1};
+	struct journal_run run = {"backtest", "{}", 2, NULL, 1, true, 0};
 	char err[256] = "";
 	cr_assert_null(journal_create("/nonexistent-dir/run.db", &run, err, sizeof err));
 	cr_assert(strstr(err, "run database"), "message: %s", err);
