@@ -6,6 +6,7 @@
  */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -83,6 +84,42 @@ static void text_value(FILE *f, const struct backtest_summary *s, const struct f
 	}
 }
 
+/* How the simulated exchange priced each symbol's taker fills, from the run
+ * database's symbol_fills: a result that leans on liquidity the data did
+ * not show says so next to its PnL. Calls `row` once per symbol. */
+typedef void (*fill_mode_fn)(void *ctx, const char *symbol, const dec_t q[4], int64_t on_last);
+
+static void fill_modes(const struct backtest_summary *s, fill_mode_fn row, void *ctx)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_open_v2(s->db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT symbol, qty_depth_e8, qty_top_e8, qty_trades_e8,"
+	                           " qty_assumed_e8, stop_triggers_on_last FROM symbol_fills"
+	                           " ORDER BY symbol", -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			dec_t q[4];
+			for (int k = 0; k < 4; k++)
+				q[k] = sqlite3_column_int64(st, k + 1);
+			row(ctx, (const char *)sqlite3_column_text(st, 0), q,
+			    sqlite3_column_int64(st, 5));
+		}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void text_mode(void *ctx, const char *symbol, const dec_t q[4], int64_t on_last)
+{
+	char d[DEC_FMT_MAX], t[DEC_FMT_MAX], tr[DEC_FMT_MAX], a[DEC_FMT_MAX];
+	dec_format(q[0], d);
+	dec_format(q[1], t);
+	dec_format(q[2], tr);
+	dec_format(q[3], a);
+	fprintf(ctx, "%-18s %s: taker qty by book depth %s, top %s, trades only %s; beyond"
+	             " the liquidity seen %s; MARK_PRICE stops on the last trade %lld\n",
+	        "fills priced", symbol, d, t, tr, a, (long long)on_last);
+}
+
 void backtest_print_text(FILE *f, const struct backtest_summary *s)
 {
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -90,6 +127,9 @@ void backtest_print_text(FILE *f, const struct backtest_summary *s)
 		text_value(f, s, &fields[i]);
 		fputc('\n', f);
 	}
+	fill_modes(s, text_mode, f);
+	if (s->interrupted)
+		fprintf(f, "%-18s %s\n", "interrupted", "yes: the figures cover the run up to the stop");
 	fprintf(f, "%-18s %.0f events/s (%.3f s in the loop, %.3f s in all)\n", "speed",
 	        s->events_per_sec, s->loop_seconds, s->wall_seconds);
 	fprintf(f, "%-18s %s\n", "run database", s->db_path);
@@ -118,6 +158,19 @@ static void json_value(cJSON *o, const struct backtest_summary *s, const struct 
 	}
 }
 
+static void json_mode(void *ctx, const char *symbol, const dec_t q[4], int64_t on_last)
+{
+	static const char *const keys[4] = {"qty_depth", "qty_top", "qty_trades", "qty_assumed"};
+	cJSON *o = cJSON_AddObjectToObject(ctx, symbol);
+	char buf[DEC_FMT_MAX];
+	for (int k = 0; o && k < 4; k++) {
+		dec_format(q[k], buf);
+		cJSON_AddStringToObject(o, keys[k], buf);
+	}
+	if (o)
+		cJSON_AddNumberToObject(o, "stop_triggers_on_last", (double)on_last);
+}
+
 int backtest_print_json(FILE *f, const struct backtest_summary *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -131,6 +184,8 @@ int backtest_print_json(FILE *f, const struct backtest_summary *s)
 	cJSON_AddNumberToObject(t, "events_per_sec", round(s->events_per_sec));
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		json_value(o, s, &fields[i]);
+	cJSON_AddBoolToObject(o, "interrupted", s->interrupted);
+	fill_modes(s, json_mode, cJSON_AddObjectToObject(o, "fill_modes"));
 	char *text = cJSON_Print(o);
 	cJSON_Delete(o);
 	if (!text)

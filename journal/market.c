@@ -21,11 +21,15 @@
  * flowing, is reported as a hole in the data. */
 #define HOLE_MS 5000
 
+/* A stream of one symbol quiet for longer than this while the run went on
+ * (a book ticker that stopped while trades continued) is a silence. */
+#define SILENCE_MS 60000
+
 /* Price samples are inserted this many at a time: one statement for many
  * rows costs much less than a statement per row. */
 #define PRICE_BATCH 64
 
-enum { MS_LIQ, MS_PRICE, MS_PRICES, MS_STREAM, MS_GAP, MS__COUNT };
+enum { MS_LIQ, MS_PRICE, MS_PRICES, MS_STREAM, MS_GAP, MS_SILENCE, MS__COUNT };
 
 static const char market_schema_sql[] =
 	"CREATE TABLE market_liquidations ("
@@ -59,7 +63,14 @@ static const char market_schema_sql[] =
 	" symbol TEXT NOT NULL,"
 	" kind TEXT NOT NULL,"
 	" from_ms INTEGER NOT NULL,"
-	" reason TEXT NOT NULL);";
+	" reason TEXT NOT NULL);"
+	"CREATE TABLE market_silences ("
+	" id INTEGER PRIMARY KEY,"
+	" symbol TEXT NOT NULL,"
+	" stream TEXT NOT NULL,"
+	" from_ms INTEGER NOT NULL,"
+	" to_ms INTEGER NOT NULL,"
+	" stopped INTEGER NOT NULL);";
 
 static const char *const market_stmt_sql[MS__COUNT] = {
 	[MS_LIQ] = "INSERT INTO market_liquidations (ms, symbol, liq_side, qty_e8, price_e8,"
@@ -69,6 +80,8 @@ static const char *const market_stmt_sql[MS__COUNT] = {
 	[MS_STREAM] = "INSERT INTO market_streams (symbol, stream, events, first_ms, last_ms)"
 	              " VALUES (?,?,?,?,?)",
 	[MS_GAP] = "INSERT INTO market_gaps (ms, symbol, kind, from_ms, reason) VALUES (?,?,?,?,?)",
+	[MS_SILENCE] = "INSERT INTO market_silences (symbol, stream, from_ms, to_ms, stopped)"
+	               " VALUES (?,?,?,?,?)",
 };
 
 struct stream_count {
@@ -101,6 +114,7 @@ struct market {
 	size_t errlen;
 	struct msym *sym;
 	size_t n, cap, hit; /* hit: the last symbol looked up, as events come in runs */
+	int64_t last_ms;    /* the latest market event */
 };
 
 static void market_fail(struct market *m, const char *what)
@@ -306,13 +320,40 @@ static void on_flow(struct market *m, struct msym *s, const ev_t *ev)
 		s->flow_ms = ev->exch_ms;
 }
 
-static void count_event(struct msym *s, const ev_t *ev)
+/* Streams that flow all the time; liquidations come only when someone is
+ * liquidated, so their silence is the market's, not the data's. */
+static bool continuous(int type)
+{
+	return type == EV_BOOK_TICKER || type == EV_DEPTH_UPDATE || type == EV_AGG_TRADE ||
+	       type == EV_TRADE || type == EV_MARK_PRICE;
+}
+
+static void write_silence(struct market *m, const struct msym *s, int type, int64_t to_ms,
+                          bool stopped)
+{
+	const struct stream_count *c = &s->count[type];
+	if (!s->symbol[0] || !continuous(type) || to_ms - c->last_ms <= SILENCE_MS)
+		return;
+	sqlite3_stmt *st = m->st[MS_SILENCE];
+	sqlite3_bind_text(st, 1, s->symbol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ev_type_name(type), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->last_ms);
+	sqlite3_bind_int64(st, 4, to_ms);
+	sqlite3_bind_int(st, 5, stopped);
+	step_stmt(m, MS_SILENCE);
+}
+
+static void count_event(struct market *m, struct msym *s, const ev_t *ev)
 {
 	struct stream_count *c = &s->count[ev->type];
+	if (c->events)
+		write_silence(m, s, ev->type, ev->exch_ms, false);
 	if (c->events++ == 0 || ev->exch_ms < c->first_ms)
 		c->first_ms = ev->exch_ms;
 	if (ev->exch_ms > c->last_ms)
 		c->last_ms = ev->exch_ms;
+	if (ev->exch_ms > m->last_ms)
+		m->last_ms = ev->exch_ms;
 }
 
 void market_event(struct market *m, const ev_t *ev)
@@ -325,7 +366,7 @@ void market_event(struct market *m, const ev_t *ev)
 			snprintf(m->err, m->errlen, "run database: out of memory for market data");
 		return;
 	}
-	count_event(s, ev);
+	count_event(m, s, ev);
 	switch (ev->type) {
 	case EV_LIQUIDATION:
 		write_liquidation(m, ev);
@@ -370,6 +411,9 @@ void market_finish(struct market *m)
 		if (m->sym[i].pending)
 			write_sample(m, &m->sym[i]);
 		write_streams(m, &m->sym[i]);
+		for (int t = 1; t < EV__COUNT; t++)
+			if (m->sym[i].count[t].events)
+				write_silence(m, &m->sym[i], t, m->last_ms, true);
 	}
 	flush_samples(m);
 	if (!m->err[0] && sqlite3_exec(m->db, "CREATE INDEX market_prices_by_symbol ON market_prices"

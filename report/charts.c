@@ -86,12 +86,18 @@ bool plot_begin(struct plot *p, const char *file, int height, const char *title)
 	return true;
 }
 
-/* Axes of exchange time: gnuplot reads seconds since the epoch. */
+/* Axes of exchange time: gnuplot reads seconds since the epoch. Every
+ * time chart spans the whole run with the same margins, so charts placed
+ * one under the other (a symbol's price and its liquidation windows) line
+ * up to the pixel. */
 static void time_axis(struct plot *p)
 {
 	int64_t span = p->r->last_ms - p->r->first_ms;
 	fprintf(p->gp, "set xdata time\nset timefmt '%%s'\nset format x '%s'\nset xlabel 'UTC'\n",
 	        span > 2 * 86400000LL ? "%m-%d %H:%M" : span > 3600000 ? "%H:%M" : "%H:%M:%S");
+	if (span > 0)
+		fprintf(p->gp, "set xrange [%.3f:%.3f]\nset lmargin 12\nset rmargin 4\n",
+		        (double)p->r->first_ms / 1000.0, (double)p->r->last_ms / 1000.0);
 }
 
 static void chart_equity(struct plot *p)
@@ -148,7 +154,8 @@ static void chart_pnl(struct plot *p)
 		}
 		fclose(f);
 		if (plot_begin(p, "pnl.svg", 320, "Distribution of round-trip net PnL")) {
-			fputs("unset xdata\nset format x '%g'\nset xlabel 'net PnL per round trip (USDT)'\n"
+			fputs("unset xdata\nset autoscale x\nset format x '%g'\n"
+			      "set xlabel 'net PnL per round trip (USDT)'\n"
 			      "set ylabel 'round trips'\nset style fill solid 0.6\nset yrange [0:*]\n"
 			      "plot 'pnl.dat' using 1:2:3:($4 > 0 ? 0x14773a : 0xb3261e) with boxes"
 			      " lc rgb variable notitle\nset yrange [*:*]\n", p->gp);

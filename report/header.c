@@ -14,11 +14,40 @@ static void fact(FILE *f, const char *name, const char *value)
 	fputs("</td></tr>\n", f);
 }
 
+/* A run stopped by the user says so before anything else: every figure
+ * below covers only the part that ran. Databases older than the column
+ * never say it. */
+static void interrupted_note(struct report *r)
+{
+	if (db_int(r, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'interrupted'") &&
+	    db_int(r, "SELECT interrupted FROM run"))
+		html_printf(r->f, "<p class=\"note\" data-key=\"interrupted\" data-value=\"1\"><b>This"
+		                  " run was interrupted</b> (Ctrl-C or SIGTERM) before its inputs ended:"
+		                  " every figure covers the part that ran.</p>\n");
+}
+
+/* The delay the import added to liquidations that carried only their
+ * trade time, when there was one. */
+static void arrival_fact(struct report *r)
+{
+	if (!db_int(r, "SELECT count(*) FROM pragma_table_info('run')"
+	               " WHERE name = 'liq_arrival_delay_ms'"))
+		return;
+	int64_t ms = db_int(r, "SELECT coalesce(liq_arrival_delay_ms, 0) FROM run");
+	if (ms <= 0)
+		return;
+	char text[160];
+	snprintf(text, sizeof text, "trade time + %lld ms (the recordings carry no arrival"
+	                            " time; added on import)", (long long)ms);
+	fact(r->f, "liquidations acted on at", text);
+}
+
 static void facts(struct report *r)
 {
 	sqlite3_stmt *st = db_query(r, "SELECT mode, hunter_version, schema_version, seed,"
 	                               " settings_sha256, trade_log_sha256, events, first_ms, last_ms,"
 	                               " settings_json FROM run");
+	interrupted_note(r);
 	if (!db_row(r, st)) {
 		sqlite3_finalize(st);
 		return;
@@ -39,7 +68,9 @@ static void facts(struct report *r)
 	         fmt_time(b, sqlite3_column_int64(st, 8)),
 	         fmt_dur(c, sqlite3_column_int64(st, 8) - sqlite3_column_int64(st, 7)));
 	fact(f, "exchange time", span);
-	fputs("</table>\n<details><summary>settings.json</summary><pre>", f);
+	arrival_fact(r);
+	fputs("</table>\n<details><summary>effective settings (every default filled in)</summary>"
+	      "<pre>", f);
 	html_escape(f, db_text(st, 9));
 	fputs("</pre></details>\n", f);
 	sqlite3_finalize(st);

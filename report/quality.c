@@ -47,6 +47,40 @@ static void gaps(struct report *r)
 	          all, 6, true);
 }
 
+static void silences(struct report *r)
+{
+	if (!db_has_table(r, "market_silences"))
+		return;
+	static const struct col cols[] = {
+		{"symbol", COL_TEXT}, {"stream", COL_TEXT}, {"silent from (UTC)", COL_TIME},
+		{"to (UTC)", COL_TIME}, {"length", COL_DUR}, {"", COL_TEXT},
+	};
+	table_sql(r, "Streams silent for more than 60 s while the run went on (prices from a"
+	             " silent book are not used after max_quote_age_sec)",
+	          "SELECT symbol, stream, from_ms, to_ms, to_ms - from_ms, CASE WHEN stopped THEN"
+	          " 'stopped before the end' ELSE '' END FROM market_silences"
+	          " ORDER BY to_ms - from_ms DESC, symbol", cols, 6, true);
+}
+
+/* How the simulated exchange priced each symbol's fills: how much of the
+ * result leans on liquidity the data did not show. */
+static void fill_modes(struct report *r)
+{
+	if (!db_has_table(r, "symbol_fills"))
+		return;
+	static const struct col cols[] = {
+		{"symbol", COL_TEXT}, {"taker qty, synced depth", COL_E8}, {"top of book only", COL_E8},
+		{"trades only", COL_E8}, {"beyond the liquidity seen", COL_E8},
+		{"share assumed", COL_TEXT}, {"stop triggers", COL_INT},
+		{"MARK_PRICE stops on the last trade", COL_INT},
+	};
+	table_sql(r, "Book each symbol's taker fills were priced with (docs/simulation.md)",
+	          "SELECT symbol, qty_depth_e8, qty_top_e8, qty_trades_e8, qty_assumed_e8,"
+	          " printf('%.1f %%', 100.0 * qty_assumed_e8 / max(1, qty_depth_e8 + qty_top_e8 +"
+	          " qty_trades_e8)), stop_triggers, stop_triggers_on_last FROM symbol_fills"
+	          " ORDER BY symbol", cols, 8, false);
+}
+
 static void streams(struct report *r)
 {
 	static const struct col cols[] = {
@@ -62,11 +96,13 @@ void page_quality(struct report *r)
 {
 	html_section(r->f, "quality", "Data quality");
 	throttle_note(r);
+	fill_modes(r);
 	if (!r->market) {
 		html_note(r->f, "This run database has no market_* tables: gaps, holes and event"
 		                " counts per stream are unknown.");
 		return;
 	}
 	gaps(r);
+	silences(r);
 	streams(r);
 }

@@ -13,6 +13,9 @@
 /* Sharpe and Sortino sample the equity curve this often; the equity table
  * has a sample at least every minute of exchange time with activity. */
 #define RATIO_PERIOD_MS 60000
+/* Annualising returns from less than a day of them flatters or damns at
+ * random: below this the ratios are not shown. */
+#define RATIO_MIN_SPAN_MS 86400000LL
 
 struct money {
 	int64_t gross, fees, funding, net, peak_margin, start_equity, end_equity, unrealized;
@@ -67,6 +70,14 @@ static void fig_num(FILE *f, const char *key, const char *label, double v, int d
 	else
 		snprintf(shown, sizeof shown, "%.*f", decimals, v);
 	figure(f, key, label, value, shown, 0);
+}
+
+/* A figure that cannot be given, and why. */
+static void fig_na(FILE *f, const char *key, const char *label, const char *why)
+{
+	char shown[256];
+	snprintf(shown, sizeof shown, "n/a <small>(%s)</small>", why);
+	figure(f, key, label, "", shown, 0);
 }
 
 static void fig_dur(FILE *f, const char *key, const char *label, int64_t ms)
@@ -129,15 +140,17 @@ static double *read_trip_nets(struct report *r, size_t *n)
 static void money_figures(struct report *r, const struct money *m)
 {
 	FILE *f = r->f;
-	fig_e8(f, "net_pnl", "Net PnL (USDT)", m->net, true);
-	fig_e8(f, "gross_pnl", "Gross PnL (USDT)", m->gross, true);
+	fig_e8(f, "net_pnl", "Net PnL, realized (USDT)", m->net, true);
+	fig_e8(f, "unrealized", "Unrealized at end (USDT)", m->unrealized, true);
+	fig_e8(f, "equity_change", "Equity change = net + unrealized (USDT)",
+	       m->end_equity - m->start_equity, true);
+	fig_e8(f, "gross_pnl", "Gross PnL, realized (USDT)", m->gross, true);
 	fig_e8(f, "fees", "Fees paid (USDT)", m->fees, false);
 	fig_e8(f, "funding", "Funding paid (USDT)", m->funding, false);
-	fig_e8(f, "unrealized", "Unrealized at end (USDT)", m->unrealized, true);
 	fig_e8(f, "start_equity", "Start equity (USDT)", m->start_equity, false);
 	fig_e8(f, "end_equity", "End equity (USDT)", m->end_equity, false);
 	fig_e8(f, "peak_margin", "Peak margin used (USDT)", m->peak_margin, false);
-	fig_pct(f, "return_on_margin", "Return on peak margin",
+	fig_pct(f, "return_on_margin", "Return on peak margin (realized; excludes unrealized)",
 	        m->peak_margin > 0 ? (double)m->net / (double)m->peak_margin : NAN);
 }
 
@@ -149,11 +162,21 @@ static void risk_figures(struct report *r)
 	struct ratios ra;
 	stats_drawdown(p, n, &dd);
 	bool ok = stats_ratios(p, n, RATIO_PERIOD_MS, &ra);
+	int64_t span = n ? p[n - 1].ms - p[0].ms : 0;
 	free(p);
 	FILE *f = r->f;
-	fig_e8(f, "max_drawdown", "Max drawdown (USDT)", dd.max_amount, false);
+	fig_e8(f, "max_drawdown", "Max drawdown (USDT, at every fill and price sample)",
+	       dd.max_amount, false);
 	fig_pct(f, "max_drawdown_pct", "Max drawdown (of peak)", dd.max_frac);
 	fig_dur(f, "max_drawdown_duration", "Longest time under water", dd.max_duration_ms);
+	if (span < RATIO_MIN_SPAN_MS) {
+		char why[160], d[FMT_MAX];
+		snprintf(why, sizeof why, "an annualised ratio needs at least 1 day of 1-minute"
+		                          " returns; this run has %s", fmt_dur(d, span));
+		fig_na(f, "sharpe", "Sharpe (1-min returns, annualised)", why);
+		fig_na(f, "sortino", "Sortino (1-min returns, annualised)", why);
+		return;
+	}
 	fig_num(f, "sharpe", "Sharpe (1-min returns, annualised)", ok ? ra.sharpe : NAN, 2);
 	fig_num(f, "sortino", "Sortino (1-min returns, annualised)", ok ? ra.sortino : NAN, 2);
 }

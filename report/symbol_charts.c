@@ -30,29 +30,27 @@ struct threshold {
 	double lng, shrt; /* NAN-free: 0 when the settings give none */
 };
 
-/* The settings text when it is valid JSON, else '{}', for json_* calls
- * that would otherwise fail the whole report. */
+/* The settings as the run used them: run.settings_json holds the effective
+ * settings, every key with its value, so nothing here supplies a default
+ * the engine might not share. A database whose text is not JSON reads as
+ * '{}': its windows are then unknown and not drawn. */
 #define SETTINGS "(SELECT CASE WHEN json_valid(settings_json) THEN settings_json ELSE '{}' END" \
                  " FROM run)"
 
 static void read_window(struct report *r, struct window *w)
 {
-	w->ms = 1000 * db_int(r, "SELECT coalesce(json_extract(" SETTINGS
-	                         ", '$.globals.volume_window_sec'), 60)");
-	w->usdt = db_int(r, "SELECT coalesce(json_extract(" SETTINGS
-	                    ", '$.globals.use_usdt_volume'), 1) <> 0");
-	w->combined = db_int(r, "SELECT coalesce(json_extract(" SETTINGS
-	                        ", '$.globals.volume_window_mode'), '') = 'COMBINED'");
+	w->ms = 1000 * db_int(r, "SELECT json_extract(" SETTINGS ", '$.globals.volume_window_sec')");
+	w->usdt = db_int(r, "SELECT json_extract(" SETTINGS ", '$.globals.use_usdt_volume') <> 0");
+	w->combined = db_int(r, "SELECT json_extract(" SETTINGS
+	                        ", '$.globals.volume_window_mode') = 'COMBINED'");
 }
 
 static void read_threshold(struct report *r, const char *symbol, struct threshold *t)
 {
 	*t = (struct threshold){0};
 	sqlite3_stmt *st = db_query(r, "SELECT coalesce(json_extract(value, '$.volume_threshold_long'),"
-	                               " json_extract(value, '$.volume_threshold'), 0),"
-	                               " coalesce(json_extract(value, '$.volume_threshold_short'),"
-	                               " json_extract(value, '$.volume_threshold'), 0)"
-	                               " FROM json_each(" SETTINGS ", '$.symbols') WHERE key = ?1");
+	                               " 0), coalesce(json_extract(value, '$.volume_threshold_short'),"
+	                               " 0) FROM json_each(" SETTINGS ", '$.symbols') WHERE key = ?1");
 	if (!st)
 		return;
 	sqlite3_bind_text(st, 1, symbol, -1, SQLITE_STATIC);
@@ -129,12 +127,12 @@ static size_t write_levels(struct plot *p, const char *name, const char *symbol,
 static void price_chart(struct plot *p, int k, const char *symbol)
 {
 	struct report *r = p->r;
-	char name[6][PLOT_NAME_MAX], title[64 + SYMBOL_MAX];
-	const char *stem[6] = {"price", "liq", "entry", "exit", "tp", "sl"};
-	for (int i = 0; i < 6; i++)
+	char name[7][PLOT_NAME_MAX], title[64 + SYMBOL_MAX];
+	const char *stem[7] = {"price", "liq", "entry", "exit", "tp", "sl", "short"};
+	for (int i = 0; i < 7; i++)
 		snprintf(name[i], sizeof name[i], "%s-%d.dat", stem[i], k);
 	int64_t slice = (r->last_ms - r->first_ms) / PRICE_POINTS;
-	size_t n[6] = {0};
+	size_t n[7] = {0};
 	if (r->market) {
 		n[0] = plot_dump(p, name[0], "SELECT max(ms) / 1000.0, CASE WHEN bid_e8 > 0 AND ask_e8 > 0"
 		                 " THEN (bid_e8 + ask_e8) / 2e8 WHEN last_e8 > 0 THEN last_e8 / 1e8"
@@ -146,13 +144,16 @@ static void price_chart(struct plot *p, int k, const char *symbol)
 		                 " liq_side = 'SELL' FROM market_liquidations WHERE symbol = ?1",
 		                 symbol, 0);
 	}
+	/* a long entry buys, a short one sells, in either position mode */
 	n[2] = plot_dump(p, name[2], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
-	                 " WHERE symbol = ?1 AND role = 'entry'", symbol, 0);
+	                 " WHERE symbol = ?1 AND role = 'entry' AND side = 'BUY'", symbol, 0);
+	n[6] = plot_dump(p, name[6], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
+	                 " WHERE symbol = ?1 AND role = 'entry' AND side = 'SELL'", symbol, 0);
 	n[3] = plot_dump(p, name[3], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
 	                 " WHERE symbol = ?1 AND role <> 'entry'", symbol, 0);
 	n[4] = write_levels(p, name[4], symbol, "tp_price_e8");
 	n[5] = write_levels(p, name[5], symbol, "sl_price_e8");
-	if (!(n[0] + n[1] + n[2] + n[3]))
+	if (!(n[0] + n[1] + n[2] + n[3] + n[6]))
 		return;
 	snprintf(title, sizeof title, "%.*s: price, liquidations, entries and exits", SYMBOL_MAX - 1,
 	         symbol);
@@ -180,9 +181,13 @@ static void price_chart(struct plot *p, int k, const char *symbol)
 		series(gp, &s, name[5], "using 1:2 with steps dt 3 lw 1.2 lc rgb '#b3261e'"
 		       " title 'stop-loss of each tranche'");
 	if (n[2])
-		series(gp, &s, name[2], "using 1:2 with points pt 9 ps 1.4 lc rgb '#1f5fbf' title 'entry fill'");
+		series(gp, &s, name[2], "using 1:2 with points pt 9 ps 1.4 lc rgb '#1f5fbf'"
+		       " title 'long entry fill'");
+	if (n[6])
+		series(gp, &s, name[6], "using 1:2 with points pt 11 ps 1.4 lc rgb '#e07b00'"
+		       " title 'short entry fill'");
 	if (n[3])
-		series(gp, &s, name[3], "using 1:2 with points pt 11 ps 1.4 lc rgb '#111111' title 'exit fill'");
+		series(gp, &s, name[3], "using 1:2 with points pt 2 ps 1.2 lc rgb '#111111' title 'exit fill'");
 	fputc('\n', gp);
 }
 

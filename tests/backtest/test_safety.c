@@ -94,6 +94,11 @@ Test(safety, a_stopped_run_keeps_its_work_marked_interrupted)
 	snprintf(cmd, sizeof cmd, "'%s' report '%s' --out '%s/report' >/dev/null 2>&1", HUNTER_BIN,
 	         s->db_path, dir);
 	cr_assert_eq(run_cmd(cmd), 0, "hunter report on an interrupted run: %s", cmd);
+	char page[300];
+	snprintf(page, sizeof page, "%s/report/index.html", dir);
+	char *html = test_read_file(page, NULL);
+	cr_assert(strstr(html, "This run was interrupted"), "the report does not say so");
+	free(html);
 	free(s);
 }
 

@@ -67,4 +67,7 @@ Test(stale_quote, an_entry_is_not_priced_from_a_frozen_book)
 	cr_assert_eq(price, 5874120000000LL, "entry priced at %lld", (long long)price);
 	cr_assert_eq(query(s.db_path, "SELECT count(*) FROM notes WHERE text LIKE"
 	                              " 'quote older than max_quote_age_sec%'"), 1);
+	/* and the data-quality tables name the stream that stopped */
+	cr_assert_eq(query(s.db_path, "SELECT count(*) FROM market_silences WHERE symbol = 'BTCUSDT'"
+	                              " AND stream = 'book_ticker' AND stopped = 1"), 1);
 }

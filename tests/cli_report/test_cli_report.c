@@ -296,7 +296,16 @@ static void expect_figures(const char *db_path, const char *html)
 	expect_exact(html, "signals_fired", (int64_t)t.signals_fired, false);
 	expect_exact(html, "orders", (int64_t)t.orders, false);
 	expect_exact(html, "fills", (int64_t)t.fills, false);
+	expect_exact(html, "equity_change", t.end_equity - t.start_equity, true);
+	cr_assert_eq(t.net_pnl + t.unrealized, t.end_equity - t.start_equity,
+	             "net + unrealized is not the equity change");
 	expect_ratio(html, "max_drawdown_pct", t.max_drawdown_frac);
+	char value[64], shown[64];
+	cr_assert(figure(html, "sharpe", value, sizeof value, shown, sizeof shown));
+	if (t.last_ms - t.first_ms < 86400000)
+		cr_assert(!value[0] && !strncmp(shown, "n/a", 3) && strstr(html, "needs at least 1 day"),
+		          "an annualised Sharpe from %lld ms of returns: %s",
+		          (long long)(t.last_ms - t.first_ms), shown);
 	if (t.round_trips)
 		expect_ratio(html, "win_rate", (double)t.wins / (double)t.round_trips);
 	expect_ratio(html, "time_in_market",

@@ -74,6 +74,11 @@ void fx_reject(struct fx *f, const char *client_id, int code);
 void fx_foreign_fill(struct fx *f, const char *client_id, exec_type_t exec, side_t side,
                      pos_side_t ps, const char *qty, const char *price);
 
+/* An order already open on the exchange when the engine starts (a previous
+ * run's, or someone else's): the scripted exchange keeps it as accepted, and
+ * returns it as the open-order event engine_adopt takes. */
+ev_t fx_resting(struct fx *f, const order_req *req);
+
 /* Lookups. Role letters are the last character of the client id: E, T, S, C. */
 struct fx_order *fx_find(struct fx *f, const char *client_id);
 struct fx_order *fx_last(struct fx *f, char role); /* newest order of that role, any state */

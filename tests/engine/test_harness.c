@@ -231,6 +231,14 @@ void fx_cancel_done(struct fx *f, const char *client_id, exec_type_t how)
 	fx_event(f, &ev);
 }
 
+ev_t fx_resting(struct fx *f, const order_req *req)
+{
+	cr_assert_lt(f->nord, FX_MAX);
+	struct fx_order *o = &f->ord[f->nord++];
+	*o = (struct fx_order){.req = *req, .open = true, .accepted = true};
+	return update_ev(f, o, EXEC_NEW, OS_NEW);
+}
+
 void fx_reject(struct fx *f, const char *client_id, int code)
 {
 	struct fx_order *o = fx_find(f, client_id);
