@@ -81,7 +81,8 @@ static void where(struct pass *p, char *buf, size_t cap)
 
 static void feed(struct pass *p, const ev_t *ev)
 {
-	char at[4200] = "";
+	char at[4200];
+	at[0] = '\0'; /* an initializer would clear all of it on every event */
 	if (ev->type == EV_LIQUIDATION) {
 		p->liquidations++;
 		where(p, at, sizeof at);
