@@ -9,6 +9,7 @@
 #define HUNTER_BACKTEST_INT_H
 
 #include <pthread.h>
+#include <stdarg.h>
 
 #include "backtest.h"
 #include "config.h"
@@ -92,6 +93,9 @@ struct pass_end {
 	double wall_seconds;
 };
 
+/* "prefix: message" on a line of its own. */
+void diag_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 void job_diag(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Loads the settings: 0, or -1 with spec->rc = BT_EUSAGE and every
  * problem said. Settings are checked before any input is opened. */

@@ -13,14 +13,19 @@
 
 #include "backtest_int.h"
 
+void diag_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(f, "%s: ", prefix);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
 void job_diag(struct job *j, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(j->diag, "%s: ", j->prefix);
-	vfprintf(j->diag, fmt, ap);
+	diag_line(j->diag, j->prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', j->diag);
 }
 
 /* ---- settings ----------------------------------------------------------- */

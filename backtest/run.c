@@ -46,10 +46,8 @@ static void diag(struct pass *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(p->diag, "%s: ", p->prefix);
-	vfprintf(p->diag, fmt, ap);
+	diag_line(p->diag, p->prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', p->diag);
 }
 
 static double mono_seconds(void)

@@ -368,24 +368,36 @@ void sim_replace(sim_t *s, const char *old_client_id, const order_req *o, int64_
 	queue_intent(s, JOB_REPLACE, now_ms + s->p.order_latency_ms, o->symbol, old_client_id, o);
 }
 
+/* Open positions one after the other: *k counts from 0 over every symbol
+ * and position side; returns NULL after the last, with *yp its symbol. */
+static const struct pos *next_open(const sim_t *s, uint32_t *k, const struct sym **yp)
+{
+	for (uint32_t n = (PS_SHORT + 1) * s->nsyms; *k < n; (*k)++) {
+		const struct sym *y = s->syms[*k / (PS_SHORT + 1)];
+		const struct pos *p = &y->pos[*k % (PS_SHORT + 1)];
+		if (p->amount) {
+			(*k)++;
+			*yp = y;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 void sim_account(const sim_t *s, struct exchange_account *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->wallet = s->wallet;
 	out->fees_paid = s->fees_paid;
 	out->funding_paid = s->funding_paid;
-	for (uint32_t i = 0; i < s->nsyms; i++) {
-		const struct sym *y = s->syms[i];
-		for (int ps = PS_BOTH; ps <= PS_SHORT; ps++) {
-			const struct pos *p = &y->pos[ps];
-			if (!p->amount)
-				continue;
-			dec_t mark = sym_mark(y) ? sym_mark(y) : dabs(pos_entry(p));
-			out->unrealized += dmul(p->amount, mark) - p->cost;
-			out->margin_used += p->margin;
-			out->notional += dabs(dmul(p->amount, mark));
-			out->open_positions++;
-		}
+	const struct sym *y;
+	const struct pos *p;
+	for (uint32_t k = 0; (p = next_open(s, &k, &y));) {
+		dec_t mark = sym_mark(y) ? sym_mark(y) : dabs(pos_entry(p));
+		out->unrealized += dmul(p->amount, mark) - p->cost;
+		out->margin_used += p->margin;
+		out->notional += dabs(dmul(p->amount, mark));
+		out->open_positions++;
 	}
 }
 
@@ -437,26 +449,24 @@ static void open_order_of(const struct order *o, struct ev_order *out)
 void sim_open_state(sim_t *s, struct exchange_open *out)
 {
 	uint32_t np = 0, no = 0;
+	const struct sym *y;
+	const struct pos *p;
+	for (uint32_t k = 0; (p = next_open(s, &k, &y));) {
+		s->open_pos = grow_to(s->open_pos, &s->open_pos_cap, np + 1, sizeof *s->open_pos);
+		struct position *q = &s->open_pos[np++];
+		*q = (struct position){.amount = p->amount, .entry_price = dabs(pos_entry(p)),
+		                       .realized = p->realized, .unrealized = pos_unrealized(y, p),
+		                       .margin = MARGIN_ISOLATED, .isolated_wallet = p->margin,
+		                       .pos_side = (pos_side_t)(p - y->pos)};
+		memcpy(q->symbol, y->name, SYMBOL_MAX);
+	}
 	for (uint32_t i = 0; i < s->nsyms; i++) {
-		const struct sym *y = s->syms[i];
-		for (int ps = PS_BOTH; ps <= PS_SHORT; ps++) {
-			const struct pos *p = &y->pos[ps];
-			if (!p->amount)
-				continue;
-			s->open_pos = grow_to(s->open_pos, &s->open_pos_cap, np + 1, sizeof *s->open_pos);
-			struct position *q = &s->open_pos[np++];
-			*q = (struct position){.amount = p->amount, .entry_price = dabs(pos_entry(p)),
-			                       .realized = p->realized,
-			                       .unrealized = pos_unrealized(y, p),
-			                       .margin = MARGIN_ISOLATED, .isolated_wallet = p->margin,
-			                       .pos_side = (pos_side_t)ps};
-			memcpy(q->symbol, y->name, SYMBOL_MAX);
-		}
-		for (uint32_t k = 0; k < y->norders; k++) {
-			if (y->orders[k].done)
+		const struct sym *ys = s->syms[i];
+		for (uint32_t k = 0; k < ys->norders; k++) {
+			if (ys->orders[k].done)
 				continue;
 			s->open_ord = grow_to(s->open_ord, &s->open_ord_cap, no + 1, sizeof *s->open_ord);
-			open_order_of(&y->orders[k], &s->open_ord[no++]);
+			open_order_of(&ys->orders[k], &s->open_ord[no++]);
 		}
 	}
 	*out = (struct exchange_open){s->open_pos, np, s->open_ord, no};
