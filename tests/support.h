@@ -85,4 +85,16 @@ static inline void test_dir_remove(const char *path)
 	cr_assert_eq(remove(path), 0, "cannot remove %s", path);
 }
 
+/* A scratch folder for each test of a suite, named in `dir`: made before
+ * the test, removed with its contents after it. */
+#define TEST_SCRATCH_SUITE(suite, dir, stem)                                \
+	static char dir[128];                                               \
+	static void suite##_scratch_make(void)                              \
+	{                                                                   \
+		snprintf(dir, sizeof dir, "/tmp/" stem "-XXXXXX");          \
+		test_dir_make(dir);                                         \
+	}                                                                   \
+	static void suite##_scratch_remove(void) { test_dir_remove(dir); } \
+	TestSuite(suite, .init = suite##_scratch_make, .fini = suite##_scratch_remove)
+
 #endif

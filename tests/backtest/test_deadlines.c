@@ -8,23 +8,11 @@
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 
+#include "db.h"
 #include "support.h"
 #include "market.h"
 
-static char dir[128];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/hunter-deadline-XXXXXX");
-	test_dir_make(dir);
-}
-
-static void teardown(void)
-{
-	test_dir_remove(dir);
-}
-
-TestSuite(deadlines, .init = setup, .fini = teardown);
+TEST_SCRATCH_SUITE(deadlines, dir, "hunter-deadline");
 
 static const char settings[] =
 	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
@@ -33,19 +21,6 @@ static const char settings[] =
 	"  \"volume_threshold_short\": 5000, \"leverage\": 10, \"trade_value_usdt\": 100,"
 	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
 	"  \"take_profit_pct\": 0.5, \"stop_loss_enabled\": true, \"stop_loss_pct\": 2}}}\n";
-
-static int64_t query(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
-	             sqlite3_errmsg(db));
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
 
 /* Longs liquidated at 1-3 s; the entry (a bid 0.1 % under 60000) rests;
  * nothing happens until 60 s, when the price falls through it. */
@@ -70,20 +45,20 @@ Test(deadlines, a_ttl_fires_in_a_quiet_minute_before_the_next_trade)
 	const char *db = s.db_path;
 
 	cr_assert_eq(s.t.signals_fired, 1, "the cascade must fire one entry");
-	int64_t placed = query(db, "SELECT ms FROM orders WHERE role='entry' AND state='placed'");
+	int64_t placed = test_db_int(db, "SELECT ms FROM orders WHERE role='entry' AND state='placed'");
 	cr_assert_geq(placed, T0 + 2000);
-	cr_assert_eq(query(db, "SELECT count(*) FROM fills"), 0,
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills"), 0,
 	             "the entry filled although its TTL had passed a minute before the trade");
 	/* the engine sent the cancel at the TTL, and the exchange acted on it one
 	 * cancel latency later: both long before the trade at 60 s */
-	int64_t sent = query(db, "SELECT ms FROM orders WHERE role='entry' AND state='cancel_sent'");
+	int64_t sent = test_db_int(db, "SELECT ms FROM orders WHERE role='entry' AND state='cancel_sent'");
 	cr_assert_eq(sent, placed + 30000);
-	int64_t acted = query(db, "SELECT exchange_ms FROM orders WHERE role='entry'"
+	int64_t acted = test_db_int(db, "SELECT exchange_ms FROM orders WHERE role='entry'"
 	                          " AND state='canceled'");
 	cr_assert_eq(acted, sent + 50, "cancel acted at %lld, sent at %lld", (long long)acted,
 	             (long long)sent);
 	cr_assert_lt(acted, T0 + 60000);
-	cr_assert_eq(query(db, "SELECT count(*) FROM orders WHERE state='placed'"
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM orders WHERE state='placed'"
 	                       " AND exchange_ms IS NOT NULL"), 0,
 	             "a request the engine made has no exchange time");
 }
@@ -104,8 +79,8 @@ Test(deadlines, a_fill_records_when_the_exchange_matched_it)
 	struct backtest_summary s;
 	market_backtest(&m, settings, market_import(&m), &s);
 	const char *db = s.db_path;
-	cr_assert_eq(query(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);
-	cr_assert_eq(query(db, "SELECT exchange_ms FROM fills WHERE role='entry'"), T0 + 20000);
-	cr_assert_eq(query(db, "SELECT ms FROM fills WHERE role='entry'"), T0 + 20000 + 20,
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);
+	cr_assert_eq(test_db_int(db, "SELECT exchange_ms FROM fills WHERE role='entry'"), T0 + 20000);
+	cr_assert_eq(test_db_int(db, "SELECT ms FROM fills WHERE role='entry'"), T0 + 20000 + 20,
 	             "the fill reaches the engine one ack latency after the match");
 }

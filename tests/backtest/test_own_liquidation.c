@@ -10,23 +10,11 @@
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 
+#include "db.h"
 #include "support.h"
 #include "market.h"
 
-static char dir[128];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/hunter-ownliq-XXXXXX");
-	test_dir_make(dir);
-}
-
-static void teardown(void)
-{
-	test_dir_remove(dir);
-}
-
-TestSuite(own_liquidation, .init = setup, .fini = teardown);
+TEST_SCRATCH_SUITE(own_liquidation, dir, "hunter-ownliq");
 
 static const char settings[] =
 	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
@@ -35,19 +23,6 @@ static const char settings[] =
 	"  \"volume_threshold_short\": 500000, \"leverage\": 20, \"trade_value_usdt\": 100,"
 	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
 	"  \"take_profit_pct\": 5, \"stop_loss_enabled\": false}}}\n";
-
-static int64_t query(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
-	             sqlite3_errmsg(db));
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
 
 static const char *crash(struct market *m)
 {
@@ -75,27 +50,27 @@ Test(own_liquidation, the_lost_margin_is_a_fill_and_the_books_square)
 	market_backtest(&m, settings, crash(&m), &s);
 	const char *db = s.db_path;
 
-	cr_assert_eq(query(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);
-	cr_assert_eq(query(db, "SELECT count(*) FROM fills WHERE role='liquidation'"), 1,
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills WHERE role='liquidation'"), 1,
 	             "the liquidation is not in fills with its own role");
 	/* the whole margin is gone: the liquidation's realized PnL is about -5 %
 	 * of the notional (20x), before any fee */
-	int64_t rp = query(db, "SELECT realized_pnl_e8 FROM fills WHERE role='liquidation'");
+	int64_t rp = test_db_int(db, "SELECT realized_pnl_e8 FROM fills WHERE role='liquidation'");
 	cr_assert_lt(rp, -9000000000LL / 100, "realized %lld", (long long)rp);
 	cr_assert_eq(s.t.net_pnl + s.t.unrealized, s.t.end_equity - s.t.start_equity,
 	             "net %lld + unrealized %lld != equity change %lld", (long long)s.t.net_pnl,
 	             (long long)s.t.unrealized, (long long)(s.t.end_equity - s.t.start_equity));
 	cr_assert_lt(s.t.net_pnl, -9000000000LL / 100, "net PnL %lld misses the lost margin",
 	             (long long)s.t.net_pnl);
-	cr_assert_eq(query(db, "SELECT count(*) FROM orders WHERE code = -2022"), 0,
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM orders WHERE code = -2022"), 0,
 	             "orders were sent for a tranche that no longer exists");
-	int64_t liq_ms = query(db, "SELECT ms FROM fills WHERE role='liquidation'");
+	int64_t liq_ms = test_db_int(db, "SELECT ms FROM fills WHERE role='liquidation'");
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM orders WHERE state='placed' AND ms > %lld",
 	         (long long)liq_ms);
-	cr_assert_eq(query(db, sql), 0, "the engine kept trading a dead tranche");
-	cr_assert_eq(query(db, "SELECT count(*) FROM tranches WHERE action='close'"), 1);
-	cr_assert_eq(query(db, "SELECT count(*) FROM round_trips WHERE close_ms IS NOT NULL"), 1,
+	cr_assert_eq(test_db_int(db, sql), 0, "the engine kept trading a dead tranche");
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM tranches WHERE action='close'"), 1);
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM round_trips WHERE close_ms IS NOT NULL"), 1,
 	             "the liquidation closes the round trip");
-	cr_assert_eq(query(db, "SELECT open_positions FROM equity WHERE reason='end'"), 0);
+	cr_assert_eq(test_db_int(db, "SELECT open_positions FROM equity WHERE reason='end'"), 0);
 }

@@ -13,37 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "support.h"
 #include "market.h"
 
 #define SETTINGS HUNTER_SOURCE_DIR "/fixtures/settings/synth.json"
 
-static char dir[128];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/hunter-safety-XXXXXX");
-	test_dir_make(dir);
-}
-
-static void teardown(void)
-{
-	test_dir_remove(dir);
-}
-
-TestSuite(safety, .init = setup, .fini = teardown);
-
-static int64_t query(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
+TEST_SCRATCH_SUITE(safety, dir, "hunter-safety");
 
 static int run_cmd(const char *cmd)
 {
@@ -87,10 +63,10 @@ Test(safety, a_stopped_run_keeps_its_work_marked_interrupted)
 	cr_assert_eq(backtest_run(&o, s), BT_EINTR);
 	cr_assert(s->interrupted);
 	cr_assert_gt(at, 0);
-	cr_assert_eq(query(s->db_path, "SELECT interrupted FROM run"), 1);
-	cr_assert_eq(query(s->db_path, "SELECT events FROM run"), (int64_t)at,
+	cr_assert_eq(test_db_int(s->db_path, "SELECT interrupted FROM run"), 1);
+	cr_assert_eq(test_db_int(s->db_path, "SELECT events FROM run"), (int64_t)at,
 	             "the run stops at the event it was asked to");
-	cr_assert_gt(query(s->db_path, "SELECT count(*) FROM equity WHERE reason='end'"), 0);
+	cr_assert_gt(test_db_int(s->db_path, "SELECT count(*) FROM equity WHERE reason='end'"), 0);
 	snprintf(cmd, sizeof cmd, "'%s' report '%s' --out '%s/report' >/dev/null 2>&1", HUNTER_BIN,
 	         s->db_path, dir);
 	cr_assert_eq(run_cmd(cmd), 0, "hunter report on an interrupted run: %s", cmd);
@@ -135,8 +111,8 @@ Test(safety, sigint_stops_the_command_with_exit_130)
 	cr_assert_eq(WEXITSTATUS(st), 130);
 	cr_assert(exists(db));
 	cr_assert(!exists(partial));
-	cr_assert_eq(query(db, "SELECT interrupted FROM run"), 1);
-	cr_assert_lt(query(db, "SELECT events FROM run"), 1500000);
+	cr_assert_eq(test_db_int(db, "SELECT interrupted FROM run"), 1);
+	cr_assert_lt(test_db_int(db, "SELECT events FROM run"), 1500000);
 }
 
 Test(safety, a_failed_rerun_keeps_the_previous_database)
@@ -147,7 +123,7 @@ Test(safety, a_failed_rerun_keeps_the_previous_database)
 	snprintf(cmd, sizeof cmd, "'%s' backtest --settings '%s' --out '%s' '%s' >/dev/null 2>&1",
 	         HUNTER_BIN, SETTINGS, out, HUNTER_SOURCE_DIR "/fixtures/synth.hrec.gz");
 	cr_assert_eq(run_cmd(cmd), 0);
-	int64_t fills = query(db, "SELECT count(*) FROM fills");
+	int64_t fills = test_db_int(db, "SELECT count(*) FROM fills");
 	cr_assert_gt(fills, 0);
 	/* a recording cut in the middle of its header is corrupt, not short */
 	snprintf(bad, sizeof bad, "%s/bad.hrec", dir);
@@ -158,7 +134,7 @@ Test(safety, a_failed_rerun_keeps_the_previous_database)
 	snprintf(cmd, sizeof cmd, "'%s' backtest --settings '%s' --out '%s' '%s' >/dev/null 2>&1",
 	         HUNTER_BIN, SETTINGS, out, bad);
 	cr_assert_eq(run_cmd(cmd), 1);
-	cr_assert_eq(query(db, "SELECT count(*) FROM fills"), fills,
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills"), fills,
 	             "the failed re-run destroyed the previous run.db");
 	char partial[320];
 	snprintf(partial, sizeof partial, "%s.partial", db);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "support.h"
 #include "config.h"
 #include "exchange_sim.h"
@@ -204,20 +205,7 @@ static const struct exchange_ops playback_ops = {
 
 /* ---- the two runs ------------------------------------------------------- */
 
-static char dir[128];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/hunter-seam-XXXXXX");
-	test_dir_make(dir);
-}
-
-static void teardown(void)
-{
-	test_dir_remove(dir);
-}
-
-TestSuite(seam, .init = setup, .fini = teardown);
+TEST_SCRATCH_SUITE(seam, dir, "hunter-seam");
 
 struct run {
 	char db[256];
@@ -264,30 +252,9 @@ static void replay_into(struct run *r, const char *name, struct tape *t, bool re
 	r->answers = t->n;
 }
 
-/* A digest of one query's rows, as text. */
-static char *rows(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	char *text = NULL;
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int c = 0; c < sqlite3_column_count(st); c++)
-			fprintf(f, "%s|", (const char *)sqlite3_column_text(st, c));
-		fputc('\n', f);
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	fclose(f);
-	return text;
-}
-
 static void same_rows(const struct run *a, const struct run *b, const char *sql)
 {
-	char *x = rows(a->db, sql), *y = rows(b->db, sql);
+	char *x = test_db_rows(a->db, sql), *y = test_db_rows(b->db, sql);
 	cr_assert_str_eq(x, y, "the runs differ on: %s", sql);
 	free(x);
 	free(y);
@@ -309,7 +276,7 @@ Test(seam, a_scripted_exchange_gets_the_same_decisions_as_the_simulation)
 	same_rows(&sim, &scripted, "SELECT * FROM orders ORDER BY id");
 	same_rows(&sim, &scripted, "SELECT * FROM fills ORDER BY id");
 	same_rows(&sim, &scripted, "SELECT * FROM tranches ORDER BY id");
-	char *fills = rows(sim.db, "SELECT count(*) FROM fills");
+	char *fills = test_db_rows(sim.db, "SELECT count(*) FROM fills");
 	cr_assert_str_neq(fills, "0|\n", "the fixture must trade");
 	free(fills);
 	free(t.v);

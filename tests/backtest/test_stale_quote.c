@@ -7,23 +7,11 @@
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 
+#include "db.h"
 #include "support.h"
 #include "market.h"
 
-static char dir[128];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/hunter-stale-XXXXXX");
-	test_dir_make(dir);
-}
-
-static void teardown(void)
-{
-	test_dir_remove(dir);
-}
-
-TestSuite(stale_quote, .init = setup, .fini = teardown);
+TEST_SCRATCH_SUITE(stale_quote, dir, "hunter-stale");
 
 static const char settings[] =
 	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
@@ -32,18 +20,6 @@ static const char settings[] =
 	"  \"volume_threshold_short\": 5000, \"leverage\": 10, \"trade_value_usdt\": 100,"
 	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
 	"  \"take_profit_pct\": 0.5, \"stop_loss_enabled\": true, \"stop_loss_pct\": 2}}}\n";
-
-static int64_t query(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
 
 Test(stale_quote, an_entry_is_not_priced_from_a_frozen_book)
 {
@@ -61,13 +37,13 @@ Test(stale_quote, an_entry_is_not_priced_from_a_frozen_book)
 	market_trade(&m, 150000, "58800.0", "0.010", true);
 	struct backtest_summary s;
 	market_backtest(&m, settings, market_import(&m), &s);
-	int64_t price = query(s.db_path, "SELECT price_e8 FROM orders WHERE role='entry'"
+	int64_t price = test_db_int(s.db_path, "SELECT price_e8 FROM orders WHERE role='entry'"
 	                                 " AND state='placed'");
 	/* a bid 0.1 % under the last trade (58800), not under the frozen 60000 */
 	cr_assert_eq(price, 5874120000000LL, "entry priced at %lld", (long long)price);
-	cr_assert_eq(query(s.db_path, "SELECT count(*) FROM notes WHERE text LIKE"
+	cr_assert_eq(test_db_int(s.db_path, "SELECT count(*) FROM notes WHERE text LIKE"
 	                              " 'quote older than max_quote_age_sec%'"), 1);
 	/* and the data-quality tables name the stream that stopped */
-	cr_assert_eq(query(s.db_path, "SELECT count(*) FROM market_silences WHERE symbol = 'BTCUSDT'"
+	cr_assert_eq(test_db_int(s.db_path, "SELECT count(*) FROM market_silences WHERE symbol = 'BTCUSDT'"
 	                              " AND stream = 'book_ticker' AND stopped = 1"), 1);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "db.h"
 #include "support.h"
 #include "backtest.h"
 #include "sweep.h"
@@ -18,20 +19,7 @@
 #define FIXTURE HUNTER_SOURCE_DIR "/fixtures/synth.hrec.gz"
 #define BASE HUNTER_SOURCE_DIR "/fixtures/settings/synth.json"
 
-static char dir[128];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/hunter-sweep-XXXXXX");
-	test_dir_make(dir);
-}
-
-static void teardown(void)
-{
-	test_dir_remove(dir);
-}
-
-TestSuite(sweep, .init = setup, .fini = teardown);
+TEST_SCRATCH_SUITE(sweep, dir, "hunter-sweep");
 
 static const char grid_json[] =
 	"{\"symbols.BTCUSDT.volume_threshold_long\": [10000, 20000],"
@@ -67,33 +55,11 @@ static int sweep(const char *grid, const char *out, unsigned threads, uint32_t s
 	return sweep_run(&o);
 }
 
-/* Every row of a query, as text. */
-static char *dump(const char *db_path, const char *sql)
-{
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "%s",
-	             db_path);
-	char *text = NULL;
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int c = 0; c < sqlite3_column_count(st); c++)
-			fprintf(f, "%s|", (const char *)sqlite3_column_text(st, c));
-		fputc('\n', f);
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	fclose(f);
-	return text;
-}
-
 static char *dump_all(const char *db_path)
 {
-	char *a = dump(db_path, "SELECT * FROM sweep");
-	char *b = dump(db_path, "SELECT * FROM results ORDER BY combo");
-	char *c = dump(db_path, "SELECT * FROM params ORDER BY combo, key");
+	char *a = test_db_rows(db_path, "SELECT * FROM sweep");
+	char *b = test_db_rows(db_path, "SELECT * FROM results ORDER BY combo");
+	char *c = test_db_rows(db_path, "SELECT * FROM params ORDER BY combo, key");
 	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
 	char *all = malloc(n);
 	cr_assert_not_null(all);
@@ -110,18 +76,18 @@ Test(sweep, each_combination_is_its_separate_backtest)
 	cr_assert_eq(sweep(grid_json, out, 1, 1, 1, false), SWEEP_OK);
 	char db[300];
 	snprintf(db, sizeof db, "%s/sweep.db", out);
-	char *n = dump(db, "SELECT count(*), sum(rc) FROM results");
+	char *n = test_db_rows(db, "SELECT count(*), sum(rc) FROM results");
 	cr_assert_str_eq(n, "6|0|\n");
 	free(n);
 	/* the ranges are exact decimals: 0.3, 0.6, 0.9 */
-	char *tp = dump(db, "SELECT DISTINCT value FROM params WHERE key LIKE '%take_profit%'"
+	char *tp = test_db_rows(db, "SELECT DISTINCT value FROM params WHERE key LIKE '%take_profit%'"
 	                    " ORDER BY value");
 	cr_assert_str_eq(tp, "0.3|\n0.6|\n0.9|\n");
 	free(tp);
 	for (int combo = 0; combo < 6; combo += 5) {
 		char sql[200];
 		snprintf(sql, sizeof sql, "SELECT settings_json FROM results WHERE combo=%d", combo);
-		char *settings = dump(db, sql);
+		char *settings = test_db_rows(db, sql);
 		settings[strlen(settings) - 2] = '\0'; /* the "|\n" of dump */
 		const char *spath = in_dir("combo.json");
 		write_text(spath, settings);
@@ -133,7 +99,7 @@ Test(sweep, each_combination_is_its_separate_backtest)
 		cr_assert_eq(backtest_run(&bo, s), BT_OK);
 		snprintf(sql, sizeof sql, "SELECT trade_log_sha256, net_pnl_e8, fills, round_trips,"
 		                          " max_drawdown_e8 FROM results WHERE combo=%d", combo);
-		char *row = dump(db, sql), want[512];
+		char *row = test_db_rows(db, sql), want[512];
 		snprintf(want, sizeof want, "%s|%lld|%llu|%llu|%lld|\n", s->t.trade_log_sha256,
 		         (long long)s->t.net_pnl, (unsigned long long)s->t.fills,
 		         (unsigned long long)s->t.round_trips, (long long)s->t.max_drawdown);
@@ -199,7 +165,7 @@ Test(sweep, kept_runs_are_whole_run_databases)
 	const char *out = in_dir("kept");
 	cr_assert_eq(sweep("{\"symbols.*.take_profit_pct\": [0.3, 0.6]}", out, 1, 1, 1, true),
 	             SWEEP_OK);
-	char *n = dump(in_dir("kept/runs/1/run.db"), "SELECT count(*) > 0 FROM market_prices");
+	char *n = test_db_rows(in_dir("kept/runs/1/run.db"), "SELECT count(*) > 0 FROM market_prices");
 	cr_assert_str_eq(n, "1|\n");
 	free(n);
 }
@@ -251,17 +217,17 @@ Test(sweep, walk_forward_picks_on_training_and_reports_the_unseen_window)
 	cr_assert_eq(sweep_run(&o), SWEEP_OK);
 	char db[300];
 	snprintf(db, sizeof db, "%s/sweep.db", out);
-	char *folds = dump(db, "SELECT count(*), count(best_combo) FROM walk_forward");
+	char *folds = test_db_rows(db, "SELECT count(*), count(best_combo) FROM walk_forward");
 	cr_assert_str_eq(folds, "3|3|\n", "12 minutes less 2 ms hold 3 folds of 4 + 2 minutes");
 	free(folds);
 	/* the choice is the training maximum */
-	char *bad = dump(db, "SELECT count(*) FROM walk_forward f WHERE train_objective <"
+	char *bad = test_db_rows(db, "SELECT count(*) FROM walk_forward f WHERE train_objective <"
 	                     " (SELECT max(objective) FROM windows w WHERE w.fold = f.fold"
 	                     "  AND kind = 'train' AND rc = 0)");
 	cr_assert_str_eq(bad, "0|\n");
 	free(bad);
 	/* a test window is the backtest of its span */
-	char *w = dump(db, "SELECT combo, from_ms, to_ms, net_pnl_e8, round_trips FROM windows"
+	char *w = test_db_rows(db, "SELECT combo, from_ms, to_ms, net_pnl_e8, round_trips FROM windows"
 	                   " WHERE fold = 1 AND kind = 'test' AND combo = 5");
 	unsigned long long combo;
 	long long from, to, net;
@@ -270,7 +236,7 @@ Test(sweep, walk_forward_picks_on_training_and_reports_the_unseen_window)
 	free(w);
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT settings_json FROM results WHERE combo=%llu", combo);
-	char *settings = dump(db, sql);
+	char *settings = test_db_rows(db, sql);
 	settings[strlen(settings) - 2] = '\0';
 	const char *spath = in_dir("combo.json");
 	write_text(spath, settings);
