@@ -83,7 +83,7 @@ void engine_free(engine_t *e)
 	free(e);
 }
 
-static struct sym *find_sym(struct engine *e, const char *name)
+struct sym *eng_sym(struct engine *e, const char *name)
 {
 	int64_t i = idmap_get(&e->symmap, name);
 	return i == NONE ? NULL : &e->syms[i];
@@ -91,7 +91,7 @@ static struct sym *find_sym(struct engine *e, const char *name)
 
 void engine_set_rules(engine_t *e, const struct symbol_rules *r)
 {
-	struct sym *s = find_sym(e, r->symbol);
+	struct sym *s = eng_sym(e, r->symbol);
 	if (!s)
 		return;
 	if (r->tick <= 0 || r->step <= 0) {
@@ -101,6 +101,7 @@ void engine_set_rules(engine_t *e, const struct symbol_rules *r)
 	}
 	s->rules = *r;
 	s->has_rules = true;
+	protect_all(e, s);
 }
 
 static void sweep(struct engine *e)
@@ -110,7 +111,7 @@ static void sweep(struct engine *e)
 	protect_sweep(e);
 }
 
-static void advance(struct engine *e, int64_t ms)
+void eng_advance(struct engine *e, int64_t ms)
 {
 	if (!e->started) {
 		e->started = true;
@@ -126,13 +127,13 @@ static void advance(struct engine *e, int64_t ms)
 static void on_gap(struct engine *e, const ev_t *ev)
 {
 	/* Windows cannot know what the hole held; say so where it matters. */
-	j_note(e, find_sym(e, ev->symbol),
+	j_note(e, eng_sym(e, ev->symbol),
 	       "market data gap: liquidation windows may undercount around it");
 }
 
 void engine_on_event(engine_t *e, const ev_t *ev)
 {
-	advance(e, ev->exch_ms);
+	eng_advance(e, ev->exch_ms);
 	switch (ev->type) {
 	case EV_ORDER_UPDATE:
 		orders_on_update(e, ev);
@@ -149,7 +150,7 @@ void engine_on_event(engine_t *e, const ev_t *ev)
 	default:
 		break;
 	}
-	struct sym *s = find_sym(e, ev->symbol);
+	struct sym *s = eng_sym(e, ev->symbol);
 	if (!s)
 		return;
 	if (ev->type == EV_LIQUIDATION)
@@ -161,14 +162,15 @@ void engine_on_event(engine_t *e, const ev_t *ev)
 void engine_on_reject(engine_t *e, const char *symbol, const char *client_id, int code,
                       const char *msg, int64_t now_ms)
 {
-	advance(e, now_ms);
+	eng_advance(e, now_ms);
 	if (!orders_on_reject(e, client_id, code, msg))
-		j_note(e, find_sym(e, symbol), "refusal of an order the engine does not know ignored");
+		j_note(e, eng_sym(e, symbol),
+		       "refusal of an order the engine does not know ignored");
 }
 
 void engine_on_time(engine_t *e, int64_t now_ms)
 {
-	advance(e, now_ms);
+	eng_advance(e, now_ms);
 }
 
 void engine_stats(const engine_t *e, struct engine_stats *out)

@@ -69,7 +69,7 @@ struct settings {
 	window_mode_t window_mode;
 	dec_t merge_profit_pct;          /* adjacent tranches merge at this profit */
 	int64_t unprotected_timeout_ms;  /* close at market after this long */
-	int64_t max_quote_age_ms;        /* an older book or trade does not price entries; 0: no limit */
+	int64_t max_quote_age_ms;        /* an older quote does not price entries; 0: no limit */
 	uint32_t nsymbols;
 	struct symbol_settings *symbols; /* owned by whoever filled the struct */
 };
@@ -196,6 +196,19 @@ void engine_on_event(engine_t *e, const ev_t *ev);
 /* An order the exchange refused outright (code is Aster's, e.g. -4164). */
 void engine_on_reject(engine_t *e, const char *symbol, const char *client_id, int code,
                       const char *msg, int64_t now_ms);
+
+/* Adopts positions and the engine's own open orders found on the exchange
+ * when a run starts (a restarted live run). Each position (symbol, position
+ * side, signed amount, entry price) becomes one tranche counted in the caps.
+ * `orders` are EV_ORDER_UPDATE events of the open orders (the symbol is the
+ * event's): those whose client id has the engine's format are adopted with
+ * the role it encodes, entries expiring one order TTL after `now_ms`, TP, SL
+ * and closing orders covering a tranche of their direction; the others are
+ * never touched and are journaled once. Then every tranche is protected as
+ * usual (a missing TP or SL is placed). Call after the trading rules are set;
+ * a symbol without rules is protected when they arrive. */
+void engine_adopt(engine_t *e, const struct position *pos, uint32_t npos, const ev_t *orders,
+                  uint32_t norders, int64_t now_ms);
 
 /* Time passes without an event: expires entries past their TTL and closes
  * tranches left unprotected too long. */

@@ -12,7 +12,8 @@
  * to index hash), window.c (liquidation windows), market.c (best prices),
  * price.c (exact price and size arithmetic), signal.c (trigger to entry),
  * orders.c (order pool, ids, exchange answers), tranche.c (tranches),
- * protect.c (take-profit, stop-loss, closing), names.c (enum spellings).
+ * protect.c (take-profit, stop-loss, closing), adopt.c (what a restarted
+ * run finds open on the exchange), names.c (enum spellings).
  */
 #ifndef HUNTER_ENGINE_INT_H
 #define HUNTER_ENGINE_INT_H
@@ -151,6 +152,8 @@ struct engine {
 };
 
 /* ---- engine.c ---- */
+struct sym *eng_sym(struct engine *e, const char *name); /* NULL: not configured */
+void eng_advance(struct engine *e, int64_t ms);
 void eng_due(struct engine *e, int64_t deadline);
 void eng_margin_set(struct engine *e, struct sym *s, dec_t *slot, dec_t v);
 void j_note(struct engine *e, const struct sym *s, const char *text);
@@ -185,6 +188,9 @@ void orders_on_update(struct engine *e, const ev_t *ev);
 bool orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg);
 void orders_sweep(struct engine *e);
 void orders_retarget(struct engine *e, uint32_t sym, int dir, int from, int to);
+order_role_t order_id_role(const char *client_id); /* 0: not an id the engine makes */
+int32_t order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
+                    order_role_t role, int dir);
 
 /* ---- tranche.c ---- */
 void tranche_pick(struct engine *e, struct eng_order *o, dec_t price, bool *opened);
@@ -192,6 +198,7 @@ void tranche_grow(struct engine *e, struct sym *s, int dir, int id, dec_t qty, d
                   bool opened);
 void tranche_on_close_fill(struct engine *e, struct sym *s, int dir, int id, dec_t qty);
 void tranche_on_mark(struct engine *e, struct sym *s);
+int tranche_adopt(struct engine *e, struct sym *s, int dir, dec_t qty, dec_t price);
 dec_t tranche_avg(const struct tranche *t);
 void tranche_targets(const struct sym *s, int dir, const struct tranche *t, dec_t *tp,
                      dec_t *sl);
@@ -204,5 +211,7 @@ void protect_on_gone(struct engine *e, int32_t idx, int code);
 void protect_detach(struct engine *e, int32_t idx);
 void protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason);
 void protect_sweep(struct engine *e);
+void protect_adopt(struct engine *e, int32_t idx);
+void protect_all(struct engine *e, struct sym *s);
 
 #endif

@@ -14,6 +14,8 @@
  * are deterministic for a given stream of events and differ between runs
  * started at different times, which the exchange needs (ids must be unique
  * among open orders, and a live restart may find the previous run's orders).
+ * order_id_role() reads the role back, so a restarted run can tell its own
+ * orders (and what they were for) from anyone else's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,28 @@ static void make_id(struct engine *e, order_role_t role, char id[CLIENT_ID_MAX])
 	id[n] = '\0';
 }
 
+static size_t base36_len(const char *s)
+{
+	size_t n = 0;
+	while ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'z'))
+		n++;
+	return n;
+}
+
+order_role_t order_id_role(const char *id)
+{
+	static const char roles[] = "ETSC";
+	if (id[0] != 'H')
+		return 0;
+	size_t start = base36_len(id + 1);
+	if (!start || id[1 + start] != '-')
+		return 0;
+	const char *n = id + 2 + start;
+	size_t len = base36_len(n);
+	const char *r = len && n[len] && !n[len + 1] ? strchr(roles, n[len]) : NULL;
+	return r ? (order_role_t)(r - roles + 1) : 0;
+}
+
 static int32_t alloc_order(struct engine *e)
 {
 	if (e->free_order != NONE) {
@@ -62,6 +86,19 @@ static int32_t alloc_order(struct engine *e)
 	return (int32_t)e->norders++;
 }
 
+/* Makes slot `idx` findable by its client id; frees it and returns NONE
+ * when out of memory. */
+static int32_t pool_put(struct engine *e, int32_t idx)
+{
+	struct eng_order *o = &e->orders[idx];
+	if (!idmap_put(&e->ordmap, o->req.client_id, (uint32_t)idx))
+		return idx;
+	o->used = false;
+	o->next_free = e->free_order;
+	e->free_order = idx;
+	return NONE;
+}
+
 /* Registers `req` (symbol, side, type, prices and quantity filled in) under
  * a new client id without sending it yet. Returns the order's index, NONE
  * when out of memory. The pool may move: callers keep indices, not
@@ -76,12 +113,32 @@ int32_t order_create(struct engine *e, struct sym *s, const order_req *req, orde
 	*o = (struct eng_order){.req = *req, .sym = (uint32_t)(s - e->syms), .role = role,
 	                        .dir = dir, .tranche = tranche, .used = true, .next_free = NONE};
 	make_id(e, role, o->req.client_id);
-	if (idmap_put(&e->ordmap, o->req.client_id, (uint32_t)idx)) {
-		o->used = false;
-		o->next_free = e->free_order;
-		e->free_order = idx;
+	return pool_put(e, idx);
+}
+
+/* Takes an open order of ours found on the exchange into the pool under its
+ * own client id, as accepted, with what it has filled already. Returns its
+ * index, NONE when out of memory. */
+int32_t order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
+                    order_role_t role, int dir)
+{
+	int32_t idx = alloc_order(e);
+	if (idx == NONE)
 		return NONE;
-	}
+	struct eng_order *o = &e->orders[idx];
+	*o = (struct eng_order){.sym = (uint32_t)(s - e->syms), .role = role, .dir = dir,
+	                        .tranche = NONE, .used = true, .accepted = true,
+	                        .filled = u->filled_qty, .next_free = NONE};
+	o->req = (order_req){.side = u->side, .pos_side = u->pos_side,
+	                     .type = u->orig_type ? u->orig_type : u->type, .tif = u->tif,
+	                     .working_type = u->working_type, .price = u->price, .qty = u->qty,
+	                     .stop_price = u->stop_price, .reduce_only = u->reduce_only,
+	                     .close_position = u->close_position};
+	memcpy(o->req.symbol, s->cfg.symbol, SYMBOL_MAX);
+	memcpy(o->req.client_id, u->client_id, CLIENT_ID_MAX);
+	idx = pool_put(e, idx);
+	if (idx != NONE)
+		j_order(e, &e->orders[idx], JO_ACCEPTED, 0, "adopted");
 	return idx;
 }
 

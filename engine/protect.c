@@ -237,6 +237,36 @@ void protect_on_gone(struct engine *e, int32_t idx, int code)
 		protect_close(e, s, dir, id, "trigger_passed");
 }
 
+/* An adopted TP, SL or closing order covers the first tranche of its
+ * direction whose slot is free; one with nothing to cover (the position is
+ * gone, or it duplicates another) is cancelled: it is ours and reduce-only. */
+void protect_adopt(struct engine *e, int32_t idx)
+{
+	struct eng_order *o = &e->orders[idx];
+	struct side_book *pb = &e->syms[o->sym].pos[o->dir];
+	for (int id = 0; id < e->s.max_tranches_per_symbol_side; id++) {
+		struct tranche *t = &pb->tr[id];
+		int32_t *slot = o->role == ROLE_CLOSE ? &t->close : &leg_of(t, o->role)->live;
+		if (t->open && *slot == NONE) {
+			*slot = idx;
+			o->tranche = id;
+			return;
+		}
+	}
+	order_cancel(e, idx, "adopted with nothing to cover");
+}
+
+/* Protects every open tranche of a symbol that has trading rules: after an
+ * adoption, and for tranches adopted before the rules arrived. */
+void protect_all(struct engine *e, struct sym *s)
+{
+	if (!s->has_rules)
+		return;
+	for (int dir = 0; dir < 2; dir++)
+		for (int id = 0; s->pos[dir].ntr && id < e->s.max_tranches_per_symbol_side; id++)
+			protect_sync(e, s, dir, id);
+}
+
 /* Closes tranches unprotected for too long; the others set the next deadline. */
 void protect_sweep(struct engine *e)
 {

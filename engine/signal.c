@@ -45,36 +45,42 @@ static bool fresh(const struct engine *e, int64_t ms)
  * limit order (it joins or rests behind the best price), the far side for a
  * market order (what it would pay). A quote older than max_quote_age_ms
  * (the book stream stopped, or recordings months apart were merged) prices
- * nothing: then the last trade if it is fresh, else the liquidation's own
- * average fill price, the newest price there is and nearer the market than
- * its order price. */
-static dec_t reference_price(struct engine *e, struct sym *s, side_t side, bool market,
-                             const struct ev_liquidation *l)
+ * nothing: the last trade does if it is fresh, else the signal is skipped
+ * ("stale_quote"), since an entry priced minutes late is a bet on a market
+ * that has moved on. With no book or trade seen at all (liquidations-only
+ * data), the liquidation's average fill price, which is nearer the market
+ * than its order price. NULL, or why there is no price. */
+static const char *reference_price(struct engine *e, struct sym *s, side_t side, bool market,
+                                   const struct ev_liquidation *l, dec_t *ref)
 {
 	dec_t book = (side == SIDE_BUY) != market ? s->bid : s->ask;
+	*ref = book;
 	if (book > 0 && fresh(e, s->quote_ms))
-		return book;
+		return NULL;
 	if (s->last_trade > 0 && fresh(e, s->trade_ms)) {
 		j_note(e, s, book > 0 ? "quote older than max_quote_age_sec: entry priced from the"
 		                        " last trade"
 		                      : "no book seen yet: entry priced from the last trade");
-		return s->last_trade;
+		*ref = s->last_trade;
+		return NULL;
 	}
-	dec_t p = l->avg_price > 0 ? l->avg_price : l->price;
-	if (p > 0)
-		j_note(e, s, book > 0 ? "quote and last trade older than max_quote_age_sec: entry"
-		                        " priced from the liquidation price"
-		                      : "no book seen yet: entry priced from the liquidation price");
-	return p;
+	if (book > 0)
+		return "stale_quote";
+	*ref = l->avg_price > 0 ? l->avg_price : l->price;
+	if (*ref <= 0)
+		return "no_price";
+	j_note(e, s, "no book seen yet: entry priced from the liquidation price");
+	return NULL;
 }
 
 static const char *price_entry(struct engine *e, struct sym *s, struct entry *en,
                                const struct ev_liquidation *l)
 {
 	bool market = s->cfg.entry_mode == ENTRY_MARKET;
-	dec_t ref = reference_price(e, s, en->side, market, l);
-	if (ref <= 0)
-		return "no_price";
+	dec_t ref;
+	const char *why = reference_price(e, s, en->side, market, l, &ref);
+	if (why)
+		return why;
 	if (market) {
 		en->req.type = OT_MARKET;
 		en->ref = ref;

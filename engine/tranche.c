@@ -103,6 +103,19 @@ void tranche_grow(struct engine *e, struct sym *s, int dir, int id, dec_t qty, d
 	protect_sync(e, s, dir, id);
 }
 
+/* A position found on the exchange at a restart becomes one tranche at its
+ * entry price; NONE when the side has no room left. Protection is the
+ * caller's, once the adopted orders are attached. */
+int tranche_adopt(struct engine *e, struct sym *s, int dir, dec_t qty, dec_t price)
+{
+	int id = open_tranche(s, dir, e->s.max_tranches_per_symbol_side);
+	if (id == NONE)
+		return NONE;
+	set_cost(e, s, &s->pos[dir].tr[id], qty, notional_of(qty, price));
+	j_tranche(e, s, dir, id, JT_OPEN, NONE);
+	return id;
+}
+
 static void reduce(struct engine *e, struct sym *s, int dir, int id, dec_t qty)
 {
 	struct tranche *t = &s->pos[dir].tr[id];

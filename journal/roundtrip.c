@@ -6,6 +6,9 @@
  *
  * Gross is computed from the fills' own prices, not from the exchange's
  * realized PnL, so a trip row can be checked against the fills table alone.
+ * Every closing fill counts, whoever sent it: the exchange's liquidation,
+ * ADL or settlement is a trip's exit leg at its own (bankruptcy) price, so
+ * the trip's gross carries the lost margin and its fees the fill's fee.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +91,12 @@ int trips_fill(struct trips *ts, int64_t ms, const char *symbol, pos_side_t ps, 
 	if (!t)
 		return -1;
 	int dir = side == SIDE_BUY ? 1 : -1;
+	/* In hedge mode the position side fixes the direction: a fill against
+	 * it on a flat slot closes a position held before the run (adopted at a
+	 * restart), which has no entry leg here to make a trip with. */
+	int hedged = ps == PS_LONG ? 1 : ps == PS_SHORT ? -1 : 0;
+	if (t->dir == 0 && hedged && dir != hedged)
+		return 0;
 	if (t->dir == 0)
 		trip_open(t, ms, dir);
 	if (t->dir == dir)

@@ -41,6 +41,7 @@ struct fx {
 	struct fx_order ord[FX_MAX];
 	int nord;
 	struct journal_rec j[4 * FX_MAX];
+	char note[4 * FX_MAX][160]; /* note texts live only during the call: copies */
 	int nj;
 };
 

@@ -5,6 +5,7 @@
  * and protection then fills only what is missing.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -205,5 +206,22 @@ Test(adopt, a_position_of_the_other_mode_is_not_adopted)
 	cr_assert(fx_has_note(f, "position mode"));
 	cr_assert_eq(tranche_actions(f, JT_OPEN), 0);
 	cr_assert_eq(margin(f), 0);
+	fx_free(f);
+}
+
+/* Rules that arrive after the adoption protect the adopted tranche then. */
+Test(adopt, a_position_adopted_before_its_rules_is_protected_when_they_come)
+{
+	struct fx *f = fx_new();
+	snprintf(f->rules.symbol, sizeof f->rules.symbol, "ETHUSDT"); /* not BTCUSDT's yet */
+	fx_start(f);
+	f->now = T0;
+	struct position p = position(PS_LONG, "0.010", "60000");
+	engine_adopt(f->e, &p, 1, NULL, 0, T0);
+	cr_assert(fx_has_note(f, "when the trading rules arrive"));
+	cr_assert_eq(fx_intents(f, FX_PLACE), 0);
+	snprintf(f->rules.symbol, sizeof f->rules.symbol, "BTCUSDT");
+	engine_set_rules(f->e, &f->rules);
+	cr_assert_eq(fx_intents(f, FX_PLACE), 2, "TP and SL placed once the rules are known");
 	fx_free(f);
 }

@@ -66,7 +66,12 @@ static void on_journal(void *ctx, const struct journal_rec *r)
 	cr_assert(r->kind != J_SIGNAL || r->u.signal.reason, "signal record without a reason");
 	cr_assert(r->kind != J_NOTE || r->u.note, "note without text");
 	cr_assert_lt(f->nj, 4 * FX_MAX);
-	f->j[f->nj++] = *r;
+	f->j[f->nj] = *r;
+	if (r->kind == J_NOTE) {
+		snprintf(f->note[f->nj], sizeof f->note[0], "%s", r->u.note);
+		f->j[f->nj].u.note = f->note[f->nj];
+	}
+	f->nj++;
 }
 
 struct fx *fx_new(void)

@@ -23,7 +23,7 @@
 
 struct db_order {
 	int64_t id, ms;
-	char symbol[SYMBOL_MAX], client_id[40], state[24], role[8], side[8], pos_side[8],
+	char symbol[SYMBOL_MAX], client_id[40], state[24], role[16], side[8], pos_side[8],
 		type[32], reason[64];
 	int tranche, reduce_only;
 	dec_t price, qty, stop_price;
@@ -31,7 +31,7 @@ struct db_order {
 
 struct db_fill {
 	int64_t id, ms;
-	char symbol[SYMBOL_MAX], client_id[40], role[8], side[8], pos_side[8];
+	char symbol[SYMBOL_MAX], client_id[40], role[16], side[8], pos_side[8];
 	int tranche, maker;
 	dec_t price, qty, fee, realized;
 };

@@ -9,7 +9,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "checks.h"
+#include "check_all.h"
 #include "scenario.h"
 
 #define LIQ_FIXTURE HUNTER_SOURCE_DIR "/fixtures/liq-2025-01-27.hrec.gz"
@@ -51,27 +51,6 @@ static const char *settings_for(const struct variant *v, int seed)
 	char name[64];
 	snprintf(name, sizeof name, "%s-%d.json", v->name, seed);
 	return settings_file(name, json);
-}
-
-static void expect_none(const char *db, const char *check, struct verdict v)
-{
-	cr_expect_eq(v.n, 0, "%s: %s: %d violations, the first: %s", db, check, v.n, v.first);
-}
-
-static void check_all(const char *db)
-{
-	struct run_db r;
-	run_db_open(&r, db);
-	expect_none(db, "protection", check_protection(&r));
-	expect_none(db, "fills", check_fills(&r));
-	expect_none(db, "caps", check_caps(&r));
-	expect_none(db, "exactness", check_exactness(&r));
-	expect_none(db, "life cycle", check_lifecycle(&r));
-	if (!r.s.hedge_mode)
-		expect_none(db, "one-way", check_one_way(&r));
-	expect_none(db, "accounting", check_accounting(&r));
-	expect_none(db, "summary accounting", check_summary_accounting(db));
-	run_db_close(&r);
 }
 
 static int64_t count(const char *db, const char *sql)
