@@ -60,7 +60,7 @@ struct symbol_setup {
 struct exchange_open {
 	const struct position *positions;
 	uint32_t npositions;
-	const struct ev_order *orders; /* status NEW or PARTIALLY_FILLED */
+	const ev_t *orders; /* EV_ORDER_UPDATE, status NEW or PARTIALLY_FILLED */
 	uint32_t norders;
 };
 

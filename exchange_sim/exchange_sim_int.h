@@ -178,7 +178,7 @@ struct sim {
 	dec_t wallet, fees_paid, funding_paid;
 	/* sim_open_state's answer */
 	struct position *open_pos;
-	struct ev_order *open_ord;
+	ev_t *open_ord;
 	uint32_t open_pos_cap, open_ord_cap;
 };
 

@@ -433,8 +433,11 @@ static void *grow_to(void *v, uint32_t *cap, uint32_t need, size_t size)
 	return a;
 }
 
-static void open_order_of(const struct order *o, struct ev_order *out)
+static void open_order_of(const struct sym *y, const struct order *o, int64_t now, ev_t *ev)
 {
+	*ev = (ev_t){.type = EV_ORDER_UPDATE, .exch_ms = now};
+	memcpy(ev->symbol, y->name, SYMBOL_MAX);
+	struct ev_order *out = &ev->u.order;
 	*out = (struct ev_order){.side = o->req.side, .type = o->type, .orig_type = o->req.type,
 	                         .tif = o->req.tif, .exec = EXEC_NEW,
 	                         .status = o->filled ? OS_PARTIALLY_FILLED : OS_NEW,
@@ -466,7 +469,7 @@ void sim_open_state(sim_t *s, struct exchange_open *out)
 			if (ys->orders[k].done)
 				continue;
 			s->open_ord = grow_to(s->open_ord, &s->open_ord_cap, no + 1, sizeof *s->open_ord);
-			open_order_of(&ys->orders[k], &s->open_ord[no++]);
+			open_order_of(ys, &ys->orders[k], s->now, &s->open_ord[no++]);
 		}
 	}
 	*out = (struct exchange_open){s->open_pos, np, s->open_ord, no};

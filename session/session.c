@@ -273,6 +273,15 @@ void session_on_market(session_t *s, const ev_t *ev)
 	sample_price(s, s->now);
 }
 
+void session_adopt(session_t *s, int64_t ms)
+{
+	if (!s->started)
+		start(s, ms);
+	struct exchange_open o;
+	exchange_open_state(&s->x, &o);
+	engine_adopt(s->engine, o.positions, o.npositions, o.orders, o.norders, ms);
+}
+
 void session_finish(session_t *s, char hex[65])
 {
 	sample(s, s->now, EQ_END);

@@ -67,6 +67,11 @@ void session_advance(session_t *ss, int64_t now_ms);
 /* The session's clock: the latest exchange time it has reached. */
 int64_t session_now(const session_t *ss);
 
+/* A run that starts on an account already trading (a restart): the engine
+ * adopts the positions and its own open orders the exchange reports, at
+ * exchange time `ms`, and protects what is unprotected. */
+void session_adopt(session_t *ss, int64_t ms);
+
 /* Ends the run: a last equity sample and the trade-log digest. */
 void session_finish(session_t *ss, char trade_log_hex[65]);
 
