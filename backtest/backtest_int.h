@@ -72,6 +72,7 @@ struct job {
 	char prefix[160];      /* "hunter backtest", "hunter sweep: combination 7" */
 	bool live;             /* opened and not failed: fed every event */
 	struct settings settings;
+	struct live_settings live_settings; /* kept only to record the settings whole */
 	struct sim_params params;
 	bool settings_loaded;
 	sim_t *sim;            /* owned by the session once attached */

@@ -37,8 +37,8 @@ static int load_settings(struct job *j, const struct backtest_opts *o)
 	const struct backtest_job *bj = j->spec;
 	int rc = bj->settings_text
 	             ? config_load_text(bj->settings_text, bj->settings_len, &j->settings,
-	                                &j->params, &d)
-	             : config_load_file(bj->name, &j->settings, &j->params, &d);
+	                                &j->live_settings, &j->params, &d)
+	             : config_load_file(bj->name, &j->settings, &j->live_settings, &j->params, &d);
 	config_diag_print(j->diag, bj->name, &d);
 	if (rc)
 		return -1;
@@ -78,7 +78,7 @@ static char *print_to_string(int (*print)(FILE *, const void *), const void *arg
 static int print_settings(FILE *f, const void *arg)
 {
 	const struct job *j = arg;
-	return config_write_effective(f, &j->settings, &j->params);
+	return config_write_effective(f, &j->settings, &j->live_settings, &j->params);
 }
 
 static int print_model(FILE *f, const void *p)

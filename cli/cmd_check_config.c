@@ -64,13 +64,14 @@ static int parse_args(int argc, char **argv, int *json, int *rc)
 }
 
 static void write_json(FILE *out, int ok, const struct config_diag *d,
-                       const struct settings *s, const struct sim_params *sim)
+                       const struct settings *s, const struct live_settings *live,
+                       const struct sim_params *sim)
 {
 	fprintf(out, "{\"ok\":%s,\"diagnostics\":", ok ? "true" : "false");
 	config_diag_write_json(out, d);
 	fputs(",\"settings\":", out);
 	if (ok)
-		config_write_effective(out, s, sim);
+		config_write_effective(out, s, live, sim);
 	else
 		fputs("null\n", out);
 	fputs("}\n", out);
@@ -80,6 +81,7 @@ int cmd_check_config(int argc, char **argv)
 {
 	static struct config_diag d; /* large: keep it off the stack */
 	struct settings s;
+	struct live_settings live;
 	struct sim_params sim;
 	int json = 0, rc = EXIT_OK;
 
@@ -87,12 +89,12 @@ int cmd_check_config(int argc, char **argv)
 	if (at < 0)
 		return rc;
 	const char *file = argv[at];
-	int ok = config_load_file(file, &s, &sim, &d) == 0;
+	int ok = config_load_file(file, &s, &live, &sim, &d) == 0;
 	config_diag_print(stderr, file, &d);
 	if (json)
-		write_json(stdout, ok, &d, &s, &sim);
+		write_json(stdout, ok, &d, &s, &live, &sim);
 	else if (ok)
-		config_write_effective(stdout, &s, &sim);
+		config_write_effective(stdout, &s, &live, &sim);
 	config_free(&s);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("hunter check-config: stdout");

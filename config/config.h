@@ -45,20 +45,32 @@ struct config_diag {
 	struct config_msg msgs[CONFIG_DIAG_MAX];
 };
 
+/* Global settings only a live run uses (how it sets the account up and
+ * paces its requests): kept out of the engine's `struct settings`, which
+ * holds what decides trades. */
+struct live_settings {
+	bool simulate_only;     /* live market data, simulated exchange, no signed request */
+	bool multi_assets_mode;
+	bool set_leverage;      /* set each symbol's leverage at start where it differs */
+	bool set_margin_type;
+	int rate_limit_buffer_pct; /* of each rate limit, kept in reserve */
+};
+
 /* Settings files larger than this are refused (real ones are a few KiB). */
 #define CONFIG_TEXT_MAX (4u << 20)
 
 /*
  * Loads settings from a file or from text (`len` bytes, need not be
- * NUL-terminated). Always fills *s and *sim (defaults where the file says
- * nothing) and *d. Returns 0 on success, perhaps with warnings; -1 when there
+ * NUL-terminated). Always fills *s, *live and *sim (defaults where the file
+ * says nothing) and *d; `live` may be NULL when the caller trades no
+ * account (a backtest reads and checks those keys all the same). Returns 0 on success, perhaps with warnings; -1 when there
  * was at least one error, in which case *s owns nothing and must not be used.
  * On success release *s with config_free().
  */
-int config_load_file(const char *path, struct settings *s, struct sim_params *sim,
-                     struct config_diag *d);
-int config_load_text(const char *json, size_t len, struct settings *s,
+int config_load_file(const char *path, struct settings *s, struct live_settings *live,
                      struct sim_params *sim, struct config_diag *d);
+int config_load_text(const char *json, size_t len, struct settings *s,
+                     struct live_settings *live, struct sim_params *sim, struct config_diag *d);
 void config_free(struct settings *s);
 
 /* The settings of a symbol (symbols are sorted by name), or NULL. */
@@ -71,7 +83,8 @@ const struct symbol_settings *config_find_symbol(const struct settings *s,
  * order of docs/settings.md, symbols sorted, numbers exact. Returns 0, or -1
  * on a write error.
  */
-int config_write_effective(FILE *out, const struct settings *s, const struct sim_params *sim);
+int config_write_effective(FILE *out, const struct settings *s, const struct live_settings *live,
+                           const struct sim_params *sim);
 
 /* The `simulation` object alone, as in the effective settings: the model
  * line of a simulated run. Returns 0, or -1 on a write error. */

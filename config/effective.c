@@ -38,7 +38,9 @@ static void write_value(FILE *out, const struct field *f, const void *base)
 	}
 }
 
-static void write_section(FILE *out, const struct section *sec, const void *base, int indent)
+/* `live` holds the LIVE fields of the globals (NULL: their defaults). */
+static void write_section(FILE *out, const struct section *sec, const void *base,
+                          const struct live_settings *live, int indent)
 {
 	const char *sep = "";
 
@@ -48,33 +50,39 @@ static void write_section(FILE *out, const struct section *sec, const void *base
 		if (f->flags & INPUT_ONLY)
 			continue;
 		fprintf(out, "%s\n%*s\"%s\": ", sep, indent + 2, "", f->key);
-		write_value(out, f, base);
+		write_value(out, f, f->flags & LIVE ? (const void *)live : base);
 		sep = ",";
 	}
 	fprintf(out, "\n%*s}", indent, "");
 }
 
-int config_write_effective(FILE *out, const struct settings *s, const struct sim_params *sim)
+int config_write_effective(FILE *out, const struct settings *s, const struct live_settings *live,
+                           const struct sim_params *sim)
 {
 	char name[2 * SYMBOL_MAX + 8];
+	struct live_settings defaults;
+	if (!live) {
+		schema_live_defaults(&defaults);
+		live = &defaults;
+	}
 
 	fputs("{\n  \"globals\": ", out);
-	write_section(out, &schema_globals, s, 2);
+	write_section(out, &schema_globals, s, live, 2);
 	fputs(",\n  \"symbols\": {", out);
 	for (uint32_t i = 0; i < s->nsymbols; i++) {
 		repr_string(name, sizeof name, s->symbols[i].symbol, strlen(s->symbols[i].symbol));
 		fprintf(out, "%s\n    %s: ", i ? "," : "", name);
-		write_section(out, &schema_symbol, &s->symbols[i], 4);
+		write_section(out, &schema_symbol, &s->symbols[i], NULL, 4);
 	}
 	fputs(s->nsymbols ? "\n  },\n  \"simulation\": " : "},\n  \"simulation\": ", out);
-	write_section(out, &schema_simulation, sim, 2);
+	write_section(out, &schema_simulation, sim, NULL, 2);
 	fputs("\n}\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
 int config_write_simulation(FILE *out, const struct sim_params *sim)
 {
-	write_section(out, &schema_simulation, sim, 0);
+	write_section(out, &schema_simulation, sim, NULL, 0);
 	fputc('\n', out);
 	return ferror(out) ? -1 : 0;
 }

@@ -36,7 +36,8 @@ enum {
 	LO_OPEN = 1 << 0,  /* the range excludes `lo` */
 	HI_OPEN = 1 << 1,  /* the range excludes `hi` */
 	ROUND_UP = 1 << 2, /* F_INT: a fraction is rounded up, with a warning */
-	INPUT_ONLY = 1 << 3 /* read but not written back (a legacy alias) */
+	INPUT_ONLY = 1 << 3, /* read but not written back (a legacy alias) */
+	LIVE = 1 << 4        /* a global kept in struct live_settings, not struct settings */
 };
 
 #define NO_LIMIT DEC_MAX
@@ -79,6 +80,7 @@ extern const struct section schema_globals, schema_symbol, schema_simulation;
  * own keys: they fall back on another key of the symbol or on globals,
  * which are read first. */
 void schema_global_defaults(struct settings *s);
+void schema_live_defaults(struct live_settings *live);
 void schema_symbol_defaults(struct symbol_settings *sym);
 void schema_symbol_resolve(struct symbol_settings *sym, const struct settings *s);
 

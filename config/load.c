@@ -28,6 +28,7 @@ struct loader {
 	struct json_source src;
 	struct config_diag *d;
 	const char *symbol;     /* the symbol being read, NULL elsewhere */
+	struct live_settings *live; /* where LIVE globals go */
 	struct notice *notices; /* one per legacy symbol key, then use_trailing_stop */
 };
 
@@ -174,7 +175,7 @@ static void read_field(struct loader *L, const char *path, const struct field *f
 	} else if (read_number(L, path, f, item, &v) < 0) {
 		return;
 	}
-	field_put(f, base, &v);
+	field_put(f, f->flags & LIVE ? (void *)L->live : base, &v);
 }
 
 /* ---- unknown keys ------------------------------------------------------ */
@@ -530,21 +531,24 @@ static cJSON *parse(struct loader *L, const char *json, size_t len)
 }
 
 /* Every load starts from the defaults and an empty report. */
-static void start(struct settings *s, struct sim_params *sim, struct config_diag *d)
+static void start(struct settings *s, struct live_settings *live, struct sim_params *sim,
+                  struct config_diag *d)
 {
 	memset(d, 0, sizeof *d);
 	schema_global_defaults(s);
+	schema_live_defaults(live);
 	sim_params_default(sim);
 	sim->hedge_mode = s->hedge_mode;
 }
 
-int config_load_text(const char *json, size_t len, struct settings *s, struct sim_params *sim,
-                     struct config_diag *d)
+int config_load_text(const char *json, size_t len, struct settings *s,
+                     struct live_settings *live, struct sim_params *sim, struct config_diag *d)
 {
-	struct loader L = {.text = json, .d = d};
+	struct live_settings unused;
+	struct loader L = {.text = json, .d = d, .live = live ? live : &unused};
 	cJSON *root;
 
-	start(s, sim, d);
+	start(s, L.live, sim, d);
 	if (text_ok(&L, json, len) && (root = parse(&L, json, len))) {
 		int rc = json_source_index(&L.src, json, len, root);
 		if (rc == 0)
@@ -584,7 +588,8 @@ static int read_all(FILE *f, char **buf, size_t *len)
 	return ferror(f) ? (errno ? errno : EIO) : 0;
 }
 
-int config_load_file(const char *path, struct settings *s, struct sim_params *sim,
+int config_load_file(const char *path, struct settings *s, struct live_settings *live,
+                     struct sim_params *sim,
                      struct config_diag *d)
 {
 	FILE *f = fopen(path, "rb");
@@ -595,12 +600,13 @@ int config_load_file(const char *path, struct settings *s, struct sim_params *si
 	if (f)
 		fclose(f);
 	if (err) {
-		start(s, sim, d);
+		struct live_settings unused;
+		start(s, live ? live : &unused, sim, d);
 		diag_add(d, CONFIG_ERROR, 0, "cannot read: %s", strerror(err));
 		free(buf);
 		return -1;
 	}
-	int rc = config_load_text(buf, len, s, sim, d);
+	int rc = config_load_text(buf, len, s, live, sim, d);
 	free(buf);
 	return rc;
 }

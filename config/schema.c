@@ -45,6 +45,7 @@ static const struct spelling working_types[] = {
 	{"CONTRACT_PRICE", WT_CONTRACT_PRICE}, {"MARK_PRICE", WT_MARK_PRICE}, {NULL, 0}};
 
 #define BOOL(key, T, m) {key, F_BOOL, offsetof(T, m), 0, 0, 0, NULL}
+#define LIVE_BOOL(key, m) {key, F_BOOL, offsetof(struct live_settings, m), 0, 0, LIVE, NULL}
 #define ENUM(key, T, m, names) {key, F_ENUM, offsetof(T, m), 0, 0, 0, names}
 #define NUM(key, kind, T, m, lo, hi, flags) {key, kind, offsetof(T, m), lo, hi, flags, NULL}
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -53,8 +54,8 @@ static const struct spelling working_types[] = {
 static const struct field global_fields[] = {
 	NUM("volume_window_sec", F_SECONDS, G, volume_window_ms, 0, DEC(86400), LO_OPEN),
 	ENUM("volume_window_mode", G, window_mode, window_modes),
-	BOOL("simulate_only", G, simulate_only),
-	BOOL("multi_assets_mode", G, multi_assets_mode),
+	LIVE_BOOL("simulate_only", simulate_only),
+	LIVE_BOOL("multi_assets_mode", multi_assets_mode),
 	BOOL("hedge_mode", G, hedge_mode),
 	NUM("order_ttl_seconds", F_SECONDS, G, order_ttl_ms, 0, DEC(86400), LO_OPEN),
 	NUM("max_open_orders_per_symbol", F_INT, G, max_open_orders_per_symbol, DEC(1), DEC(200), 0),
@@ -67,9 +68,10 @@ static const struct field global_fields[] = {
 	NUM("max_quote_age_sec", F_SECONDS, G, max_quote_age_ms, 0, DEC(86400), 0),
 	BOOL("use_usdt_volume", G, use_usdt_volume),
 	ENUM("time_in_force", G, time_in_force, tifs),
-	BOOL("set_leverage", G, set_leverage),
-	BOOL("set_margin_type", G, set_margin_type),
-	NUM("rate_limit_buffer_pct", F_INT, G, rate_limit_buffer_pct, 0, DEC(99), ROUND_UP),
+	LIVE_BOOL("set_leverage", set_leverage),
+	LIVE_BOOL("set_margin_type", set_margin_type),
+	NUM("rate_limit_buffer_pct", F_INT, struct live_settings, rate_limit_buffer_pct, 0, DEC(99),
+	    ROUND_UP | LIVE),
 };
 #undef G
 
@@ -162,8 +164,6 @@ void schema_global_defaults(struct settings *s)
 	*s = (struct settings){
 		.volume_window_ms = 60000,
 		.window_mode = WINDOW_PER_SIDE,
-		.simulate_only = false,
-		.multi_assets_mode = false,
 		.hedge_mode = true,
 		.order_ttl_ms = 30000,
 		.max_open_orders_per_symbol = 5,
@@ -175,6 +175,14 @@ void schema_global_defaults(struct settings *s)
 		.max_quote_age_ms = 5000,
 		.use_usdt_volume = true,
 		.time_in_force = TIF_GTC,
+	};
+}
+
+void schema_live_defaults(struct live_settings *live)
+{
+	*live = (struct live_settings){
+		.simulate_only = false,
+		.multi_assets_mode = false,
 		.set_leverage = true,
 		.set_margin_type = true,
 		.rate_limit_buffer_pct = 10,

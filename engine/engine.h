@@ -53,8 +53,6 @@ struct symbol_settings {
 
 struct settings {
 	int64_t volume_window_ms;
-	bool simulate_only;
-	bool multi_assets_mode;
 	bool hedge_mode;
 	int64_t order_ttl_ms;
 	int max_open_orders_per_symbol;
@@ -63,9 +61,6 @@ struct settings {
 	int max_tranches_per_symbol_side;
 	bool use_usdt_volume;
 	tif_t time_in_force;
-	bool set_leverage;
-	bool set_margin_type;
-	int rate_limit_buffer_pct;
 	window_mode_t window_mode;
 	dec_t merge_profit_pct;          /* adjacent tranches merge at this profit */
 	int64_t unprotected_timeout_ms;  /* close at market after this long */

@@ -15,11 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct config_diag diag;
 
-static char *effective(const struct settings *s, const struct sim_params *sim, size_t *len)
+static char *effective(const struct settings *s, const struct live_settings *live,
+                       const struct sim_params *sim, size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
-	if (!f || config_write_effective(f, s, sim) != 0 || fclose(f) != 0)
+	if (!f || config_write_effective(f, s, live, sim) != 0 || fclose(f) != 0)
 		abort();
 	return buf;
 }
@@ -36,17 +37,18 @@ static void never_internal(const struct config_diag *d)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct settings s, again;
+	struct live_settings live, live_again;
 	struct sim_params sim, sim_again;
 	size_t n1, n2;
 
-	if (config_load_text((const char *)data, size, &s, &sim, &diag) != 0) {
+	if (config_load_text((const char *)data, size, &s, &live, &sim, &diag) != 0) {
 		never_internal(&diag);
 		return 0;
 	}
-	char *first = effective(&s, &sim, &n1);
-	if (config_load_text(first, n1, &again, &sim_again, &diag) != 0)
+	char *first = effective(&s, &live, &sim, &n1);
+	if (config_load_text(first, n1, &again, &live_again, &sim_again, &diag) != 0)
 		abort();
-	char *second = effective(&again, &sim_again, &n2);
+	char *second = effective(&again, &live_again, &sim_again, &n2);
 	if (n1 != n2 || memcmp(first, second, n1))
 		abort();
 	free(first);

@@ -33,7 +33,7 @@ static void try_combination(const struct grid *g, uint64_t combo)
 		struct settings s;
 		struct sim_params sim;
 		struct config_diag d;
-		if (config_load_text(text, strlen(text), &s, &sim, &d) == 0)
+		if (config_load_text(text, strlen(text), &s, NULL, &sim, &d) == 0)
 			config_free(&s);
 	}
 	free(text);

@@ -219,7 +219,7 @@ static void replay_into(struct run *r, const char *name, struct tape *t, bool re
 	struct settings s;
 	struct sim_params p;
 	struct config_diag d;
-	cr_assert_eq(config_load_file(SETTINGS, &s, &p, &d), 0);
+	cr_assert_eq(config_load_file(SETTINGS, &s, NULL, &p, &d), 0);
 	snprintf(r->db, sizeof r->db, "%s/%s.db", dir, name);
 	char err[256];
 	struct journal_run jr = {"backtest", "{}", 2, NULL, p.seed, true, 0};

@@ -16,6 +16,7 @@
 struct loaded {
 	int rc;
 	struct settings s;
+	struct live_settings live;
 	struct sim_params sim;
 	struct config_diag d;
 };
@@ -24,7 +25,7 @@ static inline struct loaded *load(const char *json)
 {
 	static struct loaded L;
 	config_free(&L.s);
-	L.rc = config_load_text(json, strlen(json), &L.s, &L.sim, &L.d);
+	L.rc = config_load_text(json, strlen(json), &L.s, &L.live, &L.sim, &L.d);
 	return &L;
 }
 

@@ -36,7 +36,7 @@ Test(bot_files, last_example_values)
 	const struct settings *s = &L->s;
 
 	cr_assert_eq(s->volume_window_ms, 60000);
-	cr_assert_eq(s->multi_assets_mode, true);
+	cr_assert_eq(L->live.multi_assets_mode, true);
 	cr_assert_eq(s->hedge_mode, true);
 	cr_assert_eq(L->sim.hedge_mode, true);
 	cr_assert_eq(s->order_ttl_ms, 30000);
@@ -97,7 +97,7 @@ Test(bot_files, early_file_warnings_are_said_once)
 
 	cr_assert_eq(L->rc, 0);
 	/* 0.4 % cannot be a whole percent: rounded up, which only adds headroom */
-	cr_assert_eq(L->s.rate_limit_buffer_pct, 1);
+	cr_assert_eq(L->live.rate_limit_buffer_pct, 1);
 	cr_assert_eq(count_msgs(d, CONFIG_WARNING, 14,
 	                        "globals.rate_limit_buffer_pct: 0.4 is not a whole number; "
 	                        "rounded up to 1"), 1);

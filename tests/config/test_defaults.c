@@ -12,8 +12,8 @@ Test(defaults, globals)
 	cr_assert_eq(L->d.n, 0, "no message for a plain file");
 	cr_assert_eq(s->volume_window_ms, 60000);
 	cr_assert_eq(s->window_mode, WINDOW_PER_SIDE);
-	cr_assert_eq(s->simulate_only, false);
-	cr_assert_eq(s->multi_assets_mode, false);
+	cr_assert_eq(L->live.simulate_only, false);
+	cr_assert_eq(L->live.multi_assets_mode, false);
 	cr_assert_eq(s->hedge_mode, true);
 	cr_assert_eq(s->order_ttl_ms, 30000);
 	cr_assert_eq(s->max_open_orders_per_symbol, 5);
@@ -24,9 +24,9 @@ Test(defaults, globals)
 	cr_assert_eq(s->unprotected_timeout_ms, 10000);
 	cr_assert_eq(s->use_usdt_volume, true);
 	cr_assert_eq(s->time_in_force, TIF_GTC);
-	cr_assert_eq(s->set_leverage, true);
-	cr_assert_eq(s->set_margin_type, true);
-	cr_assert_eq(s->rate_limit_buffer_pct, 10);
+	cr_assert_eq(L->live.set_leverage, true);
+	cr_assert_eq(L->live.set_margin_type, true);
+	cr_assert_eq(L->live.rate_limit_buffer_pct, 10);
 }
 
 Test(defaults, symbol)

@@ -12,7 +12,7 @@ static char *effective(const struct loaded *L)
 	FILE *f = open_memstream(&buf, &size);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(config_write_effective(f, &L->s, &L->sim), 0);
+	cr_assert_eq(config_write_effective(f, &L->s, &L->live, &L->sim), 0);
 	fclose(f);
 	return buf;
 }

@@ -163,7 +163,7 @@ Test(errors, nul_byte_and_size)
 	struct sim_params sim;
 	static struct config_diag d;
 
-	cr_assert_eq(config_load_text(text, sizeof text - 1, &s, &sim, &d), -1);
+	cr_assert_eq(config_load_text(text, sizeof text - 1, &s, NULL, &sim, &d), -1);
 	cr_assert_eq(d.msgs[0].line, 2);
 	cr_assert_str_eq(d.msgs[0].text, "byte 22 (column 11): NUL byte: not a text file");
 
@@ -171,7 +171,7 @@ Test(errors, nul_byte_and_size)
 	char *huge = malloc(big);
 	cr_assert_not_null(huge);
 	memset(huge, ' ', big);
-	cr_assert_eq(config_load_text(huge, big, &s, &sim, &d), -1);
+	cr_assert_eq(config_load_text(huge, big, &s, NULL, &sim, &d), -1);
 	cr_assert_str_eq(d.msgs[0].text, "too large: 4194305 bytes (at most 4194304)");
 	free(huge);
 }
@@ -182,10 +182,10 @@ Test(errors, missing_file)
 	struct sim_params sim;
 	static struct config_diag d;
 
-	cr_assert_eq(config_load_file("/nonexistent/settings.json", &s, &sim, &d), -1);
+	cr_assert_eq(config_load_file("/nonexistent/settings.json", &s, NULL, &sim, &d), -1);
 	cr_assert_eq(d.nerrors, 1);
 	cr_assert_str_eq(d.msgs[0].text, "cannot read: No such file or directory");
-	cr_assert_eq(config_load_file(HUNTER_SOURCE_DIR, &s, &sim, &d), -1, "a folder");
+	cr_assert_eq(config_load_file(HUNTER_SOURCE_DIR, &s, NULL, &sim, &d), -1, "a folder");
 	cr_assert_eq(d.nerrors, 1);
 	cr_assert_str_eq(d.msgs[0].text, "cannot read: Is a directory");
 }

@@ -219,7 +219,7 @@ static inline void run_db_settings(struct run_db *r)
 	struct config_diag *d = calloc(1, sizeof *d);
 	cr_assert_not_null(d);
 	const char *json = (const char *)sqlite3_column_text(st, 0);
-	cr_assert_eq(config_load_text(json, (size_t)sqlite3_column_bytes(st, 0), &r->s, &r->sim, d),
+	cr_assert_eq(config_load_text(json, (size_t)sqlite3_column_bytes(st, 0), &r->s, NULL, &r->sim, d),
 	             0, "run.settings_json does not load");
 	free(d);
 	r->first_ms = sqlite3_column_int64(st, 1);
