@@ -148,7 +148,7 @@ static int validate(struct plan *p, uint64_t k)
 	struct settings s;
 	struct sim_params sim;
 	struct config_diag d;
-	int rc = config_load_text(p->settings[k], strlen(p->settings[k]), &s, &sim, &d);
+	int rc = config_load_text(p->settings[k], strlen(p->settings[k]), &s, NULL, &sim, &d);
 	if (rc || d.nwarnings) {
 		snprintf(name, sizeof name, "combination %llu", (unsigned long long)id);
 		if (rc)
