@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "aster_int.h"
 
 #define CHUNK_MIN (64u << 10)
 
@@ -43,7 +43,7 @@ static struct arena_chunk *chunk_new(size_t need, const struct arena_chunk *prev
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *ast_arena_alloc(struct arena *a, size_t n)
 {
 	if (n > SIZE_MAX / 4) {
 		a->failed = true;
@@ -65,19 +65,19 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
-void *arena_calloc(struct arena *a, size_t count, size_t size)
+void *ast_arena_calloc(struct arena *a, size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / 4 / size) {
 		a->failed = true;
 		return NULL;
 	}
-	void *p = arena_alloc(a, count * size);
+	void *p = ast_arena_alloc(a, count * size);
 	if (p)
 		memset(p, 0, count * size);
 	return p;
 }
 
-bool arena_owns(const struct arena *a, const void *p)
+bool ast_arena_owns(const struct arena *a, const void *p)
 {
 	const unsigned char *b = p;
 	for (const struct arena_chunk *c = a->head; c; c = c->next)
@@ -88,7 +88,7 @@ bool arena_owns(const struct arena *a, const void *p)
 
 /* Keeps the first (smallest) chunk so that ordinary frames never touch
  * malloc, and lets the large chunks a big snapshot needed go. */
-void arena_reset(struct arena *a)
+void ast_arena_reset(struct arena *a)
 {
 	struct arena_chunk *c = a->head;
 	while (c && c->next) {
@@ -102,9 +102,9 @@ void arena_reset(struct arena *a)
 	a->failed = false;
 }
 
-void arena_release(struct arena *a)
+void ast_arena_release(struct arena *a)
 {
-	arena_reset(a);
+	ast_arena_reset(a);
 	free(a->head);
 	a->head = NULL;
 }
@@ -119,14 +119,14 @@ static _Thread_local struct arena *json_arena;
 
 static void *hook_malloc(size_t n)
 {
-	return json_arena ? arena_alloc(json_arena, n) : malloc(n);
+	return json_arena ? ast_arena_alloc(json_arena, n) : malloc(n);
 }
 
 /* cJSON frees arena nodes only while unwinding a failed parse; those go
  * with the arena. */
 static void hook_free(void *p)
 {
-	if (!json_arena || !arena_owns(json_arena, p))
+	if (!json_arena || !ast_arena_owns(json_arena, p))
 		free(p);
 }
 
@@ -136,18 +136,18 @@ static void install(void)
 	cJSON_InitHooks(&h);
 }
 
-void json_hooks_install(void)
+void ast_json_hooks_install(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, install);
 }
 
-void json_arena_begin(struct arena *a)
+void ast_json_arena_begin(struct arena *a)
 {
 	json_arena = a;
 }
 
-void json_arena_end(void)
+void ast_json_arena_end(void)
 {
 	json_arena = NULL;
 }

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "aster_int.h"
 
 /* The event keeps only "trading or not"; a symbol that is not trading is
  * written with the exchange's status for a closed market. */
@@ -227,7 +227,7 @@ static void put_object(struct out *o, const struct schema *s, const void *base, 
 
 size_t aster_format(const ev_t *ev, char *buf, size_t cap)
 {
-	const struct shape *sh = shape_by_type(ev->type);
+	const struct shape *sh = ast_shape_by_type(ev->type);
 	if (!sh) {
 		if (cap)
 			buf[0] = '\0';

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "aster_int.h"
 
 struct aster_parser {
 	struct arena arena;
@@ -42,7 +42,7 @@ struct frame {
 
 aster_parser_t *aster_parser_new(void)
 {
-	json_hooks_install();
+	ast_json_hooks_install();
 	return calloc(1, sizeof(struct aster_parser));
 }
 
@@ -50,7 +50,7 @@ void aster_parser_free(aster_parser_t *p)
 {
 	if (!p)
 		return;
-	arena_release(&p->arena);
+	ast_arena_release(&p->arena);
 	free(p);
 }
 
@@ -320,7 +320,7 @@ static void *array_items(struct frame *fr, const cJSON *v, size_t max, size_t it
 			return NULL;
 		}
 	*count = (uint32_t)n;
-	void *items = arena_calloc(fr->arena, n ? n : 1, item);
+	void *items = ast_arena_calloc(fr->arena, n ? n : 1, item);
 	if (!items)
 		fail(fr, "out of memory");
 	return items;
@@ -564,17 +564,17 @@ static enum outcome read_any(struct frame *fr, const cJSON *obj, ev_t *ev)
 			path_push(fr, "e", 0);
 			return wrong_type(fr, "a string", e);
 		}
-		const struct shape *sh = shape_by_wire(e->valuestring);
+		const struct shape *sh = ast_shape_by_wire(e->valuestring);
 		if (sh)
 			return read_event(fr, sh, obj, ev);
-		if (shape_is_unmodelled(e->valuestring))
+		if (ast_shape_is_unmodelled(e->valuestring))
 			return ignored(fr, e->valuestring);
 		return fail(fr, "unknown event type \"%.40s\"", e->valuestring);
 	}
 	if (has(obj, "lastUpdateId"))
-		return read_event(fr, shape_by_type(EV_DEPTH_SNAPSHOT), obj, ev);
+		return read_event(fr, ast_shape_by_type(EV_DEPTH_SNAPSHOT), obj, ev);
 	if (has(obj, "symbols"))
-		return read_event(fr, shape_by_type(EV_EXCHANGE_INFO), obj, ev);
+		return read_event(fr, ast_shape_by_type(EV_EXCHANGE_INFO), obj, ev);
 	if (has(obj, "result") && has(obj, "id"))
 		return ignored(fr, "subscription reply");
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(obj, "code");
@@ -626,9 +626,9 @@ static void snippet(char *dst, size_t cap, const char *s, size_t n)
 static const cJSON *parse_json(struct frame *fr)
 {
 	const char *end = NULL;
-	json_arena_begin(fr->arena);
+	ast_json_arena_begin(fr->arena);
 	cJSON *root = cJSON_ParseWithLengthOpts(fr->json, fr->len, &end, 0);
-	json_arena_end();
+	ast_json_arena_end();
 	if (fr->arena->failed) {
 		fail(fr, "out of memory");
 		return NULL;
@@ -675,7 +675,7 @@ static int read_frame(struct frame *fr, ev_t **evs)
 		return read_array(fr, body, evs);
 	if (!cJSON_IsObject(body))
 		return wrong_type(fr, "an object or array", body);
-	*evs = arena_alloc(fr->arena, sizeof **evs);
+	*evs = ast_arena_alloc(fr->arena, sizeof **evs);
 	if (!*evs)
 		return fail(fr, "out of memory");
 	enum outcome o = read_any(fr, body, *evs);
@@ -691,7 +691,7 @@ int aster_parse(aster_parser_t *p, const char *json, size_t len, const struct as
 	if (!res)
 		res = &spare;
 	memset(res, 0, sizeof *res);
-	arena_reset(&p->arena);
+	ast_arena_reset(&p->arena);
 	struct frame fr = {
 		.arena = &p->arena, .json = json, .len = len, .res = res, .what = "frame"};
 	if (ctx)

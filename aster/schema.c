@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "aster_int.h"
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define MEMBER_SIZE(T, m) sizeof(((T *)0)->m)
@@ -358,7 +358,7 @@ static const struct shape shapes[] = {
 	{EV_GAP, "gap", &gap},
 };
 
-const struct shape *shape_by_wire(const char *e)
+const struct shape *ast_shape_by_wire(const char *e)
 {
 	for (int i = 0; i < COUNT(shapes); i++)
 		if (shapes[i].wire && !strcmp(shapes[i].wire, e))
@@ -366,7 +366,7 @@ const struct shape *shape_by_wire(const char *e)
 	return NULL;
 }
 
-const struct shape *shape_by_type(ev_type_t type)
+const struct shape *ast_shape_by_type(ev_type_t type)
 {
 	for (int i = 0; i < COUNT(shapes); i++)
 		if (shapes[i].type == type)
@@ -383,7 +383,7 @@ static const char *const unmodelled[] = {
 	"announcement", "indexPriceUpdate", "assetIndexUpdate", "contractInfo",
 };
 
-bool shape_is_unmodelled(const char *e)
+bool ast_shape_is_unmodelled(const char *e)
 {
 	for (int i = 0; i < COUNT(unmodelled); i++)
 		if (!strcmp(unmodelled[i], e))

@@ -35,25 +35,25 @@ struct digests {
 
 /* Starts hashing `paths` (which must outlive the wait). Returns 0, or -1
  * when out of memory or when hashing in place failed. */
-int digests_start(struct digests *d, const char *const *paths, size_t n);
+int bt_digests_start(struct digests *d, const char *const *paths, size_t n);
 /* Waits for the digests; returns 0, or -1 with d->err set. */
-int digests_wait(struct digests *d);
-void digests_free(struct digests *d);
+int bt_digests_wait(struct digests *d);
+void bt_digests_free(struct digests *d);
 
 /* ---- inputs.c ---------------------------------------------------------- */
 
 /* A whole file in memory, NUL-terminated. Returns 0, or -1 with err set. */
-int read_file(const char *path, char **text, size_t *len, char *err, size_t errlen);
+int bt_read_file(const char *path, char **text, size_t *len, char *err, size_t errlen);
 
 /* The trading rules of an exchangeInfo file. Returns 0, or -1 with err set. */
 struct rules_list {
 	struct symbol_rules *v;
 	uint32_t n;
 };
-int load_exchange_info(const char *path, struct rules_list *out, char *err, size_t errlen);
+int bt_load_exchange_info(const char *path, struct rules_list *out, char *err, size_t errlen);
 
 /* mkdir -p. Returns 0, or -1 with errno set. */
-int make_dirs(const char *path);
+int bt_make_dirs(const char *path);
 
 /* ---- job.c ------------------------------------------------------------- */
 
@@ -95,20 +95,20 @@ struct pass_end {
 };
 
 /* "prefix: message" on a line of its own. */
-void diag_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
+void bt_diag_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
-void job_diag(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bt_job_diag(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Loads the settings: 0, or -1 with spec->rc = BT_EUSAGE and every
  * problem said. Settings are checked before any input is opened. */
-int job_load(struct job *j, const struct backtest_opts *o);
+int bt_job_load(struct job *j, const struct backtest_opts *o);
 /* Opens the run database and the session: 0, or -1 with the reason said. */
-int job_open(struct job *j, const struct rules_list *rules, int64_t liq_delay_ms);
-void job_rules_seen(struct job *j, const struct symbol_rules *r, uint32_t n);
-void job_check_headers(struct job *j, const struct rec_header *const *h, size_t nfiles);
+int bt_job_open(struct job *j, const struct rules_list *rules, int64_t liq_delay_ms);
+void bt_job_rules_seen(struct job *j, const struct symbol_rules *r, uint32_t n);
+void bt_job_check_headers(struct job *j, const struct rec_header *const *h, size_t nfiles);
 /* One event; `where` names its place in the recordings for messages. */
-int job_feed(struct job *j, const ev_t *ev, const char *where);
-int job_check_coverage(struct job *j, bool interrupted);
-int job_finish(struct job *j, const struct pass_end *pe);
-void job_close(struct job *j);
+int bt_job_feed(struct job *j, const ev_t *ev, const char *where);
+int bt_job_check_coverage(struct job *j, bool interrupted);
+int bt_job_finish(struct job *j, const struct pass_end *pe);
+void bt_job_close(struct job *j);
 
 #endif

@@ -63,7 +63,7 @@ static void *hash_all(void *arg)
 	return NULL;
 }
 
-int digests_start(struct digests *d, const char *const *paths, size_t n)
+int bt_digests_start(struct digests *d, const char *const *paths, size_t n)
 {
 	d->paths = paths;
 	d->n = n;
@@ -81,7 +81,7 @@ int digests_start(struct digests *d, const char *const *paths, size_t n)
 	return 0;
 }
 
-int digests_wait(struct digests *d)
+int bt_digests_wait(struct digests *d)
 {
 	if (d->started)
 		pthread_join(d->thread, NULL);
@@ -89,9 +89,9 @@ int digests_wait(struct digests *d)
 	return d->rc;
 }
 
-void digests_free(struct digests *d)
+void bt_digests_free(struct digests *d)
 {
-	digests_wait(d);
+	bt_digests_wait(d);
 	free(d->v);
 	d->v = NULL;
 }

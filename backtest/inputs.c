@@ -14,7 +14,7 @@
 #include "aster.h"
 #include "backtest_int.h"
 
-int read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
+int bt_read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -66,11 +66,11 @@ static int keep_rules(void *ctx, const ev_t *ev)
 	return 0;
 }
 
-int load_exchange_info(const char *path, struct rules_list *out, char *err, size_t errlen)
+int bt_load_exchange_info(const char *path, struct rules_list *out, char *err, size_t errlen)
 {
 	char *text;
 	size_t len;
-	if (read_file(path, &text, &len, err, errlen))
+	if (bt_read_file(path, &text, &len, err, errlen))
 		return -1;
 	aster_parser_t *p = aster_parser_new();
 	struct info_sink sink = {out, 0};
@@ -98,7 +98,7 @@ int load_exchange_info(const char *path, struct rules_list *out, char *err, size
 	return 0;
 }
 
-int make_dirs(const char *path)
+int bt_make_dirs(const char *path)
 {
 	char buf[4096];
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {

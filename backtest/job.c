@@ -13,18 +13,18 @@
 
 #include "backtest_int.h"
 
-void diag_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
+void bt_diag_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(f, "%s: ", prefix);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
 }
 
-void job_diag(struct job *j, const char *fmt, ...)
+void bt_job_diag(struct job *j, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	diag_line(j->diag, j->prefix, fmt, ap);
+	bt_diag_line(j->diag, j->prefix, fmt, ap);
 	va_end(ap);
 }
 
@@ -49,7 +49,7 @@ static int load_settings(struct job *j, const struct backtest_opts *o)
 	j->params.hedge_mode = j->settings.hedge_mode;
 	j->syms = calloc(j->settings.nsymbols ? j->settings.nsymbols : 1, sizeof *j->syms);
 	if (!j->syms) {
-		job_diag(j, "out of memory");
+		bt_job_diag(j, "out of memory");
 		return -1;
 	}
 	for (uint32_t i = 0; i < j->settings.nsymbols; i++)
@@ -92,15 +92,15 @@ static int prepare_out(struct job *j)
 {
 	struct backtest_summary *out = &j->spec->out;
 	const char *dir = j->spec->out_dir;
-	if (make_dirs(dir)) {
-		job_diag(j, "%s: cannot create the folder: %s", dir, strerror(errno));
+	if (bt_make_dirs(dir)) {
+		bt_job_diag(j, "%s: cannot create the folder: %s", dir, strerror(errno));
 		return -1;
 	}
 	if (snprintf(out->db_path, sizeof out->db_path, "%s/run.db", dir) >= (int)sizeof out->db_path ||
 	    snprintf(out->tmp_path, sizeof out->tmp_path, "%s/run.db.partial", dir) >=
 	        (int)sizeof out->tmp_path) {
 		out->db_path[0] = out->tmp_path[0] = '\0';
-		job_diag(j, "%s: path too long", dir);
+		bt_job_diag(j, "%s: path too long", dir);
 		return -1;
 	}
 	return 0;
@@ -117,7 +117,7 @@ static int open_journal(struct job *j, int64_t liq_delay_ms)
 	if (!text || !model) {
 		free(text);
 		free(model);
-		job_diag(j, "out of memory");
+		bt_job_diag(j, "out of memory");
 		return -1;
 	}
 	struct journal_run run = {"backtest", text, len, model, j->params.seed, true, liq_delay_ms};
@@ -126,7 +126,7 @@ static int open_journal(struct job *j, int64_t liq_delay_ms)
 	free(model);
 	if (!j->journal) {
 		j->spec->out.tmp_path[0] = '\0';
-		job_diag(j, "%s", err);
+		bt_job_diag(j, "%s", err);
 	}
 	return j->journal ? 0 : -1;
 }
@@ -136,14 +136,14 @@ static int open_session(struct job *j, const struct rules_list *rules)
 {
 	j->session = session_new(&j->settings, j->journal);
 	if (!j->session) {
-		job_diag(j, "out of memory");
+		bt_job_diag(j, "out of memory");
 		return -1;
 	}
 	session_journal_market(j->session, j->spec->market_tables);
 	struct exchange_sink sink = session_sink(j->session);
 	j->sim = sim_new(&j->params, &sink);
 	if (!j->sim) {
-		job_diag(j, "out of memory");
+		bt_job_diag(j, "out of memory");
 		return -1;
 	}
 	exchange_t x;
@@ -151,11 +151,11 @@ static int open_session(struct job *j, const struct rules_list *rules)
 	session_attach(j->session, &x);
 	for (uint32_t i = 0; i < rules->n; i++)
 		session_set_rules(j->session, &rules->v[i]);
-	job_rules_seen(j, rules->v, rules->n);
+	bt_job_rules_seen(j, rules->v, rules->n);
 	return 0;
 }
 
-int job_load(struct job *j, const struct backtest_opts *o)
+int bt_job_load(struct job *j, const struct backtest_opts *o)
 {
 	j->spec->rc = BT_EUSAGE;
 	if (load_settings(j, o))
@@ -164,7 +164,7 @@ int job_load(struct job *j, const struct backtest_opts *o)
 	return 0;
 }
 
-int job_open(struct job *j, const struct rules_list *rules, int64_t liq_delay_ms)
+int bt_job_open(struct job *j, const struct rules_list *rules, int64_t liq_delay_ms)
 {
 	if (prepare_out(j) || open_journal(j, liq_delay_ms) || open_session(j, rules))
 		return -1;
@@ -182,7 +182,7 @@ static struct sym_seen *sym_find(struct job *j, const char *symbol)
 	return NULL;
 }
 
-void job_rules_seen(struct job *j, const struct symbol_rules *r, uint32_t n)
+void bt_job_rules_seen(struct job *j, const struct symbol_rules *r, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct sym_seen *s = sym_find(j, r[i].symbol);
@@ -215,7 +215,7 @@ static int check_liquidation(struct job *j, const ev_t *ev, const char *where)
 	const struct sym_seen *s = sym_find(j, ev->symbol);
 	if (!s || s->rules)
 		return 0;
-	job_diag(j, "%s: liquidation at %lld ms (%s) but no trading rules for %s yet: the"
+	bt_job_diag(j, "%s: liquidation at %lld ms (%s) but no trading rules for %s yet: the"
 	            " recordings hold no exchange info for it before this point; give"
 	            " --exchange-info FILE", ev->symbol, (long long)ev->exch_ms, where, ev->symbol);
 	return -1;
@@ -233,10 +233,10 @@ static bool outside_window(struct job *j, const ev_t *ev)
 }
 
 /* One event of the recordings; -1 ends this job with an error. */
-int job_feed(struct job *j, const ev_t *ev, const char *where)
+int bt_job_feed(struct job *j, const ev_t *ev, const char *where)
 {
 	if (ev->type == EV_EXCHANGE_INFO)
-		job_rules_seen(j, ev->u.info.symbols, ev->u.info.nsymbols);
+		bt_job_rules_seen(j, ev->u.info.symbols, ev->u.info.nsymbols);
 	if (outside_window(j, ev))
 		return 0;
 	if (j->events++ == 0)
@@ -251,7 +251,7 @@ int job_feed(struct job *j, const ev_t *ev, const char *where)
 		return -1;
 	session_on_market(j->session, ev);
 	if (journal_error(j->journal)) {
-		job_diag(j, "%s", journal_error(j->journal));
+		bt_job_diag(j, "%s", journal_error(j->journal));
 		return -1;
 	}
 	return 0;
@@ -261,7 +261,7 @@ int job_feed(struct job *j, const ev_t *ev, const char *where)
 
 /* Warns about settings symbols that no recording header lists (headers
  * without a symbol list say nothing either way). */
-void job_check_headers(struct job *j, const struct rec_header *const *h, size_t nfiles)
+void bt_job_check_headers(struct job *j, const struct rec_header *const *h, size_t nfiles)
 {
 	for (size_t f = 0; f < nfiles; f++)
 		if (h[f]->nsymbols == 0)
@@ -273,7 +273,7 @@ void job_check_headers(struct job *j, const struct rec_header *const *h, size_t 
 			for (uint32_t k = 0; k < h[f]->nsymbols && !listed; k++)
 				listed = !strcmp(h[f]->symbols[k], sym);
 		if (!listed)
-			job_diag(j, "warning: %s is in the settings but in none of the recordings: not"
+			bt_job_diag(j, "warning: %s is in the settings but in none of the recordings: not"
 			            " traded", sym);
 		j->syms[i].warned = !listed;
 	}
@@ -288,32 +288,32 @@ static void check_tradable(struct job *j)
 		if (!s->seen)
 			continue;
 		if (!s->rules)
-			job_diag(j, "warning: %s cannot trade: no trading rules (give --exchange-info FILE)",
-			         s->symbol);
+			bt_job_diag(j, "warning: %s cannot trade: no trading rules (give --exchange-info FILE)",
+				    s->symbol);
 		else if (!s->trading)
-			job_diag(j, "warning: %s cannot trade: its rules say it is not TRADING, or give"
+			bt_job_diag(j, "warning: %s cannot trade: its rules say it is not TRADING, or give"
 			            " no tick or step size", s->symbol);
 	}
 }
 
 /* The settings' symbols must have had events to trade on. */
-int job_check_coverage(struct job *j, bool interrupted)
+int bt_job_check_coverage(struct job *j, bool interrupted)
 {
 	uint32_t with_events = 0;
 	for (uint32_t i = 0; i < j->settings.nsymbols; i++) {
 		if (j->syms[i].seen)
 			with_events++;
 		else if (!j->syms[i].warned)
-			job_diag(j, "warning: %s: no events in the recordings: not traded",
-			         j->syms[i].symbol);
+			bt_job_diag(j, "warning: %s: no events in the recordings: not traded",
+				    j->syms[i].symbol);
 	}
 	check_tradable(j);
 	if (j->events == 0 && !interrupted) {
-		job_diag(j, "no events in its time window");
+		bt_job_diag(j, "no events in its time window");
 		return -1;
 	}
 	if (with_events == 0 && !interrupted) {
-		job_diag(j, "none of the settings' symbols has events in the recordings");
+		bt_job_diag(j, "none of the settings' symbols has events in the recordings");
 		return -1;
 	}
 	return 0;
@@ -333,7 +333,7 @@ static void record_fill_modes(struct job *j)
 	}
 }
 
-int job_finish(struct job *j, const struct pass_end *pe)
+int bt_job_finish(struct job *j, const struct pass_end *pe)
 {
 	char err[512], hex[65];
 	struct backtest_summary *out = &j->spec->out;
@@ -345,18 +345,18 @@ int job_finish(struct job *j, const struct pass_end *pe)
 	struct journal_end end = {j->first_ms, last_ms, j->events, hex, pe->wall_seconds,
 	                          pe->interrupted};
 	if (journal_finish(j->journal, &end)) {
-		job_diag(j, "%s", journal_error(j->journal));
+		bt_job_diag(j, "%s", journal_error(j->journal));
 		return -1;
 	}
 	journal_close(j->journal);
 	j->journal = NULL;
 	if (rename(out->tmp_path, out->db_path)) {
-		job_diag(j, "%s: cannot rename to %s: %s", out->tmp_path, out->db_path, strerror(errno));
+		bt_job_diag(j, "%s: cannot rename to %s: %s", out->tmp_path, out->db_path, strerror(errno));
 		return -1;
 	}
 	out->tmp_path[0] = '\0';
 	if (journal_totals_read(out->db_path, &out->t, err, sizeof err)) {
-		job_diag(j, "%s", err);
+		bt_job_diag(j, "%s", err);
 		return -1;
 	}
 	const struct journal_totals *t = &out->t;
@@ -373,7 +373,7 @@ int job_finish(struct job *j, const struct pass_end *pe)
 
 /* Releases everything; a job that did not finish leaves no database that
  * looks complete, and the previous run's database as it was. */
-void job_close(struct job *j)
+void bt_job_close(struct job *j)
 {
 	session_free(j->session); /* and the simulation with it */
 	journal_close(j->journal);

@@ -46,7 +46,7 @@ static void diag(struct pass *p, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	diag_line(p->diag, p->prefix, fmt, ap);
+	bt_diag_line(p->diag, p->prefix, fmt, ap);
 	va_end(ap);
 }
 
@@ -87,7 +87,7 @@ static void feed(struct pass *p, const ev_t *ev)
 	}
 	for (size_t i = 0; i < p->njobs; i++) {
 		struct job *j = &p->jobs[i];
-		if (j->live && job_feed(j, ev, at)) {
+		if (j->live && bt_job_feed(j, ev, at)) {
 			j->live = false;
 			p->live--;
 		}
@@ -203,7 +203,7 @@ static int open_inputs(struct pass *p)
 		return -1;
 	}
 	p->spans = calloc(p->o->nrecordings, sizeof *p->spans);
-	if (digests_start(&p->digests, p->o->recordings, p->o->nrecordings)) {
+	if (bt_digests_start(&p->digests, p->o->recordings, p->o->nrecordings)) {
 		diag(p, "%s", p->digests.err[0] ? p->digests.err : "out of memory");
 		return -1;
 	}
@@ -213,7 +213,7 @@ static int open_inputs(struct pass *p)
 	}
 	if (p->o->exchange_info_path) {
 		char err[512];
-		if (load_exchange_info(p->o->exchange_info_path, &p->rules, err, sizeof err)) {
+		if (bt_load_exchange_info(p->o->exchange_info_path, &p->rules, err, sizeof err)) {
 			diag(p, "%s", err);
 			return -1;
 		}
@@ -230,9 +230,9 @@ static void open_jobs(struct pass *p)
 	int64_t delay = liq_arrival_delay(p);
 	for (size_t i = 0; i < p->njobs; i++) {
 		struct job *j = &p->jobs[i];
-		if (j->settings_loaded && job_open(j, &p->rules, delay) == 0) {
+		if (j->settings_loaded && bt_job_open(j, &p->rules, delay) == 0) {
 			if (h)
-				job_check_headers(j, h, nfiles);
+				bt_job_check_headers(j, h, nfiles);
 			p->live++;
 		}
 	}
@@ -242,7 +242,7 @@ static void open_jobs(struct pass *p)
 /* What every job records of the pass at its end. */
 static int pass_end(struct pass *p, struct pass_end *pe)
 {
-	if (digests_wait(&p->digests)) {
+	if (bt_digests_wait(&p->digests)) {
 		diag(p, "%s", p->digests.err);
 		return -1;
 	}
@@ -272,7 +272,7 @@ static void finish_jobs(struct pass *p)
 	double loop_seconds = mono_seconds() - p->t1;
 	for (size_t i = 0; i < p->njobs; i++) {
 		struct job *j = &p->jobs[i];
-		if (!j->live || job_check_coverage(j, p->interrupted) || job_finish(j, &pe))
+		if (!j->live || bt_job_check_coverage(j, p->interrupted) || bt_job_finish(j, &pe))
 			continue;
 		j->spec->out.loop_seconds = loop_seconds;
 		j->spec->out.wall_seconds = pe.wall_seconds;
@@ -300,7 +300,7 @@ int backtest_run_jobs(const struct backtest_opts *o, struct backtest_job *jobs, 
 	}
 	size_t loaded = 0;
 	for (size_t i = 0; i < n; i++)
-		loaded += job_load(&p.jobs[i], o) == 0;
+		loaded += bt_job_load(&p.jobs[i], o) == 0;
 	int rc = loaded ? BT_EDATA : BT_EUSAGE;
 	if (loaded && open_inputs(&p) == 0) {
 		open_jobs(&p);
@@ -311,9 +311,9 @@ int backtest_run_jobs(const struct backtest_opts *o, struct backtest_job *jobs, 
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		job_close(&p.jobs[i]);
+		bt_job_close(&p.jobs[i]);
 	replay_close(p.rp);
-	digests_free(&p.digests);
+	bt_digests_free(&p.digests);
 	free(p.rules.v);
 	free(p.spans);
 	free(p.jobs);

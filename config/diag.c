@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "config_int.h"
 
-void diag_add(struct config_diag *d, enum config_level level, uint32_t line,
-              const char *fmt, ...)
+void cf_diag_add(struct config_diag *d, enum config_level level, uint32_t line,
+		 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -31,7 +31,7 @@ void diag_add(struct config_diag *d, enum config_level level, uint32_t line,
 /* Sections are read in a fixed order (globals before symbols, whatever the
  * file's order), so messages are put back in file order at the end: an
  * insertion sort, which is stable and plenty for CONFIG_DIAG_MAX. */
-void diag_sort(struct config_diag *d)
+void cf_diag_sort(struct config_diag *d)
 {
 	for (uint32_t i = 1; i < d->n; i++) {
 		struct config_msg m = d->msgs[i];
@@ -59,7 +59,7 @@ static size_t escape(char *out, unsigned char c)
 	return 1;
 }
 
-void repr_string(char *buf, size_t cap, const char *s, size_t n)
+void cf_repr_string(char *buf, size_t cap, const char *s, size_t n)
 {
 	char one[8];
 	size_t len = 0, i;
@@ -121,7 +121,7 @@ static void write_list(FILE *out, const struct config_diag *d, enum config_level
 		const struct config_msg *m = &d->msgs[i];
 		if (m->level != level)
 			continue;
-		repr_string(text, sizeof text, m->text, strlen(m->text));
+		cf_repr_string(text, sizeof text, m->text, strlen(m->text));
 		fprintf(out, "%s{\"line\":%u,\"message\":%s}", sep, m->line, text);
 		sep = ",";
 	}

@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "internal.h"
+#include "config_int.h"
 
 static void write_value(FILE *out, const struct field *f, const void *base)
 {
@@ -16,13 +16,13 @@ static void write_value(FILE *out, const struct field *f, const void *base)
 	char num[DEC_FMT_MAX];
 	const char *name;
 
-	field_get(f, base, &v);
+	cf_field_get(f, base, &v);
 	switch (f->kind) {
 	case F_BOOL:
 		fputs(v.d ? "true" : "false", out);
 		break;
 	case F_ENUM:
-		name = schema_spelling(f->names, (int)v.d);
+		name = cf_schema_spelling(f->names, (int)v.d);
 		if (name)
 			fprintf(out, "\"%s\"", name);
 		else
@@ -62,27 +62,27 @@ int config_write_effective(FILE *out, const struct settings *s, const struct liv
 	char name[2 * SYMBOL_MAX + 8];
 	struct live_settings defaults;
 	if (!live) {
-		schema_live_defaults(&defaults);
+		cf_schema_live_defaults(&defaults);
 		live = &defaults;
 	}
 
 	fputs("{\n  \"globals\": ", out);
-	write_section(out, &schema_globals, s, live, 2);
+	write_section(out, &cf_schema_globals, s, live, 2);
 	fputs(",\n  \"symbols\": {", out);
 	for (uint32_t i = 0; i < s->nsymbols; i++) {
-		repr_string(name, sizeof name, s->symbols[i].symbol, strlen(s->symbols[i].symbol));
+		cf_repr_string(name, sizeof name, s->symbols[i].symbol, strlen(s->symbols[i].symbol));
 		fprintf(out, "%s\n    %s: ", i ? "," : "", name);
-		write_section(out, &schema_symbol, &s->symbols[i], NULL, 4);
+		write_section(out, &cf_schema_symbol, &s->symbols[i], NULL, 4);
 	}
 	fputs(s->nsymbols ? "\n  },\n  \"simulation\": " : "},\n  \"simulation\": ", out);
-	write_section(out, &schema_simulation, sim, NULL, 2);
+	write_section(out, &cf_schema_simulation, sim, NULL, 2);
 	fputs("\n}\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
 int config_write_simulation(FILE *out, const struct sim_params *sim)
 {
-	write_section(out, &schema_simulation, sim, NULL, 0);
+	write_section(out, &cf_schema_simulation, sim, NULL, 0);
 	fputc('\n', out);
 	return ferror(out) ? -1 : 0;
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "config_int.h"
 
 /* Edit distance, for keys of up to 40 characters. */
 static size_t distance(const char *a, const char *b)
@@ -35,17 +35,17 @@ static size_t distance(const char *a, const char *b)
 	return row[lb];
 }
 
-void key_hint(const struct section *sec, const char *key, char *buf, size_t cap)
+void cf_key_hint(const struct section *sec, const char *key, char *buf, size_t cap)
 {
-	const struct section *all[] = {&schema_globals, &schema_symbol, &schema_simulation};
+	const struct section *all[] = {&cf_schema_globals, &cf_schema_symbol, &cf_schema_simulation};
 	const char *best = NULL;
 	size_t best_d = 3; /* further than two edits is no longer a typo */
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < 3; i++)
-		if (all[i] != sec && (schema_field(all[i], key) || schema_legacy(all[i], key))) {
+		if (all[i] != sec && (cf_schema_field(all[i], key) || cf_schema_legacy(all[i], key))) {
 			snprintf(buf, cap, " (it belongs in %s%s)", all[i]->name,
-			         all[i] == &schema_symbol ? ".<SYMBOL>" : "");
+			         all[i] == &cf_schema_symbol ? ".<SYMBOL>" : "");
 			return;
 		}
 	for (size_t i = 0; sec && i < sec->nfields; i++) {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "config_int.h"
 
 #define PATH_MAX_LEN 160
 #define GOT_MAX 64
@@ -34,17 +34,17 @@ struct loader {
 
 static uint32_t line_of(const struct loader *L, const cJSON *item)
 {
-	const struct json_pos *p = json_source_find(&L->src, item);
+	const struct json_pos *p = cf_json_source_find(&L->src, item);
 	return p ? p->line : 0;
 }
 
 /* How a value looked in the file, for "got ..." in messages. */
 static void got(const struct loader *L, const cJSON *item, char *buf, size_t cap)
 {
-	const struct json_pos *p = json_source_find(&L->src, item);
+	const struct json_pos *p = cf_json_source_find(&L->src, item);
 
 	if (cJSON_IsString(item))
-		repr_string(buf, cap, item->valuestring, strlen(item->valuestring));
+		cf_repr_string(buf, cap, item->valuestring, strlen(item->valuestring));
 	else if (cJSON_IsNumber(item) && p)
 		snprintf(buf, cap, "%.*s", (int)(p->len < cap - 1 ? p->len : cap - 1), L->text + p->off);
 	else if (cJSON_IsBool(item))
@@ -63,7 +63,7 @@ static void key_text(const char *key, char *buf, size_t cap)
 	                                   "0123456789_") == n)
 		memcpy(buf, key, n + 1);
 	else
-		repr_string(buf, cap, key, n);
+		cf_repr_string(buf, cap, key, n);
 }
 
 /* Reports a value that is not what `f` wants; `why` adds detail or is NULL. */
@@ -72,10 +72,10 @@ static void bad_value(struct loader *L, const char *path, const struct field *f,
 {
 	char want[160], was[GOT_MAX];
 
-	field_expected(f, want, sizeof want);
+	cf_field_expected(f, want, sizeof want);
 	got(L, item, was, sizeof was);
-	diag_add(L->d, CONFIG_ERROR, line_of(L, item), "%s.%s: expected %s, got %s%s%s%s", path,
-	         f->key, want, was, why ? " (" : "", why ? why : "", why ? ")" : "");
+	cf_diag_add(L->d, CONFIG_ERROR, line_of(L, item), "%s.%s: expected %s, got %s%s%s%s", path,
+		    f->key, want, was, why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 static bool in_range(const struct field *f, dec_t v)
@@ -96,7 +96,7 @@ static bool number_text(const struct loader *L, const cJSON *item, const char **
 		*n = strlen(*s);
 		return true;
 	}
-	if (!cJSON_IsNumber(item) || !(p = json_source_find(&L->src, item)))
+	if (!cJSON_IsNumber(item) || !(p = cf_json_source_find(&L->src, item)))
 		return false;
 	*s = L->text + p->off;
 	*n = p->len;
@@ -110,7 +110,7 @@ static const char *fit(struct loader *L, const char *path, const struct field *f
                        const cJSON *item, dec_t *v)
 {
 	const char *finer;
-	dec_t grain = field_grain(f, &finer);
+	dec_t grain = cf_field_grain(f, &finer);
 
 	if (*v % grain && !(f->flags & ROUND_UP))
 		return finer;
@@ -123,8 +123,8 @@ static const char *fit(struct loader *L, const char *path, const struct field *f
 		char was[GOT_MAX], now[DEC_FMT_MAX];
 		got(L, item, was, sizeof was);
 		dec_format(up, now);
-		diag_add(L->d, CONFIG_WARNING, line_of(L, item),
-		         "%s.%s: %s is not a whole number; rounded up to %s", path, f->key, was, now);
+		cf_diag_add(L->d, CONFIG_WARNING, line_of(L, item),
+			    "%s.%s: %s is not a whole number; rounded up to %s", path, f->key, was, now);
 		*v = up;
 	}
 	return NULL;
@@ -139,8 +139,8 @@ static int read_number(struct loader *L, const char *path, const struct field *f
 	if (!number_text(L, item, &s, &n))
 		why = "";
 	else if (f->kind == F_U64)
-		json_number_u64(s, n, &v->u, &why);
-	else if (json_number_dec(s, n, &v->d, &why) == 0)
+		cf_json_number_u64(s, n, &v->u, &why);
+	else if (cf_json_number_dec(s, n, &v->d, &why) == 0)
 		why = fit(L, path, f, item, &v->d);
 	if (!why)
 		return 0;
@@ -175,7 +175,7 @@ static void read_field(struct loader *L, const char *path, const struct field *f
 	} else if (read_number(L, path, f, item, &v) < 0) {
 		return;
 	}
-	field_put(f, f->flags & LIVE ? (void *)L->live : base, &v);
+	cf_field_put(f, f->flags & LIVE ? (void *)L->live : base, &v);
 }
 
 /* ---- unknown keys ------------------------------------------------------ */
@@ -186,8 +186,8 @@ static void unknown_key(struct loader *L, const struct section *sec, const char 
 	char key[GOT_MAX], hint[96];
 
 	key_text(item->string, key, sizeof key);
-	key_hint(sec, item->string, hint, sizeof hint);
-	diag_add(L->d, CONFIG_ERROR, line_of(L, item), "%s.%s: unknown key%s", path, key, hint);
+	cf_key_hint(sec, item->string, hint, sizeof hint);
+	cf_diag_add(L->d, CONFIG_ERROR, line_of(L, item), "%s.%s: unknown key%s", path, key, hint);
 }
 
 /* ---- sections ---------------------------------------------------------- */
@@ -208,8 +208,8 @@ static void legacy_key(struct loader *L, const struct section *sec, const char *
 	if (L->notices)
 		note(L, (size_t)(lg - sec->legacy), item);
 	else
-		diag_add(L->d, CONFIG_WARNING, line_of(L, item), "%s.%s: ignored: %s", path, lg->key,
-		         lg->why);
+		cf_diag_add(L->d, CONFIG_WARNING, line_of(L, item), "%s.%s: ignored: %s", path, lg->key,
+			    lg->why);
 }
 
 /* Reads every key of `obj` into `base` by the schema of `sec`. */
@@ -220,17 +220,17 @@ static void read_section(struct loader *L, const struct section *sec, const char
 	bool given[SECTION_KEYS_MAX] = {false};
 
 	for (const cJSON *it = obj->child; it; it = it->next) {
-		const struct field *f = schema_field(sec, it->string);
-		const struct legacy *lg = f ? NULL : schema_legacy(sec, it->string);
+		const struct field *f = cf_schema_field(sec, it->string);
+		const struct legacy *lg = f ? NULL : cf_schema_legacy(sec, it->string);
 		if (!f && !lg) {
 			unknown_key(L, sec, path, it);
 			continue;
 		}
 		size_t k = f ? (size_t)(f - sec->fields) : sec->nfields + (size_t)(lg - sec->legacy);
 		if (given[k]) {
-			diag_add(L->d, CONFIG_ERROR, line_of(L, it),
-			         "%s.%s: given twice (first on line %u)", path, it->string,
-			         first_line[k]);
+			cf_diag_add(L->d, CONFIG_ERROR, line_of(L, it),
+				    "%s.%s: given twice (first on line %u)", path, it->string,
+				    first_line[k]);
 			continue;
 		}
 		given[k] = true;
@@ -249,8 +249,8 @@ static bool is_object(struct loader *L, const char *path, const cJSON *item, con
 	if (cJSON_IsObject(item))
 		return true;
 	got(L, item, was, sizeof was);
-	diag_add(L->d, CONFIG_ERROR, line_of(L, item), "%s: expected an object of %s, got %s",
-	         path, what, was);
+	cf_diag_add(L->d, CONFIG_ERROR, line_of(L, item), "%s: expected an object of %s, got %s",
+		    path, what, was);
 	return false;
 }
 
@@ -281,7 +281,7 @@ static void check_duplicate_symbols(struct loader *L, const cJSON *obj, size_t n
 	size_t k = 0;
 
 	if (!v) {
-		diag_add(L->d, CONFIG_ERROR, 0, "symbols: out of memory");
+		cf_diag_add(L->d, CONFIG_ERROR, 0, "symbols: out of memory");
 		return;
 	}
 	for (const cJSON *it = obj->child; it; it = it->next)
@@ -289,8 +289,8 @@ static void check_duplicate_symbols(struct loader *L, const cJSON *obj, size_t n
 	qsort(v, k, sizeof *v, by_name_then_line);
 	for (size_t i = 1; i < k; i++)
 		if (!strcmp(v[i].name, v[i - 1].name) && symbol_name_ok(v[i].name))
-			diag_add(L->d, CONFIG_ERROR, v[i].line, "symbols.%s: given twice (first on line %u)",
-			         v[i].name, v[i - 1].line);
+			cf_diag_add(L->d, CONFIG_ERROR, v[i].line, "symbols.%s: given twice (first on line %u)",
+				    v[i].name, v[i - 1].line);
 	free(v);
 }
 
@@ -312,35 +312,35 @@ static void check_symbol_caps(struct loader *L, const struct symbol_settings *sy
 		return;
 	dec_format(sym->trade_value_usdt, value);
 	dec_format(cap, limit);
-	diag_add(L->d, CONFIG_WARNING, line,
-	         "symbols.%s.trade_value_usdt: %s is above the margin cap of %s "
-	         "(max_position_usdt, max_total_exposure_usdt): no entry can be placed",
-	         sym->symbol, value, limit);
+	cf_diag_add(L->d, CONFIG_WARNING, line,
+		    "symbols.%s.trade_value_usdt: %s is above the margin cap of %s "
+		    "(max_position_usdt, max_total_exposure_usdt): no entry can be placed",
+		    sym->symbol, value, limit);
 }
 
 /* Globals are read by now: the symbol's fallbacks can be resolved. */
 static void read_symbol(struct loader *L, const cJSON *item, const char *path,
                         const struct settings *s, struct symbol_settings *sym)
 {
-	schema_symbol_defaults(sym);
+	cf_schema_symbol_defaults(sym);
 	copy_str(sym->symbol, sizeof sym->symbol, item->string, strlen(item->string));
 	L->symbol = sym->symbol;
-	read_section(L, &schema_symbol, path, item, sym);
+	read_section(L, &cf_schema_symbol, path, item, sym);
 	if (sym->use_trailing_stop)
-		note(L, schema_symbol.nlegacy,
+		note(L, cf_schema_symbol.nlegacy,
 		     cJSON_GetObjectItemCaseSensitive(item, "use_trailing_stop"));
 	L->symbol = NULL;
-	schema_symbol_resolve(sym, s);
+	cf_schema_symbol_resolve(sym, s);
 	check_symbol_caps(L, sym, s, line_of(L, item));
 }
 
 /* One notice per legacy symbol key, in schema order, then use_trailing_stop. */
 static void start_notices(struct notice *v)
 {
-	for (size_t i = 0; i < schema_symbol.nlegacy; i++)
-		v[i] = (struct notice){.key = schema_symbol.legacy[i].key, .prefix = "ignored: ",
-		                       .text = schema_symbol.legacy[i].why};
-	v[schema_symbol.nlegacy] = (struct notice){
+	for (size_t i = 0; i < cf_schema_symbol.nlegacy; i++)
+		v[i] = (struct notice){.key = cf_schema_symbol.legacy[i].key, .prefix = "ignored: ",
+		                       .text = cf_schema_symbol.legacy[i].why};
+	v[cf_schema_symbol.nlegacy] = (struct notice){
 		.key = "use_trailing_stop", .prefix = "",
 		.text = "trailing stops are not modelled yet; the fixed stop (stop_loss_pct) is used"};
 }
@@ -354,7 +354,7 @@ static int by_line(const void *a, const void *b)
 /* In file order, by where each remark first applied. */
 static void report_notices(struct loader *L)
 {
-	size_t n_notices = schema_symbol.nlegacy + 1;
+	size_t n_notices = cf_schema_symbol.nlegacy + 1;
 
 	qsort(L->notices, n_notices, sizeof *L->notices, by_line);
 	for (size_t i = 0; i < n_notices; i++) {
@@ -365,8 +365,8 @@ static void report_notices(struct loader *L)
 		if (n->count > 1)
 			snprintf(also, sizeof also, " (also in %u other symbol%s)", n->count - 1,
 			         n->count == 2 ? "" : "s");
-		diag_add(L->d, CONFIG_WARNING, n->line, "symbols.%s.%s: %s%s%s", n->first, n->key,
-		         n->prefix, n->text, also);
+		cf_diag_add(L->d, CONFIG_WARNING, n->line, "symbols.%s.%s: %s%s%s", n->first, n->key,
+			    n->prefix, n->text, also);
 	}
 }
 
@@ -383,16 +383,16 @@ static void read_symbols(struct loader *L, const cJSON *obj, struct settings *s)
 	check_duplicate_symbols(L, obj, n);
 	s->symbols = calloc(n ? n : 1, sizeof *s->symbols);
 	if (!s->symbols) {
-		diag_add(L->d, CONFIG_ERROR, 0, "symbols: out of memory for %zu symbols", n);
+		cf_diag_add(L->d, CONFIG_ERROR, 0, "symbols: out of memory for %zu symbols", n);
 		return;
 	}
 	for (const cJSON *it = obj->child; it; it = it->next) {
 		char key[GOT_MAX];
 		if (!symbol_name_ok(it->string)) {
 			key_text(it->string, key, sizeof key);
-			diag_add(L->d, CONFIG_ERROR, line_of(L, it),
-			         "symbols.%s: not a symbol: expected upper-case letters and digits, "
-			         "at most %d, such as \"BTCUSDT\"", key, SYMBOL_MAX - 1);
+			cf_diag_add(L->d, CONFIG_ERROR, line_of(L, it),
+				    "symbols.%s: not a symbol: expected upper-case letters and digits, "
+				    "at most %d, such as \"BTCUSDT\"", key, SYMBOL_MAX - 1);
 			continue;
 		}
 		char path[PATH_MAX_LEN];
@@ -403,8 +403,8 @@ static void read_symbols(struct loader *L, const cJSON *obj, struct settings *s)
 	report_notices(L);
 	L->notices = NULL;
 	if (!n)
-		diag_add(L->d, CONFIG_ERROR, line_of(L, obj),
-		         "symbols: empty: name at least one symbol to trade");
+		cf_diag_add(L->d, CONFIG_ERROR, line_of(L, obj),
+			    "symbols: empty: name at least one symbol to trade");
 	qsort(s->symbols, s->nsymbols, sizeof *s->symbols, by_symbol);
 }
 
@@ -418,10 +418,10 @@ static void unknown_top_key(struct loader *L, const cJSON *it)
 	if (symbol_name_ok(it->string))
 		snprintf(hint, sizeof hint, " (symbols go inside \"symbols\")");
 	else
-		key_hint(NULL, it->string, hint, sizeof hint);
-	diag_add(L->d, CONFIG_ERROR, line_of(L, it),
-	         "%s: unknown key at the top level: expected \"globals\", \"symbols\" or "
-	         "\"simulation\"%s", key, hint);
+		cf_key_hint(NULL, it->string, hint, sizeof hint);
+	cf_diag_add(L->d, CONFIG_ERROR, line_of(L, it),
+		    "%s: unknown key at the top level: expected \"globals\", \"symbols\" or "
+		    "\"simulation\"%s", key, hint);
 }
 
 static void read_document(struct loader *L, const cJSON *root, struct settings *s,
@@ -433,8 +433,8 @@ static void read_document(struct loader *L, const cJSON *root, struct settings *
 
 	if (!cJSON_IsObject(root)) {
 		got(L, root, was, sizeof was);
-		diag_add(L->d, CONFIG_ERROR, line_of(L, root),
-		         "top level: expected an object with \"globals\" and \"symbols\", got %s", was);
+		cf_diag_add(L->d, CONFIG_ERROR, line_of(L, root),
+			    "top level: expected an object with \"globals\" and \"symbols\", got %s", was);
 		return;
 	}
 	for (const cJSON *it = root->child; it; it = it->next) {
@@ -444,20 +444,20 @@ static void read_document(struct loader *L, const cJSON *root, struct settings *
 		if (i == 3)
 			unknown_top_key(L, it);
 		else if (part[i])
-			diag_add(L->d, CONFIG_ERROR, line_of(L, it),
-			         "%s: given twice (first on line %u)", names[i], line_of(L, part[i]));
+			cf_diag_add(L->d, CONFIG_ERROR, line_of(L, it),
+				    "%s: given twice (first on line %u)", names[i], line_of(L, part[i]));
 		else
 			part[i] = it;
 	}
 	if (part[0] && is_object(L, "globals", part[0], "global settings"))
-		read_section(L, &schema_globals, "globals", part[0], s);
+		read_section(L, &cf_schema_globals, "globals", part[0], s);
 	if (part[2] && is_object(L, "simulation", part[2], "simulation settings"))
-		read_section(L, &schema_simulation, "simulation", part[2], sim);
+		read_section(L, &cf_schema_simulation, "simulation", part[2], sim);
 	sim->hedge_mode = s->hedge_mode;
 	if (!part[1])
-		diag_add(L->d, CONFIG_ERROR, 0,
-		         "symbols: missing: name at least one symbol to trade, "
-		         "e.g. \"symbols\": {\"BTCUSDT\": {}}");
+		cf_diag_add(L->d, CONFIG_ERROR, 0,
+			    "symbols: missing: name at least one symbol to trade, "
+			    "e.g. \"symbols\": {\"BTCUSDT\": {}}");
 	else if (is_object(L, "symbols", part[1], "symbols (\"BTCUSDT\": {...})"))
 		read_symbols(L, part[1], s);
 }
@@ -470,18 +470,18 @@ static bool text_ok(struct loader *L, const char *json, size_t len)
 	uint32_t line, col;
 
 	if (len == 0) {
-		diag_add(L->d, CONFIG_ERROR, 0, "empty: expected a JSON object");
+		cf_diag_add(L->d, CONFIG_ERROR, 0, "empty: expected a JSON object");
 		return false;
 	}
 	if (len > CONFIG_TEXT_MAX) {
-		diag_add(L->d, CONFIG_ERROR, 0, "too large: %zu bytes (at most %u)", len,
-		         CONFIG_TEXT_MAX);
+		cf_diag_add(L->d, CONFIG_ERROR, 0, "too large: %zu bytes (at most %u)", len,
+			    CONFIG_TEXT_MAX);
 		return false;
 	}
 	if (nul) {
-		text_line_col(json, (size_t)(nul - json), &line, &col);
-		diag_add(L->d, CONFIG_ERROR, line, "byte %zu (column %u): NUL byte: not a text file",
-		         (size_t)(nul - json), col);
+		cf_text_line_col(json, (size_t)(nul - json), &line, &col);
+		cf_diag_add(L->d, CONFIG_ERROR, line, "byte %zu (column %u): NUL byte: not a text file",
+			    (size_t)(nul - json), col);
 		return false;
 	}
 	return true;
@@ -496,17 +496,17 @@ static void syntax_error(struct loader *L, const char *json, size_t len, size_t 
 	uint32_t line, col;
 	size_t from = off, to = off;
 
-	text_line_col(json, off, &line, &col);
+	cf_text_line_col(json, off, &line, &col);
 	while (from > 0 && off - from < 20 && json[from - 1] != '\n')
 		from--;
 	while (to < len && to - off < 20 && json[to] != '\n')
 		to++;
 	if (from < to)
-		repr_string(near, sizeof near, json + from, to - from);
+		cf_repr_string(near, sizeof near, json + from, to - from);
 	else
 		snprintf(near, sizeof near, "the end of the text");
-	diag_add(L->d, CONFIG_ERROR, line, "byte %zu (column %u): %s near %s", off, col, what,
-	         near);
+	cf_diag_add(L->d, CONFIG_ERROR, line, "byte %zu (column %u): %s near %s", off, col, what,
+		    near);
 }
 
 /* Parses and checks that nothing but white space follows the value. */
@@ -535,8 +535,8 @@ static void start(struct settings *s, struct live_settings *live, struct sim_par
                   struct config_diag *d)
 {
 	memset(d, 0, sizeof *d);
-	schema_global_defaults(s);
-	schema_live_defaults(live);
+	cf_schema_global_defaults(s);
+	cf_schema_live_defaults(live);
 	sim_params_default(sim);
 	sim->hedge_mode = s->hedge_mode;
 }
@@ -550,16 +550,16 @@ int config_load_text(const char *json, size_t len, struct settings *s,
 
 	start(s, L.live, sim, d);
 	if (text_ok(&L, json, len) && (root = parse(&L, json, len))) {
-		int rc = json_source_index(&L.src, json, len, root);
+		int rc = cf_json_source_index(&L.src, json, len, root);
 		if (rc == 0)
 			read_document(&L, root, s, sim);
 		else
-			diag_add(d, CONFIG_ERROR, 0, "%s", rc == -1 ? "out of memory while reading"
-			         : "internal error: the parsed values do not match the text");
-		json_source_free(&L.src);
+			cf_diag_add(d, CONFIG_ERROR, 0, "%s", rc == -1 ? "out of memory while reading"
+				    : "internal error: the parsed values do not match the text");
+		cf_json_source_free(&L.src);
 		cJSON_Delete(root);
 	}
-	diag_sort(d);
+	cf_diag_sort(d);
 	if (d->nerrors) {
 		config_free(s);
 		return -1;
@@ -602,7 +602,7 @@ int config_load_file(const char *path, struct settings *s, struct live_settings 
 	if (err) {
 		struct live_settings unused;
 		start(s, live ? live : &unused, sim, d);
-		diag_add(d, CONFIG_ERROR, 0, "cannot read: %s", strerror(err));
+		cf_diag_add(d, CONFIG_ERROR, 0, "cannot read: %s", strerror(err));
 		free(buf);
 		return -1;
 	}

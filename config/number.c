@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "config_int.h"
 
 /* Where the parts of a number are: sign, the digits before and after the
  * point (both spans are digits only), and the exponent's value. */
@@ -133,7 +133,7 @@ static int plain_text(const struct number *num, char buf[PLAIN_MAX], const char 
 	return 0;
 }
 
-int json_number_dec(const char *s, size_t n, dec_t *out, const char **why)
+int cf_json_number_dec(const char *s, size_t n, dec_t *out, const char **why)
 {
 	struct number num;
 	char text[PLAIN_MAX];
@@ -143,7 +143,7 @@ int json_number_dec(const char *s, size_t n, dec_t *out, const char **why)
 	return dec_parse(text, strlen(text), out, why);
 }
 
-int json_number_u64(const char *s, size_t n, uint64_t *out, const char **why)
+int cf_json_number_u64(const char *s, size_t n, uint64_t *out, const char **why)
 {
 	uint64_t v = 0;
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "config_int.h"
 
 /* Enums are stored through an int; these make that assumption loud. */
 _Static_assert(sizeof(margin_type_t) == sizeof(int), "enum size");
@@ -152,14 +152,14 @@ _Static_assert(ARRAY_LEN(global_fields) + ARRAY_LEN(global_legacy) <= SECTION_KE
 _Static_assert(ARRAY_LEN(symbol_fields) + ARRAY_LEN(symbol_legacy) <= SECTION_KEYS_MAX, "keys");
 _Static_assert(ARRAY_LEN(sim_fields) <= SECTION_KEYS_MAX, "keys");
 
-const struct section schema_globals = {"globals", global_fields, ARRAY_LEN(global_fields),
+const struct section cf_schema_globals = {"globals", global_fields, ARRAY_LEN(global_fields),
                                        global_legacy, ARRAY_LEN(global_legacy)};
-const struct section schema_symbol = {"symbols", symbol_fields, ARRAY_LEN(symbol_fields),
+const struct section cf_schema_symbol = {"symbols", symbol_fields, ARRAY_LEN(symbol_fields),
                                       symbol_legacy, ARRAY_LEN(symbol_legacy)};
-const struct section schema_simulation = {"simulation", sim_fields, ARRAY_LEN(sim_fields),
+const struct section cf_schema_simulation = {"simulation", sim_fields, ARRAY_LEN(sim_fields),
                                           NULL, 0};
 
-void schema_global_defaults(struct settings *s)
+void cf_schema_global_defaults(struct settings *s)
 {
 	*s = (struct settings){
 		.volume_window_ms = 60000,
@@ -178,7 +178,7 @@ void schema_global_defaults(struct settings *s)
 	};
 }
 
-void schema_live_defaults(struct live_settings *live)
+void cf_schema_live_defaults(struct live_settings *live)
 {
 	*live = (struct live_settings){
 		.simulate_only = false,
@@ -190,7 +190,7 @@ void schema_live_defaults(struct live_settings *live)
 }
 
 /* TP 1 % and SL 5 % are the old bot's position-monitor defaults. */
-void schema_symbol_defaults(struct symbol_settings *sym)
+void cf_schema_symbol_defaults(struct symbol_settings *sym)
 {
 	*sym = (struct symbol_settings){
 		.leverage = 10,
@@ -213,7 +213,7 @@ void schema_symbol_defaults(struct symbol_settings *sym)
  * the old bot's 10000. Without max_position_usdt the old bot had no cap per
  * symbol; here the total cap then binds alone.
  */
-void schema_symbol_resolve(struct symbol_settings *sym, const struct settings *s)
+void cf_schema_symbol_resolve(struct symbol_settings *sym, const struct settings *s)
 {
 	dec_t both = sym->threshold ? sym->threshold : DEFAULT_THRESHOLD;
 	if (!sym->threshold_long)
@@ -224,7 +224,7 @@ void schema_symbol_resolve(struct symbol_settings *sym, const struct settings *s
 		sym->max_position_usdt = s->max_total_exposure_usdt;
 }
 
-const struct field *schema_field(const struct section *sec, const char *key)
+const struct field *cf_schema_field(const struct section *sec, const char *key)
 {
 	for (size_t i = 0; i < sec->nfields; i++)
 		if (!strcmp(sec->fields[i].key, key))
@@ -232,7 +232,7 @@ const struct field *schema_field(const struct section *sec, const char *key)
 	return NULL;
 }
 
-const struct legacy *schema_legacy(const struct section *sec, const char *key)
+const struct legacy *cf_schema_legacy(const struct section *sec, const char *key)
 {
 	for (size_t i = 0; i < sec->nlegacy; i++)
 		if (!strcmp(sec->legacy[i].key, key))
@@ -240,7 +240,7 @@ const struct legacy *schema_legacy(const struct section *sec, const char *key)
 	return NULL;
 }
 
-const char *schema_spelling(const struct spelling *names, int value)
+const char *cf_schema_spelling(const struct spelling *names, int value)
 {
 	for (; names->name; names++)
 		if (names->value == value)
@@ -251,7 +251,7 @@ const char *schema_spelling(const struct spelling *names, int value)
 /* Units of 1e-8 in one millisecond, when a value is in seconds. */
 #define MS_UNITS (DEC_SCALE / 1000)
 
-void field_get(const struct field *f, const void *base, struct fval *v)
+void cf_field_get(const struct field *f, const void *base, struct fval *v)
 {
 	const char *p = (const char *)base + f->off;
 	int i;
@@ -287,7 +287,7 @@ void field_get(const struct field *f, const void *base, struct fval *v)
 	}
 }
 
-void field_put(const struct field *f, void *base, const struct fval *v)
+void cf_field_put(const struct field *f, void *base, const struct fval *v)
 {
 	char *p = (char *)base + f->off;
 	int i;
@@ -323,7 +323,7 @@ void field_put(const struct field *f, void *base, const struct fval *v)
 	}
 }
 
-dec_t field_grain(const struct field *f, const char **finer)
+dec_t cf_field_grain(const struct field *f, const char **finer)
 {
 	switch (f->kind) {
 	case F_INT:
@@ -367,7 +367,7 @@ static void names_text(const struct spelling *names, char *buf, size_t cap)
 		                        n == names ? "" : ",", n->name);
 }
 
-void field_expected(const struct field *f, char *buf, size_t cap)
+void cf_field_expected(const struct field *f, char *buf, size_t cap)
 {
 	static const char *const nouns[] = {
 		[F_INT] = "an integer", [F_DEC] = "a decimal number",

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "config_int.h"
 
 struct token {
 	uint32_t off, len, line;
@@ -122,8 +122,8 @@ static int by_item(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int json_source_index(struct json_source *src, const char *text, size_t len,
-                      const cJSON *root)
+int cf_json_source_index(struct json_source *src, const char *text, size_t len,
+			 const cJSON *root)
 {
 	struct tokens t = {0};
 	int rc = -1;
@@ -146,24 +146,24 @@ int json_source_index(struct json_source *src, const char *text, size_t len,
 out:
 	free(t.v);
 	if (rc < 0)
-		json_source_free(src);
+		cf_json_source_free(src);
 	return rc;
 }
 
-const struct json_pos *json_source_find(const struct json_source *src, const cJSON *item)
+const struct json_pos *cf_json_source_find(const struct json_source *src, const cJSON *item)
 {
 	struct json_pos key = {.item = item};
 	return bsearch(&key, src->pos, src->n, sizeof key, by_item);
 }
 
-void json_source_free(struct json_source *src)
+void cf_json_source_free(struct json_source *src)
 {
 	free(src->pos);
 	src->pos = NULL;
 	src->n = 0;
 }
 
-void text_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col)
+void cf_text_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col)
 {
 	const char *nl = NULL;
 

@@ -21,7 +21,7 @@ static void note_for(struct engine *e, const struct sym *s, const char *what, co
 {
 	char text[160];
 	snprintf(text, sizeof text, "%s %s %s", what, name, why);
-	j_note(e, s, text);
+	eng_j_note(e, s, text);
 }
 
 /* The direction a position or an order is for: the position side in hedge
@@ -47,19 +47,19 @@ static void adopt_position(struct engine *e, const struct position *p)
 	/* The engine's orders for a position of the other mode would be refused. */
 	bool hedged = p->pos_side == PS_LONG || p->pos_side == PS_SHORT;
 	if (hedged != e->s.hedge_mode) {
-		j_note(e, s, "position not adopted: its position mode is not hedge_mode's");
+		eng_j_note(e, s, "position not adopted: its position mode is not hedge_mode's");
 		return;
 	}
 	if (p->entry_price <= 0) {
-		j_note(e, s, "position not adopted: no entry price");
+		eng_j_note(e, s, "position not adopted: no entry price");
 		return;
 	}
 	int dir = dir_of(p->pos_side, p->amount > 0);
 	dec_t qty = p->amount > 0 ? p->amount : -p->amount;
-	j_note(e, s, dir == DIR_LONG ? "long position adopted from the exchange"
+	eng_j_note(e, s, dir == DIR_LONG ? "long position adopted from the exchange"
 	                             : "short position adopted from the exchange");
-	if (tranche_adopt(e, s, dir, qty, p->entry_price) == NONE)
-		j_note(e, s, "no tranche free for the adopted position: it is not tracked");
+	if (eng_tranche_adopt(e, s, dir, qty, p->entry_price) == NONE)
+		eng_j_note(e, s, "no tranche free for the adopted position: it is not tracked");
 }
 
 /* An adopted entry counts as one in flight: margin, caps, TTL from now. */
@@ -80,27 +80,27 @@ static void adopt_order(struct engine *e, const ev_t *ev)
 {
 	const struct ev_order *u = &ev->u.order;
 	struct sym *s = eng_sym(e, ev->symbol);
-	order_role_t role = order_id_role(u->client_id);
+	order_role_t role = eng_order_id_role(u->client_id);
 	if (!role || !s) {
 		note_for(e, s, "open order", u->client_id,
 		         role ? "left alone: its symbol is not in the settings"
 		              : "left alone: it is not the engine's");
 		return;
 	}
-	if (idmap_get(&e->ordmap, u->client_id) != NONE)
+	if (eng_idmap_get(&e->ordmap, u->client_id) != NONE)
 		return; /* known already */
 	if (u->status != OS_NEW && u->status != OS_PARTIALLY_FILLED) {
 		note_for(e, s, "order", u->client_id, "not adopted: it is not open");
 		return;
 	}
 	int dir = dir_of(u->pos_side, (u->side == SIDE_BUY) == (role == ROLE_ENTRY));
-	int32_t idx = order_adopt(e, s, u, role, dir);
+	int32_t idx = eng_order_adopt(e, s, u, role, dir);
 	if (idx == NONE)
 		note_for(e, s, "order", u->client_id, "not adopted: out of memory");
 	else if (role == ROLE_ENTRY)
 		adopt_entry(e, s, idx);
 	else
-		protect_adopt(e, idx);
+		eng_protect_adopt(e, idx);
 }
 
 void engine_adopt(engine_t *e, const struct position *pos, uint32_t npos, const ev_t *orders,
@@ -114,7 +114,7 @@ void engine_adopt(engine_t *e, const struct position *pos, uint32_t npos, const 
 	for (uint32_t i = 0; i < e->nsyms; i++) {
 		struct sym *s = &e->syms[i];
 		if (!s->has_rules && (s->pos[DIR_LONG].ntr || s->pos[DIR_SHORT].ntr))
-			j_note(e, s, "adopted position protected when the trading rules arrive");
-		protect_all(e, s);
+			eng_j_note(e, s, "adopted position protected when the trading rules arrive");
+		eng_protect_all(e, s);
 	}
 }

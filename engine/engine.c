@@ -52,13 +52,13 @@ engine_t *engine_new(const struct settings *s, const struct engine_io *io)
 	e->free_order = NONE;
 	e->next_due = INT64_MAX;
 	e->syms = calloc(s->nsymbols ? s->nsymbols : 1, sizeof(*e->syms));
-	if (!e->syms || idmap_init(&e->symmap, sym_key, e) || idmap_init(&e->ordmap, order_key, e))
+	if (!e->syms || eng_idmap_init(&e->symmap, sym_key, e) || eng_idmap_init(&e->ordmap, order_key, e))
 		goto fail;
 	for (uint32_t i = 0; i < s->nsymbols; i++) {
-		if (idmap_get(&e->symmap, s->symbols[i].symbol) != NONE)
+		if (eng_idmap_get(&e->symmap, s->symbols[i].symbol) != NONE)
 			continue; /* a repeated symbol keeps its first settings */
 		init_sym(&e->syms[e->nsyms], &s->symbols[i]);
-		if (idmap_put(&e->symmap, s->symbols[i].symbol, e->nsyms))
+		if (eng_idmap_put(&e->symmap, s->symbols[i].symbol, e->nsyms))
 			goto fail;
 		e->nsyms++;
 	}
@@ -73,11 +73,11 @@ void engine_free(engine_t *e)
 	if (!e)
 		return;
 	for (uint32_t i = 0; i < e->nsyms; i++) {
-		window_free(&e->syms[i].win[0]);
-		window_free(&e->syms[i].win[1]);
+		eng_window_free(&e->syms[i].win[0]);
+		eng_window_free(&e->syms[i].win[1]);
 	}
-	idmap_free(&e->symmap);
-	idmap_free(&e->ordmap);
+	eng_idmap_free(&e->symmap);
+	eng_idmap_free(&e->ordmap);
 	free(e->syms);
 	free(e->orders);
 	free(e);
@@ -85,7 +85,7 @@ void engine_free(engine_t *e)
 
 struct sym *eng_sym(struct engine *e, const char *name)
 {
-	int64_t i = idmap_get(&e->symmap, name);
+	int64_t i = eng_idmap_get(&e->symmap, name);
 	return i == NONE ? NULL : &e->syms[i];
 }
 
@@ -96,19 +96,19 @@ void engine_set_rules(engine_t *e, const struct symbol_rules *r)
 		return;
 	if (r->tick <= 0 || r->step <= 0) {
 		s->has_rules = false;
-		j_note(e, s, "trading rules ignored: tick size and step size must be positive");
+		eng_j_note(e, s, "trading rules ignored: tick size and step size must be positive");
 		return;
 	}
 	s->rules = *r;
 	s->has_rules = true;
-	protect_all(e, s);
+	eng_protect_all(e, s);
 }
 
 static void sweep(struct engine *e)
 {
 	e->next_due = INT64_MAX;
-	orders_sweep(e);
-	protect_sweep(e);
+	eng_orders_sweep(e);
+	eng_protect_sweep(e);
 }
 
 void eng_advance(struct engine *e, int64_t ms)
@@ -127,8 +127,8 @@ void eng_advance(struct engine *e, int64_t ms)
 static void on_gap(struct engine *e, const ev_t *ev)
 {
 	/* Windows cannot know what the hole held; say so where it matters. */
-	j_note(e, eng_sym(e, ev->symbol),
-	       "market data gap: liquidation windows may undercount around it");
+	eng_j_note(e, eng_sym(e, ev->symbol),
+		   "market data gap: liquidation windows may undercount around it");
 }
 
 void engine_on_event(engine_t *e, const ev_t *ev)
@@ -136,7 +136,7 @@ void engine_on_event(engine_t *e, const ev_t *ev)
 	eng_advance(e, ev->exch_ms);
 	switch (ev->type) {
 	case EV_ORDER_UPDATE:
-		orders_on_update(e, ev);
+		eng_orders_on_update(e, ev);
 		return;
 	case EV_EXCHANGE_INFO:
 		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++)
@@ -154,18 +154,18 @@ void engine_on_event(engine_t *e, const ev_t *ev)
 	if (!s)
 		return;
 	if (ev->type == EV_LIQUIDATION)
-		signal_on_liquidation(e, s, ev);
+		eng_signal_on_liquidation(e, s, ev);
 	else
-		market_on_event(e, s, ev);
+		eng_market_on_event(e, s, ev);
 }
 
 void engine_on_reject(engine_t *e, const char *symbol, const char *client_id, int code,
                       const char *msg, int64_t now_ms)
 {
 	eng_advance(e, now_ms);
-	if (!orders_on_reject(e, client_id, code, msg))
-		j_note(e, eng_sym(e, symbol),
-		       "refusal of an order the engine does not know ignored");
+	if (!eng_orders_on_reject(e, client_id, code, msg))
+		eng_j_note(e, eng_sym(e, symbol),
+			   "refusal of an order the engine does not know ignored");
 }
 
 void engine_on_time(engine_t *e, int64_t now_ms)
@@ -202,7 +202,7 @@ void eng_margin_set(struct engine *e, struct sym *s, dec_t *slot, dec_t v)
 dec_t eng_margin(const struct sym *s, dec_t qty, dec_t price)
 {
 	int lev = s->cfg.leverage > 0 ? s->cfg.leverage : 1;
-	return notional_of(qty, price) / lev;
+	return eng_notional_of(qty, price) / lev;
 }
 
 pos_side_t eng_pos_side(const struct engine *e, int dir)
@@ -220,7 +220,7 @@ static void journal(struct engine *e, struct journal_rec *r, const struct sym *s
 	e->io.journal(e->io.ctx, r);
 }
 
-void j_note(struct engine *e, const struct sym *s, const char *text)
+void eng_j_note(struct engine *e, const struct sym *s, const char *text)
 {
 	struct journal_rec r = {.kind = J_NOTE, .u.note = text};
 	journal(e, &r, s);
@@ -245,8 +245,8 @@ void j_tranche(struct engine *e, const struct sym *s, int dir, int id,
 	j->action = action;
 	j->merged_from = merged_from;
 	j->qty = t->qty;
-	j->avg_entry = tranche_avg(t);
+	j->avg_entry = eng_tranche_avg(t);
 	if (t->qty > 0)
-		tranche_targets(s, dir, t, &j->tp_price, &j->sl_price);
+		eng_tranche_targets(s, dir, t, &j->tp_price, &j->sl_price);
 	journal(e, &r, s);
 }

@@ -37,11 +37,11 @@ struct idmap {
 	const void *ctx;
 };
 
-int idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx);
-void idmap_free(struct idmap *m);
-int64_t idmap_get(const struct idmap *m, const char *s); /* NONE when absent */
-int idmap_put(struct idmap *m, const char *s, uint32_t idx);
-void idmap_del(struct idmap *m, const char *s);
+int eng_idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx);
+void eng_idmap_free(struct idmap *m);
+int64_t eng_idmap_get(const struct idmap *m, const char *s); /* NONE when absent */
+int eng_idmap_put(struct idmap *m, const char *s, uint32_t idx);
+void eng_idmap_del(struct idmap *m, const char *s);
 
 /* ---- window.c: liquidations of one symbol and side over the window ---- */
 
@@ -59,10 +59,10 @@ struct liq_window {
 };
 
 enum window_add_result { WIN_ADDED, WIN_DUPLICATE, WIN_STALE, WIN_NOMEM };
-enum window_add_result window_add(struct liq_window *w, const struct liq_rec *rec,
-                                  int64_t window_ms);
-void window_consume(struct liq_window *w);
-void window_free(struct liq_window *w);
+enum window_add_result eng_window_add(struct liq_window *w, const struct liq_rec *rec,
+				      int64_t window_ms);
+void eng_window_consume(struct liq_window *w);
+void eng_window_free(struct liq_window *w);
 
 /* ---- orders and tranches ---- */
 
@@ -156,7 +156,7 @@ struct sym *eng_sym(struct engine *e, const char *name); /* NULL: not configured
 void eng_advance(struct engine *e, int64_t ms);
 void eng_due(struct engine *e, int64_t deadline);
 void eng_margin_set(struct engine *e, struct sym *s, dec_t *slot, dec_t v);
-void j_note(struct engine *e, const struct sym *s, const char *text);
+void eng_j_note(struct engine *e, const struct sym *s, const char *text);
 void j_order(struct engine *e, const struct eng_order *o, j_order_state_t state, int code,
              const char *reason);
 void j_tranche(struct engine *e, const struct sym *s, int dir, int id,
@@ -165,53 +165,53 @@ pos_side_t eng_pos_side(const struct engine *e, int dir);
 dec_t eng_margin(const struct sym *s, dec_t qty, dec_t price); /* notional / leverage */
 
 /* ---- market.c ---- */
-void market_on_event(struct engine *e, struct sym *s, const ev_t *ev);
+void eng_market_on_event(struct engine *e, struct sym *s, const ev_t *ev);
 
 /* ---- price.c ---- */
-dec_t price_shift(dec_t p, dec_t pct, int dir, dec_t tick);
-dec_t pct_change(dec_t from, dec_t to);
-dec_t qty_for_value(dec_t value, dec_t price, dec_t step);
-dec_t qty_for_notional(dec_t notional, dec_t price, dec_t step);
-dec_t notional_of(dec_t qty, dec_t price);
+dec_t eng_price_shift(dec_t p, dec_t pct, int dir, dec_t tick);
+dec_t eng_pct_change(dec_t from, dec_t to);
+dec_t eng_qty_for_value(dec_t value, dec_t price, dec_t step);
+dec_t eng_qty_for_notional(dec_t notional, dec_t price, dec_t step);
+dec_t eng_notional_of(dec_t qty, dec_t price);
 
 /* ---- signal.c ---- */
-void signal_on_liquidation(struct engine *e, struct sym *s, const ev_t *ev);
+void eng_signal_on_liquidation(struct engine *e, struct sym *s, const ev_t *ev);
 
 /* ---- orders.c ---- */
-int32_t order_create(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
-                     int dir, int tranche);
-void order_submit(struct engine *e, int32_t idx, const char *reason);
-int32_t order_send(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
-                   int dir, int tranche, const char *reason);
-void order_cancel(struct engine *e, int32_t idx, const char *reason);
-void orders_on_update(struct engine *e, const ev_t *ev);
-bool orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg);
-void orders_sweep(struct engine *e);
-void orders_retarget(struct engine *e, uint32_t sym, int dir, int from, int to);
-order_role_t order_id_role(const char *client_id); /* 0: not an id the engine makes */
-int32_t order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
-                    order_role_t role, int dir);
+int32_t eng_order_create(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
+			 int dir, int tranche);
+void eng_order_submit(struct engine *e, int32_t idx, const char *reason);
+int32_t eng_order_send(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
+		       int dir, int tranche, const char *reason);
+void eng_order_cancel(struct engine *e, int32_t idx, const char *reason);
+void eng_orders_on_update(struct engine *e, const ev_t *ev);
+bool eng_orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg);
+void eng_orders_sweep(struct engine *e);
+void eng_orders_retarget(struct engine *e, uint32_t sym, int dir, int from, int to);
+order_role_t eng_order_id_role(const char *client_id); /* 0: not an id the engine makes */
+int32_t eng_order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
+			order_role_t role, int dir);
 
 /* ---- tranche.c ---- */
-void tranche_pick(struct engine *e, struct eng_order *o, dec_t price, bool *opened);
-void tranche_grow(struct engine *e, struct sym *s, int dir, int id, dec_t qty, dec_t price,
-                  bool opened);
-void tranche_on_close_fill(struct engine *e, struct sym *s, int dir, int id, dec_t qty);
-void tranche_on_mark(struct engine *e, struct sym *s);
-int tranche_adopt(struct engine *e, struct sym *s, int dir, dec_t qty, dec_t price);
-dec_t tranche_avg(const struct tranche *t);
-void tranche_targets(const struct sym *s, int dir, const struct tranche *t, dec_t *tp,
-                     dec_t *sl);
+void eng_tranche_pick(struct engine *e, struct eng_order *o, dec_t price, bool *opened);
+void eng_tranche_grow(struct engine *e, struct sym *s, int dir, int id, dec_t qty, dec_t price,
+		      bool opened);
+void eng_tranche_on_close_fill(struct engine *e, struct sym *s, int dir, int id, dec_t qty);
+void eng_tranche_on_mark(struct engine *e, struct sym *s);
+int eng_tranche_adopt(struct engine *e, struct sym *s, int dir, dec_t qty, dec_t price);
+dec_t eng_tranche_avg(const struct tranche *t);
+void eng_tranche_targets(const struct sym *s, int dir, const struct tranche *t, dec_t *tp,
+			 dec_t *sl);
 
 /* ---- protect.c ---- */
-void protect_sync(struct engine *e, struct sym *s, int dir, int id);
-void protect_drop(struct engine *e, struct sym *s, int dir, int id, const char *reason);
-void protect_on_accepted(struct engine *e, int32_t idx);
-void protect_on_gone(struct engine *e, int32_t idx, int code);
-void protect_detach(struct engine *e, int32_t idx);
-void protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason);
-void protect_sweep(struct engine *e);
-void protect_adopt(struct engine *e, int32_t idx);
-void protect_all(struct engine *e, struct sym *s);
+void eng_protect_sync(struct engine *e, struct sym *s, int dir, int id);
+void eng_protect_drop(struct engine *e, struct sym *s, int dir, int id, const char *reason);
+void eng_protect_on_accepted(struct engine *e, int32_t idx);
+void eng_protect_on_gone(struct engine *e, int32_t idx, int code);
+void eng_protect_detach(struct engine *e, int32_t idx);
+void eng_protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason);
+void eng_protect_sweep(struct engine *e);
+void eng_protect_adopt(struct engine *e, int32_t idx);
+void eng_protect_all(struct engine *e, struct sym *s);
 
 #endif

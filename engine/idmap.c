@@ -22,7 +22,7 @@ static uint32_t hash_str(const char *s)
 	return h;
 }
 
-int idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx)
+int eng_idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx)
 {
 	m->cap = 16;
 	m->count = 0;
@@ -32,7 +32,7 @@ int idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx)
 	return m->slots ? 0 : -1;
 }
 
-void idmap_free(struct idmap *m)
+void eng_idmap_free(struct idmap *m)
 {
 	free(m->slots);
 	m->slots = NULL;
@@ -50,7 +50,7 @@ static uint32_t find_slot(const struct idmap *m, const char *s, uint32_t h)
 	}
 }
 
-int64_t idmap_get(const struct idmap *m, const char *s)
+int64_t eng_idmap_get(const struct idmap *m, const char *s)
 {
 	const struct idmap_slot *sl = &m->slots[find_slot(m, s, hash_str(s))];
 	return sl->idx1 ? (int64_t)sl->idx1 - 1 : NONE;
@@ -77,7 +77,7 @@ static int grow(struct idmap *m)
 	return 0;
 }
 
-int idmap_put(struct idmap *m, const char *s, uint32_t idx)
+int eng_idmap_put(struct idmap *m, const char *s, uint32_t idx)
 {
 	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
 		return -1;
@@ -88,7 +88,7 @@ int idmap_put(struct idmap *m, const char *s, uint32_t idx)
 	return 0;
 }
 
-void idmap_del(struct idmap *m, const char *s)
+void eng_idmap_del(struct idmap *m, const char *s)
 {
 	uint32_t mask = m->cap - 1, i = find_slot(m, s, hash_str(s));
 	if (!m->slots[i].idx1)

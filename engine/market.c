@@ -99,7 +99,7 @@ static void on_trade(struct sym *s, dec_t price, int64_t ms)
 	s->quote_ms = ms;
 }
 
-void market_on_event(struct engine *e, struct sym *s, const ev_t *ev)
+void eng_market_on_event(struct engine *e, struct sym *s, const ev_t *ev)
 {
 	switch (ev->type) {
 	case EV_BOOK_TICKER:
@@ -123,7 +123,7 @@ void market_on_event(struct engine *e, struct sym *s, const ev_t *ev)
 	case EV_MARK_PRICE:
 		if (ev->u.mark.mark > 0) {
 			s->mark = ev->u.mark.mark;
-			tranche_on_mark(e, s);
+			eng_tranche_on_mark(e, s);
 		}
 		break;
 	default:

@@ -14,7 +14,7 @@
  * are deterministic for a given stream of events and differ between runs
  * started at different times, which the exchange needs (ids must be unique
  * among open orders, and a live restart may find the previous run's orders).
- * order_id_role() reads the role back, so a restarted run can tell its own
+ * eng_order_id_role() reads the role back, so a restarted run can tell its own
  * orders (and what they were for) from anyone else's.
  */
 #include <stdlib.h>
@@ -54,7 +54,7 @@ static size_t base36_len(const char *s)
 	return n;
 }
 
-order_role_t order_id_role(const char *id)
+order_role_t eng_order_id_role(const char *id)
 {
 	static const char roles[] = "ETSC";
 	if (id[0] != 'H')
@@ -91,7 +91,7 @@ static int32_t alloc_order(struct engine *e)
 static int32_t pool_put(struct engine *e, int32_t idx)
 {
 	struct eng_order *o = &e->orders[idx];
-	if (!idmap_put(&e->ordmap, o->req.client_id, (uint32_t)idx))
+	if (!eng_idmap_put(&e->ordmap, o->req.client_id, (uint32_t)idx))
 		return idx;
 	o->used = false;
 	o->next_free = e->free_order;
@@ -103,8 +103,8 @@ static int32_t pool_put(struct engine *e, int32_t idx)
  * a new client id without sending it yet. Returns the order's index, NONE
  * when out of memory. The pool may move: callers keep indices, not
  * pointers, across this call. */
-int32_t order_create(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
-                     int dir, int tranche)
+int32_t eng_order_create(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
+			 int dir, int tranche)
 {
 	int32_t idx = alloc_order(e);
 	if (idx == NONE)
@@ -119,8 +119,8 @@ int32_t order_create(struct engine *e, struct sym *s, const order_req *req, orde
 /* Takes an open order of ours found on the exchange into the pool under its
  * own client id, as accepted, with what it has filled already. Returns its
  * index, NONE when out of memory. */
-int32_t order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
-                    order_role_t role, int dir)
+int32_t eng_order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
+			order_role_t role, int dir)
 {
 	int32_t idx = alloc_order(e);
 	if (idx == NONE)
@@ -142,7 +142,7 @@ int32_t order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
 	return idx;
 }
 
-void order_submit(struct engine *e, int32_t idx, const char *reason)
+void eng_order_submit(struct engine *e, int32_t idx, const char *reason)
 {
 	struct eng_order *o = &e->orders[idx];
 	e->st.orders++;
@@ -150,16 +150,16 @@ void order_submit(struct engine *e, int32_t idx, const char *reason)
 	e->io.place(e->io.ctx, &o->req);
 }
 
-int32_t order_send(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
-                   int dir, int tranche, const char *reason)
+int32_t eng_order_send(struct engine *e, struct sym *s, const order_req *req, order_role_t role,
+		       int dir, int tranche, const char *reason)
 {
-	int32_t idx = order_create(e, s, req, role, dir, tranche);
+	int32_t idx = eng_order_create(e, s, req, role, dir, tranche);
 	if (idx != NONE)
-		order_submit(e, idx, reason);
+		eng_order_submit(e, idx, reason);
 	return idx;
 }
 
-void order_cancel(struct engine *e, int32_t idx, const char *reason)
+void eng_order_cancel(struct engine *e, int32_t idx, const char *reason)
 {
 	struct eng_order *o = &e->orders[idx];
 	if (!o->used || o->cancel_sent)
@@ -179,10 +179,10 @@ static void release(struct engine *e, int32_t idx, int code)
 		s->pending_entries--;
 		s->pos[o->dir].pending_entries--;
 	} else {
-		protect_on_gone(e, idx, code);
+		eng_protect_on_gone(e, idx, code);
 	}
-	o = &e->orders[idx]; /* protect_on_gone may have sent orders */
-	idmap_del(&e->ordmap, o->req.client_id);
+	o = &e->orders[idx]; /* eng_protect_on_gone may have sent orders */
+	eng_idmap_del(&e->ordmap, o->req.client_id);
 	o->used = false;
 	o->next_free = e->free_order;
 	e->free_order = idx;
@@ -203,7 +203,7 @@ static void accept(struct engine *e, int32_t idx)
 	o->accepted = true;
 	j_order(e, o, JO_ACCEPTED, 0, "");
 	if (o->role == ROLE_TP || o->role == ROLE_SL)
-		protect_on_accepted(e, idx);
+		eng_protect_on_accepted(e, idx);
 }
 
 static void journal_fill(struct engine *e, const struct sym *s, const struct ev_order *u,
@@ -230,17 +230,17 @@ static void on_fill(struct engine *e, int32_t idx, const struct ev_order *u)
 	bool done = u->status == OS_FILLED, opened = false;
 	o->filled += qty;
 	if (o->role == ROLE_ENTRY)
-		tranche_pick(e, o, u->last_price, &opened);
+		eng_tranche_pick(e, o, u->last_price, &opened);
 	journal_fill(e, s, u, o->role, o->tranche);
 	j_order(e, o, done ? JO_FILLED : JO_PARTIALLY_FILLED, 0, "");
 	if (o->role == ROLE_ENTRY) {
 		dec_t rest = o->req.qty > o->filled ? o->req.qty - o->filled : 0;
 		eng_margin_set(e, s, &o->margin, eng_margin(s, rest, o->ref_price));
-		tranche_grow(e, s, o->dir, o->tranche, qty, u->last_price, opened);
+		eng_tranche_grow(e, s, o->dir, o->tranche, qty, u->last_price, opened);
 	} else {
 		if (done)
-			protect_detach(e, idx);
-		tranche_on_close_fill(e, s, o->dir, o->tranche, qty);
+			eng_protect_detach(e, idx);
+		eng_tranche_on_close_fill(e, s, o->dir, o->tranche, qty);
 	}
 	if (done)
 		release(e, idx, 0);
@@ -274,7 +274,7 @@ static order_role_t foreign_role(const struct ev_order *u)
 static void on_foreign_fill(struct engine *e, const ev_t *ev)
 {
 	const struct ev_order *u = &ev->u.order;
-	int64_t si = idmap_get(&e->symmap, ev->symbol);
+	int64_t si = eng_idmap_get(&e->symmap, ev->symbol);
 	if (si == NONE || u->last_qty <= 0)
 		return;
 	struct sym *s = &e->syms[si];
@@ -283,17 +283,17 @@ static void on_foreign_fill(struct engine *e, const ev_t *ev)
 	                      ? s->pos[dir].ntr > 0
 	                      : (u->pos_side == PS_LONG) == (dir == DIR_LONG);
 	if (!closes || !s->pos[dir].ntr) {
-		j_note(e, s, "fill of an order the engine did not send ignored: it closes nothing");
+		eng_j_note(e, s, "fill of an order the engine did not send ignored: it closes nothing");
 		return;
 	}
 	journal_fill(e, s, u, foreign_role(u), NONE);
-	tranche_on_close_fill(e, s, dir, NONE, u->last_qty);
+	eng_tranche_on_close_fill(e, s, dir, NONE, u->last_qty);
 }
 
-void orders_on_update(struct engine *e, const ev_t *ev)
+void eng_orders_on_update(struct engine *e, const ev_t *ev)
 {
 	const struct ev_order *u = &ev->u.order;
-	int64_t found = idmap_get(&e->ordmap, u->client_id);
+	int64_t found = eng_idmap_get(&e->ordmap, u->client_id);
 	if (found == NONE) {
 		if (u->exec == EXEC_TRADE || u->exec == EXEC_CALCULATED)
 			on_foreign_fill(e, ev);
@@ -324,9 +324,9 @@ void orders_on_update(struct engine *e, const ev_t *ev)
 }
 
 /* Returns false when the order is not one of ours (or has already ended). */
-bool orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg)
+bool eng_orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg)
 {
-	int64_t found = idmap_get(&e->ordmap, client_id);
+	int64_t found = eng_idmap_get(&e->ordmap, client_id);
 	if (found == NONE)
 		return false;
 	int32_t idx = (int32_t)found;
@@ -346,25 +346,25 @@ bool orders_on_reject(struct engine *e, const char *client_id, int code, const c
 	o->cancel_sent = false;
 	if (o->deadline)
 		eng_due(e, o->deadline);
-	j_note(e, &e->syms[o->sym], "cancel refused by the exchange");
+	eng_j_note(e, &e->syms[o->sym], "cancel refused by the exchange");
 	return true;
 }
 
 /* Entries past their TTL are cancelled; the others set the next deadline. */
-void orders_sweep(struct engine *e)
+void eng_orders_sweep(struct engine *e)
 {
 	for (uint32_t i = 0; i < e->norders; i++) {
 		struct eng_order *o = &e->orders[i];
 		if (!o->used || o->role != ROLE_ENTRY || !o->deadline || o->cancel_sent)
 			continue;
 		if (e->now >= o->deadline)
-			order_cancel(e, (int32_t)i, "ttl");
+			eng_order_cancel(e, (int32_t)i, "ttl");
 		else
 			eng_due(e, o->deadline);
 	}
 }
 
-void orders_retarget(struct engine *e, uint32_t sym, int dir, int from, int to)
+void eng_orders_retarget(struct engine *e, uint32_t sym, int dir, int from, int to)
 {
 	for (uint32_t i = 0; i < e->norders; i++) {
 		struct eng_order *o = &e->orders[i];

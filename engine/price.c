@@ -29,7 +29,7 @@ static dec_t clamp_dec(wide v)
 
 /* p * (100 + dir * pct) / 100, rounded in direction `dir` and then to the
  * tick in the same direction: dir > 0 moves up, dir < 0 down. */
-dec_t price_shift(dec_t p, dec_t pct, int dir, dec_t tick)
+dec_t eng_price_shift(dec_t p, dec_t pct, int dir, dec_t tick)
 {
 	wide factor = (wide)DEC(100) + (dir > 0 ? pct : -(wide)pct);
 	dec_t v = clamp_dec(div_dir((wide)p * factor, DEC(100), dir));
@@ -37,7 +37,7 @@ dec_t price_shift(dec_t p, dec_t pct, int dir, dec_t tick)
 }
 
 /* Percentage move from `from` to `to`, in decimal percent (toward zero). */
-dec_t pct_change(dec_t from, dec_t to)
+dec_t eng_pct_change(dec_t from, dec_t to)
 {
 	if (from <= 0)
 		return 0;
@@ -45,7 +45,7 @@ dec_t pct_change(dec_t from, dec_t to)
 }
 
 /* The largest multiple of `step` whose value at `price` is at most `value`. */
-dec_t qty_for_value(dec_t value, dec_t price, dec_t step)
+dec_t eng_qty_for_value(dec_t value, dec_t price, dec_t step)
 {
 	if (price <= 0)
 		return 0;
@@ -53,14 +53,14 @@ dec_t qty_for_value(dec_t value, dec_t price, dec_t step)
 }
 
 /* The smallest multiple of `step` whose value at `price` is at least `notional`. */
-dec_t qty_for_notional(dec_t notional, dec_t price, dec_t step)
+dec_t eng_qty_for_notional(dec_t notional, dec_t price, dec_t step)
 {
 	if (price <= 0)
 		return 0;
 	return dec_round_up(clamp_dec(div_dir((wide)notional * DEC_SCALE, price, 1)), step);
 }
 
-dec_t notional_of(dec_t qty, dec_t price)
+dec_t eng_notional_of(dec_t qty, dec_t price)
 {
 	return clamp_dec((wide)qty * price / DEC_SCALE);
 }

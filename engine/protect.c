@@ -10,7 +10,7 @@
  * type (a TAKE_PROFIT_MARKET or STOP_MARKET cannot be amended), which is why
  * the engine does not use `replace` for TP limits.
  *
- * protect_sync() is idempotent: it compares what each leg should be (price
+ * eng_protect_sync() is idempotent: it compares what each leg should be (price
  * from the tranche's average entry, quantity = the tranche) with what is
  * working or pending, and acts only on a difference. A tranche is protected
  * when every enabled leg has a live order covering it (see leg_covers); one
@@ -82,14 +82,14 @@ static void leg_sync(struct engine *e, struct sym *s, int dir, int id, order_rol
 	if (leg_matches(e, leg->pend, price, t->qty))
 		return;
 	if (leg->pend != NONE) {
-		order_cancel(e, leg->pend, "superseded");
+		eng_order_cancel(e, leg->pend, "superseded");
 		leg->pend = NONE;
 	}
 	if (leg_matches(e, leg->live, price, t->qty))
 		return;
 	order_req r;
 	leg_req(e, s, dir, role, price, t->qty, &r);
-	leg->pend = order_send(e, s, &r, role, dir, id, leg->live == NONE ? "protect" : "replace");
+	leg->pend = eng_order_send(e, s, &r, role, dir, id, leg->live == NONE ? "protect" : "replace");
 }
 
 /*
@@ -125,13 +125,13 @@ static void update_protected(struct engine *e, struct sym *s, int dir, int id)
 	}
 }
 
-void protect_sync(struct engine *e, struct sym *s, int dir, int id)
+void eng_protect_sync(struct engine *e, struct sym *s, int dir, int id)
 {
 	struct tranche *t = &s->pos[dir].tr[id];
 	if (!t->open || t->close != NONE)
 		return;
 	dec_t tp, sl;
-	tranche_targets(s, dir, t, &tp, &sl);
+	eng_tranche_targets(s, dir, t, &tp, &sl);
 	if (tp > 0)
 		leg_sync(e, s, dir, id, ROLE_TP, tp);
 	if (sl > 0)
@@ -142,36 +142,36 @@ void protect_sync(struct engine *e, struct sym *s, int dir, int id)
 static void drop_leg(struct engine *e, struct leg *leg, const char *reason)
 {
 	if (leg->live != NONE)
-		order_cancel(e, leg->live, reason);
+		eng_order_cancel(e, leg->live, reason);
 	if (leg->pend != NONE)
-		order_cancel(e, leg->pend, reason);
+		eng_order_cancel(e, leg->pend, reason);
 	*leg = (struct leg){NONE, NONE};
 }
 
 /* Cancels both legs of a tranche; their orders stay known until they end. */
-void protect_drop(struct engine *e, struct sym *s, int dir, int id, const char *reason)
+void eng_protect_drop(struct engine *e, struct sym *s, int dir, int id, const char *reason)
 {
 	struct tranche *t = &s->pos[dir].tr[id];
 	drop_leg(e, &t->tp, reason);
 	drop_leg(e, &t->sl, reason);
 }
 
-void protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason)
+void eng_protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason)
 {
 	struct tranche *t = &s->pos[dir].tr[id];
 	if (!t->open || t->close != NONE)
 		return;
-	protect_drop(e, s, dir, id, reason);
+	eng_protect_drop(e, s, dir, id, reason);
 	dec_t step = s->rules.market_step > 0 ? s->rules.market_step : s->rules.step;
 	dec_t qty = dec_round_down(t->qty, step);
 	if (qty <= 0) {
-		j_note(e, s, "tranche smaller than one step cannot be closed at market");
+		eng_j_note(e, s, "tranche smaller than one step cannot be closed at market");
 		return;
 	}
 	order_req r;
 	closing_req(e, s, dir, qty, &r);
 	r.type = OT_MARKET;
-	t->close = order_send(e, s, &r, ROLE_CLOSE, dir, id, reason);
+	t->close = eng_order_send(e, s, &r, ROLE_CLOSE, dir, id, reason);
 }
 
 /* The tranche an order protects or closes; NULL for an entry. */
@@ -180,7 +180,7 @@ static struct tranche *tranche_of(struct engine *e, const struct eng_order *o)
 	return o->tranche == NONE ? NULL : &e->syms[o->sym].pos[o->dir].tr[o->tranche];
 }
 
-void protect_on_accepted(struct engine *e, int32_t idx)
+void eng_protect_on_accepted(struct engine *e, int32_t idx)
 {
 	const struct eng_order *o = &e->orders[idx];
 	struct tranche *t = tranche_of(e, o);
@@ -193,13 +193,13 @@ void protect_on_accepted(struct engine *e, int32_t idx)
 	leg->live = idx;
 	leg->pend = NONE;
 	if (old != NONE)
-		order_cancel(e, old, "replaced");
+		eng_order_cancel(e, old, "replaced");
 	update_protected(e, &e->syms[o->sym], o->dir, o->tranche);
 }
 
 /* A TP or SL filled completely: it no longer covers its tranche, and must
  * not be cancelled with the rest when the fill closes the tranche. */
-void protect_detach(struct engine *e, int32_t idx)
+void eng_protect_detach(struct engine *e, int32_t idx)
 {
 	const struct eng_order *o = &e->orders[idx];
 	struct tranche *t = tranche_of(e, o);
@@ -214,7 +214,7 @@ void protect_detach(struct engine *e, int32_t idx)
 
 /* A TP, SL or closing order ended. Its tranche loses that protection; a
  * refusal because the trigger is already passed means the exit is due now. */
-void protect_on_gone(struct engine *e, int32_t idx, int code)
+void eng_protect_on_gone(struct engine *e, int32_t idx, int code)
 {
 	const struct eng_order *o = &e->orders[idx];
 	struct tranche *t = tranche_of(e, o);
@@ -228,19 +228,19 @@ void protect_on_gone(struct engine *e, int32_t idx, int code)
 		/* What the market order left is protected again, on a new clock. */
 		t->close = NONE;
 		t->unprotected = false;
-		protect_sync(e, s, dir, id);
+		eng_protect_sync(e, s, dir, id);
 		return;
 	}
-	protect_detach(e, idx);
+	eng_protect_detach(e, idx);
 	update_protected(e, s, dir, id);
 	if (closes_at_once(code))
-		protect_close(e, s, dir, id, "trigger_passed");
+		eng_protect_close(e, s, dir, id, "trigger_passed");
 }
 
 /* An adopted TP, SL or closing order covers the first tranche of its
  * direction whose slot is free; one with nothing to cover (the position is
  * gone, or it duplicates another) is cancelled: it is ours and reduce-only. */
-void protect_adopt(struct engine *e, int32_t idx)
+void eng_protect_adopt(struct engine *e, int32_t idx)
 {
 	struct eng_order *o = &e->orders[idx];
 	struct side_book *pb = &e->syms[o->sym].pos[o->dir];
@@ -253,22 +253,22 @@ void protect_adopt(struct engine *e, int32_t idx)
 			return;
 		}
 	}
-	order_cancel(e, idx, "adopted with nothing to cover");
+	eng_order_cancel(e, idx, "adopted with nothing to cover");
 }
 
 /* Protects every open tranche of a symbol that has trading rules: after an
  * adoption, and for tranches adopted before the rules arrived. */
-void protect_all(struct engine *e, struct sym *s)
+void eng_protect_all(struct engine *e, struct sym *s)
 {
 	if (!s->has_rules)
 		return;
 	for (int dir = 0; dir < 2; dir++)
 		for (int id = 0; s->pos[dir].ntr && id < e->s.max_tranches_per_symbol_side; id++)
-			protect_sync(e, s, dir, id);
+			eng_protect_sync(e, s, dir, id);
 }
 
 /* Closes tranches unprotected for too long; the others set the next deadline. */
-void protect_sweep(struct engine *e)
+void eng_protect_sweep(struct engine *e)
 {
 	int64_t timeout = e->s.unprotected_timeout_ms;
 	if (timeout <= 0)
@@ -283,7 +283,7 @@ void protect_sweep(struct engine *e)
 				if (!t->open || !t->unprotected || t->close != NONE)
 					continue;
 				if (e->now >= t->unprot_since + timeout)
-					protect_close(e, s, dir, id, "unprotected");
+					eng_protect_close(e, s, dir, id, "unprotected");
 				else
 					eng_due(e, t->unprot_since + timeout);
 			}

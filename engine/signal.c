@@ -17,7 +17,7 @@ static dec_t liq_size(const struct engine *e, const struct ev_liquidation *l)
 	bool filled = l->filled_qty > 0 && l->avg_price > 0;
 	if (!e->s.use_usdt_volume)
 		return filled ? l->filled_qty : l->qty;
-	return filled ? notional_of(l->filled_qty, l->avg_price) : notional_of(l->qty, l->price);
+	return filled ? eng_notional_of(l->filled_qty, l->avg_price) : eng_notional_of(l->qty, l->price);
 }
 
 static dec_t side_threshold(const struct symbol_settings *c, int liq_idx)
@@ -58,7 +58,7 @@ static const char *reference_price(struct engine *e, struct sym *s, side_t side,
 	if (book > 0 && fresh(e, s->quote_ms))
 		return NULL;
 	if (s->last_trade > 0 && fresh(e, s->trade_ms)) {
-		j_note(e, s, book > 0 ? "quote older than max_quote_age_sec: entry priced from the"
+		eng_j_note(e, s, book > 0 ? "quote older than max_quote_age_sec: entry priced from the"
 		                        " last trade"
 		                      : "no book seen yet: entry priced from the last trade");
 		*ref = s->last_trade;
@@ -69,7 +69,7 @@ static const char *reference_price(struct engine *e, struct sym *s, side_t side,
 	*ref = l->avg_price > 0 ? l->avg_price : l->price;
 	if (*ref <= 0)
 		return "no_price";
-	j_note(e, s, "no book seen yet: entry priced from the liquidation price");
+	eng_j_note(e, s, "no book seen yet: entry priced from the liquidation price");
 	return NULL;
 }
 
@@ -89,7 +89,7 @@ static const char *price_entry(struct engine *e, struct sym *s, struct entry *en
 	int dir = en->side == SIDE_BUY ? -1 : 1;
 	en->req.type = OT_LIMIT;
 	en->req.tif = e->s.time_in_force ? e->s.time_in_force : TIF_GTC;
-	en->req.price = price_shift(ref, s->cfg.price_offset_pct, dir, s->rules.tick);
+	en->req.price = eng_price_shift(ref, s->cfg.price_offset_pct, dir, s->rules.tick);
 	en->ref = en->req.price;
 	return en->req.price > 0 ? NULL : "no_price";
 }
@@ -114,10 +114,10 @@ static const char *size_entry(const struct engine *e, const struct sym *s, struc
 	dec_t max_qty = market && r->market_max_qty > 0 ? r->market_max_qty : r->max_qty;
 	int lev = s->cfg.leverage > 0 ? s->cfg.leverage : 1;
 	dec_t value = s->cfg.trade_value_usdt * lev;
-	dec_t qty = qty_for_value(value, en->ref, step);
+	dec_t qty = eng_qty_for_value(value, en->ref, step);
 	if (max_qty > 0 && qty > max_qty)
 		qty = dec_round_down(max_qty, step);
-	dec_t need = qty_for_notional(r->min_notional, en->ref, step);
+	dec_t need = eng_qty_for_notional(r->min_notional, en->ref, step);
 	if (need < min_qty)
 		need = dec_round_up(min_qty, step);
 	if (need < step)
@@ -165,7 +165,7 @@ static const char *try_entry(struct engine *e, struct sym *s, struct entry *en,
 	memcpy(en->req.symbol, s->cfg.symbol, SYMBOL_MAX);
 	en->req.side = en->side;
 	en->req.pos_side = eng_pos_side(e, en->dir);
-	int32_t idx = order_create(e, s, &en->req, ROLE_ENTRY, en->dir, NONE);
+	int32_t idx = eng_order_create(e, s, &en->req, ROLE_ENTRY, en->dir, NONE);
 	if (idx == NONE)
 		return "no_memory";
 	en->idx = idx;
@@ -205,10 +205,10 @@ static void fire(struct engine *e, struct sym *s, int liq_idx, side_t liq_side, 
 		e->st.fired++;
 	e->io.journal(e->io.ctx, &r);
 	if (en.idx != NONE)
-		order_submit(e, en.idx, "signal");
+		eng_order_submit(e, en.idx, "signal");
 }
 
-void signal_on_liquidation(struct engine *e, struct sym *s, const ev_t *ev)
+void eng_signal_on_liquidation(struct engine *e, struct sym *s, const ev_t *ev)
 {
 	const struct ev_liquidation *l = &ev->u.liq;
 	if (l->side != SIDE_BUY && l->side != SIDE_SELL)
@@ -217,19 +217,19 @@ void signal_on_liquidation(struct engine *e, struct sym *s, const ev_t *ev)
 	struct liq_rec rec = {l->trade_ms, l->qty, l->price, l->avg_price, l->filled_qty,
 	                      liq_size(e, l), l->side, false};
 	if (rec.size <= 0) {
-		j_note(e, s, "liquidation without quantity or price ignored");
+		eng_j_note(e, s, "liquidation without quantity or price ignored");
 		return;
 	}
 	struct liq_window *w = &s->win[e->s.window_mode == WINDOW_COMBINED ? 0 : liq_idx];
-	enum window_add_result res = window_add(w, &rec, e->s.volume_window_ms);
+	enum window_add_result res = eng_window_add(w, &rec, e->s.volume_window_ms);
 	if (res == WIN_NOMEM)
-		j_note(e, s, "out of memory: liquidation not counted");
+		eng_j_note(e, s, "out of memory: liquidation not counted");
 	if (res != WIN_ADDED)
 		return;
 	dec_t threshold = side_threshold(&s->cfg, liq_idx);
 	if (threshold <= 0 || w->sum < threshold)
 		return;
 	dec_t volume = w->sum;
-	window_consume(w);
+	eng_window_consume(w);
 	fire(e, s, liq_idx, l->side, volume, threshold, l);
 }

@@ -11,7 +11,7 @@
  */
 #include "engine_int.h"
 
-dec_t tranche_avg(const struct tranche *t)
+dec_t eng_tranche_avg(const struct tranche *t)
 {
 	dec_t avg = 0;
 	if (t->qty > 0)
@@ -21,13 +21,13 @@ dec_t tranche_avg(const struct tranche *t)
 
 /* Take-profit and stop-loss prices from the average entry, rounded away
  * from it to the tick; 0 when disabled. */
-void tranche_targets(const struct sym *s, int dir, const struct tranche *t, dec_t *tp,
-                     dec_t *sl)
+void eng_tranche_targets(const struct sym *s, int dir, const struct tranche *t, dec_t *tp,
+			 dec_t *sl)
 {
-	dec_t avg = tranche_avg(t), tick = s->rules.tick;
+	dec_t avg = eng_tranche_avg(t), tick = s->rules.tick;
 	int up = dir == DIR_LONG ? 1 : -1;
-	*tp = s->cfg.take_profit_enabled ? price_shift(avg, s->cfg.take_profit_pct, up, tick) : 0;
-	*sl = s->cfg.stop_loss_enabled ? price_shift(avg, s->cfg.stop_loss_pct, -up, tick) : 0;
+	*tp = s->cfg.take_profit_enabled ? eng_price_shift(avg, s->cfg.take_profit_pct, up, tick) : 0;
+	*sl = s->cfg.stop_loss_enabled ? eng_price_shift(avg, s->cfg.stop_loss_pct, -up, tick) : 0;
 	if (*sl < 0)
 		*sl = 0;
 }
@@ -35,7 +35,7 @@ void tranche_targets(const struct sym *s, int dir, const struct tranche *t, dec_
 /* Profit of a position at `avg` if the price were `px`, in percent. */
 static dec_t profit_pct(int dir, dec_t avg, dec_t px)
 {
-	dec_t ch = pct_change(avg, px);
+	dec_t ch = eng_pct_change(avg, px);
 	return dir == DIR_LONG ? ch : -ch;
 }
 
@@ -79,14 +79,14 @@ static int pick_tranche(struct engine *e, struct sym *s, int dir, dec_t price, b
 	int max = e->s.max_tranches_per_symbol_side;
 	struct side_book *pb = &s->pos[dir];
 	int n = newest(pb, max);
-	*opened = n == NONE || (pb->ntr < max && -profit_pct(dir, tranche_avg(&pb->tr[n]), price) >=
+	*opened = n == NONE || (pb->ntr < max && -profit_pct(dir, eng_tranche_avg(&pb->tr[n]), price) >=
 	                                                 e->s.tranche_pnl_increment_pct);
 	return *opened ? open_tranche(s, dir, max) : n;
 }
 
 /* Chooses the tranche of an entry at its first fill (opening it if need
  * be); later partial fills stay there while it is open. */
-void tranche_pick(struct engine *e, struct eng_order *o, dec_t price, bool *opened)
+void eng_tranche_pick(struct engine *e, struct eng_order *o, dec_t price, bool *opened)
 {
 	struct sym *s = &e->syms[o->sym];
 	*opened = false;
@@ -94,24 +94,24 @@ void tranche_pick(struct engine *e, struct eng_order *o, dec_t price, bool *open
 		o->tranche = pick_tranche(e, s, o->dir, price, opened);
 }
 
-void tranche_grow(struct engine *e, struct sym *s, int dir, int id, dec_t qty, dec_t price,
-                  bool opened)
+void eng_tranche_grow(struct engine *e, struct sym *s, int dir, int id, dec_t qty, dec_t price,
+		      bool opened)
 {
 	struct tranche *t = &s->pos[dir].tr[id];
-	set_cost(e, s, t, t->qty + qty, t->cost + notional_of(qty, price));
+	set_cost(e, s, t, t->qty + qty, t->cost + eng_notional_of(qty, price));
 	j_tranche(e, s, dir, id, opened ? JT_OPEN : JT_JOIN, NONE);
-	protect_sync(e, s, dir, id);
+	eng_protect_sync(e, s, dir, id);
 }
 
 /* A position found on the exchange at a restart becomes one tranche at its
  * entry price; NONE when the side has no room left. Protection is the
  * caller's, once the adopted orders are attached. */
-int tranche_adopt(struct engine *e, struct sym *s, int dir, dec_t qty, dec_t price)
+int eng_tranche_adopt(struct engine *e, struct sym *s, int dir, dec_t qty, dec_t price)
 {
 	int id = open_tranche(s, dir, e->s.max_tranches_per_symbol_side);
 	if (id == NONE)
 		return NONE;
-	set_cost(e, s, &s->pos[dir].tr[id], qty, notional_of(qty, price));
+	set_cost(e, s, &s->pos[dir].tr[id], qty, eng_notional_of(qty, price));
 	j_tranche(e, s, dir, id, JT_OPEN, NONE);
 	return id;
 }
@@ -125,22 +125,22 @@ static void reduce(struct engine *e, struct sym *s, int dir, int id, dec_t qty)
 	set_cost(e, s, t, t->qty - qty, cost);
 	if (t->qty > 0) {
 		j_tranche(e, s, dir, id, JT_REDUCE, NONE);
-		protect_sync(e, s, dir, id);
+		eng_protect_sync(e, s, dir, id);
 		return;
 	}
 	t->open = false;
 	s->pos[dir].ntr--;
 	j_tranche(e, s, dir, id, JT_CLOSE, NONE);
-	protect_drop(e, s, dir, id, "tranche closed");
+	eng_protect_drop(e, s, dir, id, "tranche closed");
 	t->close = NONE;
 	/* Orders still pointing here (a closing order in flight, an entry
 	 * between partial fills) now belong to the position as a whole. */
-	orders_retarget(e, (uint32_t)(s - e->syms), dir, id, NONE);
+	eng_orders_retarget(e, (uint32_t)(s - e->syms), dir, id, NONE);
 }
 
 /* A closing fill shrinks its own tranche, and what exceeds it (or all of it,
  * for a fill of no tranche) shrinks the newest tranches first. */
-void tranche_on_close_fill(struct engine *e, struct sym *s, int dir, int id, dec_t qty)
+void eng_tranche_on_close_fill(struct engine *e, struct sym *s, int dir, int id, dec_t qty)
 {
 	struct side_book *pb = &s->pos[dir];
 	int max = e->s.max_tranches_per_symbol_side;
@@ -148,7 +148,7 @@ void tranche_on_close_fill(struct engine *e, struct sym *s, int dir, int id, dec
 		if (id == NONE || !pb->tr[id].open)
 			id = newest(pb, max);
 		if (id == NONE) {
-			j_note(e, s, "closing fill larger than the position it closes");
+			eng_j_note(e, s, "closing fill larger than the position it closes");
 			return;
 		}
 		dec_t take = qty < pb->tr[id].qty ? qty : pb->tr[id].qty;
@@ -165,10 +165,10 @@ static void merge(struct engine *e, struct sym *s, int dir, int a, int b)
 	set_cost(e, s, tb, 0, 0);
 	tb->open = false;
 	pb->ntr--;
-	protect_drop(e, s, dir, b, "merged");
-	orders_retarget(e, (uint32_t)(s - e->syms), dir, b, a);
+	eng_protect_drop(e, s, dir, b, "merged");
+	eng_orders_retarget(e, (uint32_t)(s - e->syms), dir, b, a);
 	j_tranche(e, s, dir, a, JT_MERGE, b);
-	protect_sync(e, s, dir, a);
+	eng_protect_sync(e, s, dir, a);
 }
 
 /* Open tranches by age, oldest first; returns how many. */
@@ -207,7 +207,7 @@ static bool merge_one(struct engine *e, struct sym *s, int dir)
 	return false;
 }
 
-void tranche_on_mark(struct engine *e, struct sym *s)
+void eng_tranche_on_mark(struct engine *e, struct sym *s)
 {
 	for (int dir = 0; dir < 2; dir++)
 		while (s->pos[dir].ntr >= 2 && merge_one(e, s, dir))

@@ -63,8 +63,8 @@ static bool same_liq(const struct liq_rec *a, const struct liq_rec *b)
 	       a->ap == b->ap && a->z == b->z;
 }
 
-enum window_add_result window_add(struct liq_window *w, const struct liq_rec *rec,
-                                  int64_t window_ms)
+enum window_add_result eng_window_add(struct liq_window *w, const struct liq_rec *rec,
+				      int64_t window_ms)
 {
 	int64_t latest = w->n && at(w, w->n - 1)->t > rec->t ? at(w, w->n - 1)->t : rec->t;
 	int64_t floor = latest - window_ms;
@@ -94,14 +94,14 @@ enum window_add_result window_add(struct liq_window *w, const struct liq_rec *re
 	return WIN_ADDED;
 }
 
-void window_consume(struct liq_window *w)
+void eng_window_consume(struct liq_window *w)
 {
 	for (uint32_t i = 0; i < w->n; i++)
 		at(w, i)->consumed = true;
 	w->sum = 0;
 }
 
-void window_free(struct liq_window *w)
+void eng_window_free(struct liq_window *w)
 {
 	free(w->r);
 	*w = (struct liq_window){0};

@@ -1,7 +1,7 @@
 /*
  * book.c - each symbol's copy of the order book, kept from book tickers and
  * depth events, and the hook that tells resting orders how the size at their
- * price changed (match_level_changed), which is how queue position moves.
+ * price changed (sim_match_level_changed), which is how queue position moves.
  *
  * Two regimes, described in docs/simulation.md:
  *  - synced depth: a snapshot was applied and every diff since continued the
@@ -79,7 +79,7 @@ static void level_set(const sim_t *s, struct sym *y, int book, dec_t price, dec_
 {
 	dec_t before = level_put(&y->book.side[book], book, price, qty);
 	if (y->norders && before != qty)
-		match_level_changed(s, y, book, price, before, qty);
+		sim_match_level_changed(s, y, book, price, before, qty);
 }
 
 /* Removes the levels of `book` at or better than `limit` (strictly better
@@ -107,13 +107,13 @@ static void ticker_only(const sim_t *s, struct sym *y, int book, dec_t price, de
 		if (old.price == price)
 			before = old.qty;
 		else if (y->norders && price_better(book, old.price, price))
-			match_level_changed(s, y, book, old.price, old.qty, 0);
+			sim_match_level_changed(s, y, book, old.price, old.qty, 0);
 	}
 	reserve(bs, 1);
 	bs->lv[0] = (level_t){price, qty};
 	bs->n = 1;
 	if (y->norders && before != qty)
-		match_level_changed(s, y, book, price, before, qty);
+		sim_match_level_changed(s, y, book, price, before, qty);
 }
 
 static void ticker_side(const sim_t *s, struct sym *y, int book, dec_t price, dec_t qty)
@@ -139,12 +139,12 @@ static void stamp(const sim_t *s, struct sym *y, int64_t tx_ms)
 	y->book.beyond[BIDS].price = y->book.beyond[ASKS].price = 0;
 }
 
-void book_on_ticker(sim_t *s, struct sym *y, const struct ev_book_ticker *t)
+void sim_book_on_ticker(sim_t *s, struct sym *y, const struct ev_book_ticker *t)
 {
 	stamp(s, y, t->tx_ms);
 	ticker_side(s, y, BIDS, t->bid, t->bid_qty);
 	ticker_side(s, y, ASKS, t->ask, t->ask_qty);
-	match_book_changed(s, y);
+	sim_match_book_changed(s, y);
 }
 
 static void apply_levels(const sim_t *s, struct sym *y, int book, const level_t *lv, uint32_t n)
@@ -156,7 +156,7 @@ static void apply_levels(const sim_t *s, struct sym *y, int book, const level_t 
 
 static dec_t size_at(const struct sym *y, const struct order *o)
 {
-	const level_t *l = book_level(y, side_book(o->req.side), o->req.price);
+	const level_t *l = sim_book_level(y, side_book(o->req.side), o->req.price);
 	return l ? l->qty : 0;
 }
 
@@ -190,8 +190,8 @@ static void load_snapshot(const sim_t *s, struct sym *y, const struct ev_depth *
 	}
 	for (uint32_t i = 0; i < y->norders; i++)
 		if (first_at_price(y, i))
-			match_level_changed(s, y, side_book(y->orders[i].req.side), y->orders[i].req.price,
-			                    before[i], size_at(y, &y->orders[i]));
+			sim_match_level_changed(s, y, side_book(y->orders[i].req.side), y->orders[i].req.price,
+						before[i], size_at(y, &y->orders[i]));
 	free(before);
 	y->book.last_id = d->last_id;
 	y->book.synced = true;
@@ -214,7 +214,7 @@ static void apply_diff(const sim_t *s, struct sym *y, const struct ev_depth *d)
 {
 	int fit = diff_fits(&y->book, d);
 	if (fit < 0) {
-		book_mark_stale(y);
+		sim_book_mark_stale(y);
 	} else if (fit > 0) {
 		stamp(s, y, d->tx_ms);
 		apply_levels(s, y, BIDS, d->bids, d->nbids);
@@ -224,7 +224,7 @@ static void apply_diff(const sim_t *s, struct sym *y, const struct ev_depth *d)
 	}
 }
 
-void book_on_depth(sim_t *s, struct sym *y, const struct ev_depth *d, bool snapshot)
+void sim_book_on_depth(sim_t *s, struct sym *y, const struct ev_depth *d, bool snapshot)
 {
 	if (snapshot)
 		load_snapshot(s, y, d);
@@ -232,13 +232,13 @@ void book_on_depth(sim_t *s, struct sym *y, const struct ev_depth *d, bool snaps
 		apply_diff(s, y, d);
 	else
 		return; /* diffs mean nothing until a snapshot anchors them */
-	match_book_changed(s, y);
+	sim_match_book_changed(s, y);
 }
 
 /* After a gap the depth copy cannot be trusted: it is dropped, and until the
  * next snapshot the book is the book ticker's top level (or, without one,
  * the trades-only fallback). Queue positions keep their last estimate. */
-void book_mark_stale(struct sym *y)
+void sim_book_mark_stale(struct sym *y)
 {
 	y->book.synced = false;
 	y->book.bridged = false;
@@ -246,13 +246,13 @@ void book_mark_stale(struct sym *y)
 	y->book.beyond[BIDS].price = y->book.beyond[ASKS].price = 0;
 }
 
-const level_t *book_best(const struct sym *y, int book)
+const level_t *sim_book_best(const struct sym *y, int book)
 {
 	const struct book_side *bs = &y->book.side[book];
 	return bs->n ? &bs->lv[bs->n - 1] : NULL;
 }
 
-const level_t *book_level(const struct sym *y, int book, dec_t price)
+const level_t *sim_book_level(const struct sym *y, int book, dec_t price)
 {
 	const struct book_side *bs = &y->book.side[book];
 	uint32_t i = lower_bound(bs, book, price);
@@ -262,7 +262,7 @@ const level_t *book_level(const struct sym *y, int book, dec_t price)
 /* Whether the copy knows the size at `price` on `book` (a missing level then
  * means an empty one): anywhere from the best outward in synced depth, only
  * at or better than the best with the top of book alone. */
-bool book_covers(const struct sym *y, int book, dec_t price)
+bool sim_book_covers(const struct sym *y, int book, dec_t price)
 {
 	const struct book_side *bs = &y->book.side[book];
 	if (!bs->n)
@@ -273,14 +273,14 @@ bool book_covers(const struct sym *y, int book, dec_t price)
 
 /* Our own taker fill took this size: the copy shows it gone until the
  * exchange's next update says otherwise. */
-void book_consume(struct sym *y, int book, dec_t price, dec_t qty)
+void sim_book_consume(struct sym *y, int book, dec_t price, dec_t qty)
 {
-	const level_t *l = book_level(y, book, price);
+	const level_t *l = sim_book_level(y, book, price);
 	if (l)
 		level_put(&y->book.side[book], book, price, l->qty > qty ? l->qty - qty : 0);
 }
 
-void book_free(struct book *b)
+void sim_book_free(struct book *b)
 {
 	free(b->side[BIDS].lv);
 	free(b->side[ASKS].lv);

@@ -35,13 +35,13 @@ static void order_fields(const sim_t *s, const struct order *o, struct ev_order 
 	e->price = r->price;
 	e->stop_price = r->stop_price;
 	e->filled_qty = o->filled;
-	e->avg_price = o->filled ? dmuldiv(o->filled_cost, DEC_ONE, o->filled) : 0;
+	e->avg_price = o->filled ? sim_dmuldiv(o->filled_cost, DEC_ONE, o->filled) : 0;
 	e->reduce_only = r->reduce_only;
 	e->close_position = r->close_position;
 }
 
-void emit_order(sim_t *s, const struct sym *y, const struct order *o, exec_type_t exec,
-                order_status_t status, const struct fill *f)
+void sim_emit_order(sim_t *s, const struct sym *y, const struct order *o, exec_type_t exec,
+		    order_status_t status, const struct fill *f)
 {
 	struct job j;
 	struct ev_order *e = &queue_event(s, &j, EV_ORDER_UPDATE, y->name)->ev.u.order;
@@ -59,13 +59,13 @@ void emit_order(sim_t *s, const struct sym *y, const struct order *o, exec_type_
 		e->realized_pnl = f->rp;
 		e->maker = f->maker;
 	}
-	job_push(&s->jobs, &j);
+	sim_job_push(&s->jobs, &j);
 }
 
 /* ACCOUNT_UPDATE with the USDT balance and the one position that changed;
  * `change` is the balance change other than PnL and commission (bc). */
-void emit_account(sim_t *s, const struct sym *y, const char *reason, pos_side_t ps,
-                  dec_t change)
+void sim_emit_account(sim_t *s, const struct sym *y, const char *reason, pos_side_t ps,
+		      dec_t change)
 {
 	struct job j;
 	queue_event(s, &j, EV_ACCOUNT_UPDATE, "");
@@ -81,17 +81,17 @@ void emit_account(sim_t *s, const struct sym *y, const char *reason, pos_side_t 
 	struct position *q = &j.position;
 	memcpy(q->symbol, y->name, sizeof(q->symbol));
 	q->amount = p->amount;
-	q->entry_price = dabs(pos_entry(p));
+	q->entry_price = dabs(sim_pos_entry(p));
 	q->realized = p->realized;
-	q->unrealized = pos_unrealized(y, p);
+	q->unrealized = sim_pos_unrealized(y, p);
 	q->margin = MARGIN_ISOLATED;
 	q->isolated_wallet = p->margin;
 	q->pos_side = ps;
-	job_push(&s->jobs, &j);
+	sim_job_push(&s->jobs, &j);
 }
 
-void emit_reject(sim_t *s, const char *symbol, const char *client_id, int code,
-                 const char *msg)
+void sim_emit_reject(sim_t *s, const char *symbol, const char *client_id, int code,
+		     const char *msg)
 {
 	struct job j;
 	memset(&j, 0, sizeof(j));
@@ -102,5 +102,5 @@ void emit_reject(sim_t *s, const char *symbol, const char *client_id, int code,
 	copy_str(j.client_id, sizeof(j.client_id), client_id, strlen(client_id));
 	j.code = code;
 	copy_str(j.msg, sizeof(j.msg), msg, strlen(msg));
-	job_push(&s->jobs, &j);
+	sim_job_push(&s->jobs, &j);
 }

@@ -40,8 +40,8 @@ static inline bool price_better(int book, dec_t a, dec_t b) { return book == BID
 /* Products and quotients of money. The operands are prices, quantities and
  * notionals far inside dec_t's range; a result outside it saturates rather
  * than wraps, so a nonsensical input cannot turn a loss into a profit. */
-dec_t dmul(dec_t a, dec_t b);
-dec_t dmuldiv(dec_t a, dec_t b, dec_t c);
+dec_t sim_dmul(dec_t a, dec_t b);
+dec_t sim_dmuldiv(dec_t a, dec_t b, dec_t c);
 static inline dec_t dabs(dec_t v) { return v < 0 ? -v : v; }
 static inline dec_t dmin(dec_t a, dec_t b) { return a < b ? a : b; }
 
@@ -200,60 +200,60 @@ static inline bool sym_last_fresh(const sim_t *s, const struct sym *y)
 }
 
 /* jobs.c */
-void job_push(struct job_queue *q, const struct job *j);
-bool job_due(const struct job_queue *q, int64_t now);
-void job_pop(struct job_queue *q, struct job *out);
-void jobs_free(struct job_queue *q);
+void sim_job_push(struct job_queue *q, const struct job *j);
+bool sim_job_due(const struct job_queue *q, int64_t now);
+void sim_job_pop(struct job_queue *q, struct job *out);
+void sim_jobs_free(struct job_queue *q);
 
 /* book.c */
-void book_free(struct book *b);
-void book_on_ticker(sim_t *s, struct sym *y, const struct ev_book_ticker *t);
-void book_on_depth(sim_t *s, struct sym *y, const struct ev_depth *d, bool snapshot);
-void book_mark_stale(struct sym *y);
-const level_t *book_best(const struct sym *y, int book);
-const level_t *book_level(const struct sym *y, int book, dec_t price);
-bool book_covers(const struct sym *y, int book, dec_t price);
-void book_consume(struct sym *y, int book, dec_t price, dec_t qty);
+void sim_book_free(struct book *b);
+void sim_book_on_ticker(sim_t *s, struct sym *y, const struct ev_book_ticker *t);
+void sim_book_on_depth(sim_t *s, struct sym *y, const struct ev_depth *d, bool snapshot);
+void sim_book_mark_stale(struct sym *y);
+const level_t *sim_book_best(const struct sym *y, int book);
+const level_t *sim_book_level(const struct sym *y, int book, dec_t price);
+bool sim_book_covers(const struct sym *y, int book, dec_t price);
+void sim_book_consume(struct sym *y, int book, dec_t price, dec_t qty);
 
 /* filters.c: 0, or an Aster error code with its message in msg */
-int filter_order(const sim_t *s, const struct sym *y, const order_req *o,
-                 char msg[REJECT_MSG_MAX]);
-bool stop_triggered(const struct order *o, dec_t price);
+int sim_filter_order(const sim_t *s, const struct sym *y, const order_req *o,
+		     char msg[REJECT_MSG_MAX]);
+bool sim_stop_triggered(const struct order *o, dec_t price);
 /* The lot step an order's quantity is counted in (MARKET_LOT_SIZE for
  * MARKET orders); 0 when the rules give none. */
-dec_t lot_step(const struct symbol_rules *r, order_type_t type);
+dec_t sim_lot_step(const struct symbol_rules *r, order_type_t type);
 
 /* matching.c */
-void match_arrive(sim_t *s, struct sym *y, const order_req *o);
-void match_cancel(sim_t *s, struct sym *y, const char *symbol, const char *client_id);
-void match_replace(sim_t *s, struct sym *y, const char *old_id, const order_req *o);
-void match_trade(sim_t *s, struct sym *y, const struct print *p);
-void match_book_changed(sim_t *s, struct sym *y);
-void match_mark(sim_t *s, struct sym *y);
-void match_level_changed(const sim_t *s, struct sym *y, int book, dec_t price, dec_t before,
-                         dec_t after);
-void order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
-                  order_status_t status);
-void orders_compact(struct sym *y);
+void sim_match_arrive(sim_t *s, struct sym *y, const order_req *o);
+void sim_match_cancel(sim_t *s, struct sym *y, const char *symbol, const char *client_id);
+void sim_match_replace(sim_t *s, struct sym *y, const char *old_id, const order_req *o);
+void sim_match_trade(sim_t *s, struct sym *y, const struct print *p);
+void sim_match_book_changed(sim_t *s, struct sym *y);
+void sim_match_mark(sim_t *s, struct sym *y);
+void sim_match_level_changed(const sim_t *s, struct sym *y, int book, dec_t price, dec_t before,
+			     dec_t after);
+void sim_order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
+		      order_status_t status);
+void sim_orders_compact(struct sym *y);
 
 /* account.c */
-bool order_closes_only(const sim_t *s, const order_req *o);
-struct pos *pos_for(sim_t *s, struct sym *y, const order_req *o);
-dec_t pos_closable(const sim_t *s, const struct sym *y, const order_req *o);
-dec_t pos_apply(struct sym *y, struct pos *p, side_t side, dec_t qty, dec_t price);
-dec_t margin_available(const sim_t *s);
-dec_t sym_mark(const struct sym *y);
-dec_t pos_unrealized(const struct sym *y, const struct pos *p);
-dec_t pos_entry(const struct pos *p);
-void account_funding(sim_t *s, struct sym *y);
-void account_check_liquidation(sim_t *s, struct sym *y);
+bool sim_order_closes_only(const sim_t *s, const order_req *o);
+struct pos *sim_pos_for(sim_t *s, struct sym *y, const order_req *o);
+dec_t sim_pos_closable(const sim_t *s, const struct sym *y, const order_req *o);
+dec_t sim_pos_apply(struct sym *y, struct pos *p, side_t side, dec_t qty, dec_t price);
+dec_t sim_margin_available(const sim_t *s);
+dec_t sim_sym_mark(const struct sym *y);
+dec_t sim_pos_unrealized(const struct sym *y, const struct pos *p);
+dec_t sim_pos_entry(const struct pos *p);
+void sim_account_funding(sim_t *s, struct sym *y);
+void sim_account_check_liquidation(sim_t *s, struct sym *y);
 
 /* events.c: each is delivered to the user ack_latency_ms after now */
-void emit_order(sim_t *s, const struct sym *y, const struct order *o, exec_type_t exec,
-                order_status_t status, const struct fill *f);
-void emit_account(sim_t *s, const struct sym *y, const char *reason, pos_side_t ps,
-                  dec_t change);
-void emit_reject(sim_t *s, const char *symbol, const char *client_id, int code,
-                 const char *msg);
+void sim_emit_order(sim_t *s, const struct sym *y, const struct order *o, exec_type_t exec,
+		    order_status_t status, const struct fill *f);
+void sim_emit_account(sim_t *s, const struct sym *y, const char *reason, pos_side_t ps,
+		      dec_t change);
+void sim_emit_reject(sim_t *s, const char *symbol, const char *client_id, int code,
+		     const char *msg);
 
 #endif

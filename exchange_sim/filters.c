@@ -46,7 +46,7 @@ static dec_t watched_price(const sim_t *s, const struct sym *y, working_type_t w
 
 /* Aster's trigger rules: STOP buys fire at or above the stop, sells at or
  * below; TAKE_PROFIT the other way round. */
-bool stop_triggered(const struct order *o, dec_t price)
+bool sim_stop_triggered(const struct order *o, dec_t price)
 {
 	if (price <= 0)
 		return false;
@@ -95,7 +95,7 @@ static int check_shape(const sim_t *s, const order_req *o, char *msg)
 	return 0;
 }
 
-dec_t lot_step(const struct symbol_rules *r, order_type_t type)
+dec_t sim_lot_step(const struct symbol_rules *r, order_type_t type)
 {
 	return type == OT_MARKET && r->market_step ? r->market_step : r->step;
 }
@@ -107,7 +107,7 @@ static int check_qty(const struct symbol_rules *r, const order_req *o, char *msg
 	if (o->qty <= 0)
 		return fail(msg, -4003, "Quantity less than or equal to zero.");
 	bool market = o->type == OT_MARKET;
-	dec_t step = lot_step(r, o->type);
+	dec_t step = sim_lot_step(r, o->type);
 	dec_t min = market && r->market_min_qty ? r->market_min_qty : r->min_qty;
 	dec_t max = market && r->market_max_qty ? r->market_max_qty : r->max_qty;
 	if (min && o->qty < min)
@@ -143,17 +143,17 @@ static int bound_fail(char *msg, int code, const char *dir, dec_t bound)
 static int check_percent(const struct sym *y, const order_req *o, char *msg)
 {
 	const struct symbol_rules *r = &y->rules;
-	dec_t mark = sym_mark(y);
+	dec_t mark = sim_sym_mark(y);
 	if (!has_limit_price(o->type) || !mark)
 		return 0;
 	dec_t tick = r->tick ? r->tick : 1;
 	if (o->side == SIDE_BUY && r->percent_up) {
-		dec_t hi = dec_round_down(dmul(mark, r->percent_up), tick);
+		dec_t hi = dec_round_down(sim_dmul(mark, r->percent_up), tick);
 		if (o->price > hi)
 			return bound_fail(msg, -4016, "higher", hi);
 	}
 	if (o->side == SIDE_SELL && r->percent_down) {
-		dec_t lo = dec_round_up(dmul(mark, r->percent_down), tick);
+		dec_t lo = dec_round_up(sim_dmul(mark, r->percent_down), tick);
 		if (o->price < lo)
 			return bound_fail(msg, -4024, "lower", lo);
 	}
@@ -169,8 +169,8 @@ static dec_t order_price(const struct sym *y, const order_req *o)
 		return o->price;
 	if (o->type != OT_MARKET)
 		return o->stop_price;
-	dec_t ref = sym_mark(y);
-	const level_t *best = book_best(y, side_book(side_opposite(o->side)));
+	dec_t ref = sim_sym_mark(y);
+	const level_t *best = sim_book_best(y, side_book(side_opposite(o->side)));
 	return ref ? ref : best ? best->price : 0;
 }
 
@@ -180,7 +180,7 @@ static int check_notional(const struct sym *y, const order_req *o, bool closing,
 	dec_t price = order_price(y, o);
 	if (!min || closing || !price)
 		return 0;
-	if (dmul(o->qty, price) >= min)
+	if (sim_dmul(o->qty, price) >= min)
 		return 0;
 	char b[DEC_FMT_MAX];
 	dec_format(min, b);
@@ -214,7 +214,7 @@ static int check_trigger(const sim_t *s, const struct sym *y, const order_req *o
 	if (!type_conditional(o->type))
 		return 0;
 	struct order probe = {.req = *o};
-	if (stop_triggered(&probe, watched_price(s, y, o->working_type)))
+	if (sim_stop_triggered(&probe, watched_price(s, y, o->working_type)))
 		return fail(msg, -2021, "Order would immediately trigger.");
 	return 0;
 }
@@ -227,14 +227,14 @@ static int check_margin(const sim_t *s, const struct sym *y, const order_req *o,
 	dec_t price = order_price(y, o);
 	if (!opening || !price)
 		return 0;
-	dec_t need = dmuldiv(opening, price, DEC(y->leverage));
-	if (need > margin_available(s))
+	dec_t need = sim_dmuldiv(opening, price, DEC(y->leverage));
+	if (need > sim_margin_available(s))
 		return fail(msg, -2019, "Margin is insufficient.");
 	return 0;
 }
 
-int filter_order(const sim_t *s, const struct sym *y, const order_req *o,
-                 char msg[REJECT_MSG_MAX])
+int sim_filter_order(const sim_t *s, const struct sym *y, const order_req *o,
+		     char msg[REJECT_MSG_MAX])
 {
 	if (!y || !y->has_rules)
 		return fail(msg, -1121, "Invalid symbol.");
@@ -249,8 +249,8 @@ int filter_order(const sim_t *s, const struct sym *y, const order_req *o,
 		code = check_percent(y, o, msg);
 	if (code)
 		return code;
-	dec_t closable = pos_closable(s, y, o);
-	bool reduce = order_closes_only(s, o);
+	dec_t closable = sim_pos_closable(s, y, o);
+	bool reduce = sim_order_closes_only(s, o);
 	code = check_notional(y, o, reduce, msg);
 	if (!code)
 		code = check_counts(y, o, msg);

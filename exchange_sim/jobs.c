@@ -50,7 +50,7 @@ static void sift_down(struct job *h, uint32_t n, uint32_t i)
 
 /* Copies `j` in and gives it the next sequence number. Running out of
  * memory in a simulation has no sensible recovery, so it aborts. */
-void job_push(struct job_queue *q, const struct job *j)
+void sim_job_push(struct job_queue *q, const struct job *j)
 {
 	if (q->n == q->cap) {
 		uint32_t cap = q->cap ? q->cap * 2 : 64;
@@ -65,19 +65,19 @@ void job_push(struct job_queue *q, const struct job *j)
 	sift_up(q->heap, q->n++);
 }
 
-bool job_due(const struct job_queue *q, int64_t now)
+bool sim_job_due(const struct job_queue *q, int64_t now)
 {
 	return q->n > 0 && q->heap[0].at <= now;
 }
 
-void job_pop(struct job_queue *q, struct job *out)
+void sim_job_pop(struct job_queue *q, struct job *out)
 {
 	*out = q->heap[0];
 	q->heap[0] = q->heap[--q->n];
 	sift_down(q->heap, q->n, 0);
 }
 
-void jobs_free(struct job_queue *q)
+void sim_jobs_free(struct job_queue *q)
 {
 	free(q->heap);
 	memset(q, 0, sizeof(*q));

@@ -57,7 +57,7 @@ static struct order *order_find(struct sym *y, const char *client_id)
 /* Drops terminal orders, keeping arrival order (time priority). */
 /* Called after every match: most of the time no order is done, and then
  * nothing moves. */
-void orders_compact(struct sym *y)
+void sim_orders_compact(struct sym *y)
 {
 	uint32_t k = 0;
 	while (k < y->norders && !y->orders[k].done)
@@ -68,11 +68,11 @@ void orders_compact(struct sym *y)
 	y->norders = k;
 }
 
-void order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
-                  order_status_t status)
+void sim_order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
+		      order_status_t status)
 {
 	o->done = true;
-	emit_order(s, y, o, exec, status, NULL);
+	sim_emit_order(s, y, o, exec, status, NULL);
 }
 
 /* One execution: position, fee, wallet, then the two events Aster sends.
@@ -81,27 +81,27 @@ void order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
 static dec_t order_fill(sim_t *s, struct sym *y, struct order *o, dec_t qty, dec_t price,
                         bool maker)
 {
-	bool closing = order_closes_only(s, &o->req);
+	bool closing = sim_order_closes_only(s, &o->req);
 	if (closing)
-		qty = dmin(qty, pos_closable(s, y, &o->req));
+		qty = dmin(qty, sim_pos_closable(s, y, &o->req));
 	if (qty <= 0) {
-		order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
+		sim_order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
 		return 0;
 	}
-	struct pos *p = pos_for(s, y, &o->req);
+	struct pos *p = sim_pos_for(s, y, &o->req);
 	struct fill f = {.qty = qty, .price = price, .maker = maker,
 	                 .trade_id = s->next_trade_id++};
-	f.rp = pos_apply(y, p, o->req.side, qty, price);
-	f.fee = dmul(dmul(qty, price), maker ? s->p.maker_fee : s->p.taker_fee);
+	f.rp = sim_pos_apply(y, p, o->req.side, qty, price);
+	f.fee = sim_dmul(sim_dmul(qty, price), maker ? s->p.maker_fee : s->p.taker_fee);
 	s->wallet += f.rp - f.fee;
 	s->fees_paid += f.fee;
 	o->filled += qty;
-	o->filled_cost += dmul(qty, price);
+	o->filled_cost += sim_dmul(qty, price);
 	o->done = o->filled >= o->req.qty;
-	emit_order(s, y, o, EXEC_TRADE, o->done ? OS_FILLED : OS_PARTIALLY_FILLED, &f);
-	emit_account(s, y, "ORDER", o->req.pos_side ? o->req.pos_side : PS_BOTH, 0);
-	if (!o->done && closing && !pos_closable(s, y, &o->req))
-		order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
+	sim_emit_order(s, y, o, EXEC_TRADE, o->done ? OS_FILLED : OS_PARTIALLY_FILLED, &f);
+	sim_emit_account(s, y, "ORDER", o->req.pos_side ? o->req.pos_side : PS_BOTH, 0);
+	if (!o->done && closing && !sim_pos_closable(s, y, &o->req))
+		sim_order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
 	return qty;
 }
 
@@ -110,7 +110,7 @@ static dec_t order_fill(sim_t *s, struct sym *y, struct order *o, dec_t qty, dec
  * estimate, or a recorded level finer than the step. Rounded down. */
 static dec_t whole_lots(const struct sym *y, const struct order *o, dec_t qty)
 {
-	dec_t step = lot_step(&y->rules, o->req.type);
+	dec_t step = sim_lot_step(&y->rules, o->req.type);
 	return step > 0 ? dec_round_down(qty, step) : qty;
 }
 
@@ -157,7 +157,7 @@ static void plan_slices(const sim_t *s, const struct sym *y, const struct order 
 	dec_t want = remaining(o), tick = tick_of(y);
 	dec_t limit = o->type == OT_LIMIT ? o->req.price : buy ? 0 : tick; /* prices stay > 0 */
 	dec_t worse = (buy ? tick : -tick) * s->p.impact_ticks;
-	dec_t lot = lot_step(&y->rules, o->req.type);
+	dec_t lot = sim_lot_step(&y->rules, o->req.type);
 	from.slice = whole_lots(y, o, from.slice);
 	if (from.slice <= 0) /* a size seen finer than the step counts as one lot */
 		from.slice = lot > 0 ? lot : want;
@@ -241,7 +241,7 @@ static void take(sim_t *s, struct sym *y, struct order *o, const struct plan *pl
 	int book = side_book(side_opposite(o->req.side));
 	for (int i = 0; i < pl->n && !o->done; i++) {
 		dec_t q = order_fill(s, y, o, pl->step[i].qty, pl->step[i].price, false);
-		book_consume(y, book, pl->step[i].price, q);
+		sim_book_consume(y, book, pl->step[i].price, q);
 		*pl->next.mode_qty += q;
 		if (pl->step[i].assumed)
 			y->stats.qty_assumed += q;
@@ -255,8 +255,8 @@ static void take(sim_t *s, struct sym *y, struct order *o, const struct plan *pl
 static void queue_join(const struct sym *y, struct order *o)
 {
 	int book = side_book(o->req.side);
-	o->queue_known = book_covers(y, book, o->req.price);
-	const level_t *l = o->queue_known ? book_level(y, book, o->req.price) : NULL;
+	o->queue_known = sim_book_covers(y, book, o->req.price);
+	const level_t *l = o->queue_known ? sim_book_level(y, book, o->req.price) : NULL;
 	o->queue_ahead = l ? l->qty : 0;
 	o->traded_at_level = 0;
 }
@@ -269,18 +269,18 @@ static void activate(sim_t *s, struct sym *y, struct order *o)
 	plan_take(s, y, o, &pl);
 	bool limit = o->type == OT_LIMIT;
 	if (limit && o->req.tif == TIF_GTX && pl.n) {
-		order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED); /* post-only would take */
+		sim_order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED); /* post-only would take */
 		return;
 	}
 	if (o->req.tif == TIF_FOK && pl.total < remaining(o)) {
-		order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
+		sim_order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
 		return;
 	}
 	take(s, y, o, &pl);
 	if (o->done)
 		return;
 	if (!limit || o->req.tif == TIF_IOC || o->req.tif == TIF_FOK)
-		order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
+		sim_order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
 	else
 		queue_join(y, o);
 }
@@ -305,45 +305,45 @@ static struct order *order_add(sim_t *s, struct sym *y, const order_req *req)
 	return o;
 }
 
-void match_arrive(sim_t *s, struct sym *y, const order_req *req)
+void sim_match_arrive(sim_t *s, struct sym *y, const order_req *req)
 {
 	char msg[REJECT_MSG_MAX];
-	int code = filter_order(s, y, req, msg);
+	int code = sim_filter_order(s, y, req, msg);
 	if (code) {
-		emit_reject(s, req->symbol, req->client_id, code, msg);
+		sim_emit_reject(s, req->symbol, req->client_id, code, msg);
 		return;
 	}
 	struct order *o = order_add(s, y, req);
-	emit_order(s, y, o, EXEC_NEW, OS_NEW, NULL);
+	sim_emit_order(s, y, o, EXEC_NEW, OS_NEW, NULL);
 	if (o->type == OT_LIMIT || o->type == OT_MARKET)
 		activate(s, y, o);
-	orders_compact(y);
+	sim_orders_compact(y);
 }
 
-void match_cancel(sim_t *s, struct sym *y, const char *symbol, const char *client_id)
+void sim_match_cancel(sim_t *s, struct sym *y, const char *symbol, const char *client_id)
 {
 	struct order *o = order_find(y, client_id);
 	if (!o) {
-		emit_reject(s, symbol, client_id, -2011, "Unknown order sent.");
+		sim_emit_reject(s, symbol, client_id, -2011, "Unknown order sent.");
 		return;
 	}
-	order_finish(s, y, o, EXEC_CANCELED, OS_CANCELED);
-	orders_compact(y);
+	sim_order_finish(s, y, o, EXEC_CANCELED, OS_CANCELED);
+	sim_orders_compact(y);
 }
 
 /* Cancel then place, atomically at the matching engine. If the old order is
  * gone (filled, cancelled) the new one is refused too: it was meant to
  * replace something that no longer exists. */
-void match_replace(sim_t *s, struct sym *y, const char *old_id, const order_req *req)
+void sim_match_replace(sim_t *s, struct sym *y, const char *old_id, const order_req *req)
 {
 	struct order *o = order_find(y, old_id);
 	if (!o) {
-		emit_reject(s, req->symbol, req->client_id, -2011, "Unknown order sent.");
+		sim_emit_reject(s, req->symbol, req->client_id, -2011, "Unknown order sent.");
 		return;
 	}
-	order_finish(s, y, o, EXEC_CANCELED, OS_CANCELED);
-	orders_compact(y);
-	match_arrive(s, y, req);
+	sim_order_finish(s, y, o, EXEC_CANCELED, OS_CANCELED);
+	sim_orders_compact(y);
+	sim_match_arrive(s, y, req);
 }
 
 /* How much of a trade at its price a shrink of the level already showed
@@ -363,7 +363,7 @@ static dec_t matched_shrink(const sim_t *s, struct order *o, const struct print 
 	if (p->tx_ms > o->unexplained_tx)
 		return 0;
 	*shown = dmin(p->qty, o->unexplained);
-	dec_t cut = dmuldiv(*shown, o->unexplained_cut, o->unexplained);
+	dec_t cut = sim_dmuldiv(*shown, o->unexplained_cut, o->unexplained);
 	o->unexplained -= *shown;
 	o->unexplained_cut -= cut;
 	return cut;
@@ -401,9 +401,9 @@ static void trigger(sim_t *s, struct sym *y, struct order *o)
 {
 	y->stats.stop_triggers++;
 	if (o->req.close_position) {
-		o->req.qty = pos_closable(s, y, &o->req);
+		o->req.qty = sim_pos_closable(s, y, &o->req);
 		if (!o->req.qty) {
-			order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
+			sim_order_finish(s, y, o, EXEC_EXPIRED, OS_EXPIRED);
 			return;
 		}
 	}
@@ -411,7 +411,7 @@ static void trigger(sim_t *s, struct sym *y, struct order *o)
 	o->type = market ? OT_MARKET : OT_LIMIT;
 	if (!o->req.tif)
 		o->req.tif = TIF_GTC;
-	emit_order(s, y, o, EXEC_NEW, OS_NEW, NULL);
+	sim_emit_order(s, y, o, EXEC_NEW, OS_NEW, NULL);
 	activate(s, y, o);
 }
 
@@ -423,7 +423,7 @@ static bool protect_allows(const sim_t *s, const struct sym *y, const struct ord
 	dec_t band = y->rules.trigger_protect;
 	if (!o->req.price_protect || !band || !sym_mark_fresh(s, y) || !sym_last_fresh(s, y))
 		return true;
-	return dabs(y->last_price - y->mark) <= dmul(y->mark, band);
+	return dabs(y->last_price - y->mark) <= sim_dmul(y->mark, band);
 }
 
 /* Fires the untriggered conditional orders watching `own`, the kind of
@@ -437,7 +437,7 @@ static void check_triggers(sim_t *s, struct sym *y, working_type_t own, dec_t pr
 		working_type_t wt = o->req.working_type ? o->req.working_type : WT_CONTRACT_PRICE;
 		bool other = wt != own;
 		if (o->done || !type_conditional(o->type) || (other && !stand_in) ||
-		    !stop_triggered(o, price) || !protect_allows(s, y, o))
+		    !sim_stop_triggered(o, price) || !protect_allows(s, y, o))
 			continue;
 		if (other && wt == WT_MARK_PRICE)
 			y->stats.stop_triggers_on_last++;
@@ -447,7 +447,7 @@ static void check_triggers(sim_t *s, struct sym *y, working_type_t own, dec_t pr
 	}
 }
 
-void match_trade(sim_t *s, struct sym *y, const struct print *p)
+void sim_match_trade(sim_t *s, struct sym *y, const struct print *p)
 {
 	y->last_price = p->price;
 	y->last_qty = p->seen;
@@ -463,27 +463,27 @@ void match_trade(sim_t *s, struct sym *y, const struct print *p)
 			rest_on_trade(s, y, o, p, &avail);
 	}
 	check_triggers(s, y, WT_CONTRACT_PRICE, p->price, !sym_mark_fresh(s, y));
-	orders_compact(y);
+	sim_orders_compact(y);
 }
 
-void match_mark(sim_t *s, struct sym *y)
+void sim_match_mark(sim_t *s, struct sym *y)
 {
 	if (!y->norders)
 		return;
 	check_triggers(s, y, WT_MARK_PRICE, y->mark, !sym_last_fresh(s, y));
-	orders_compact(y);
+	sim_orders_compact(y);
 }
 
 /* A resting order whose price the other side's best now crosses would have
  * been hit: it fills as maker at its price, for the size at that best. */
-void match_book_changed(sim_t *s, struct sym *y)
+void sim_match_book_changed(sim_t *s, struct sym *y)
 {
 	for (uint32_t i = 0; i < y->norders; i++) {
 		struct order *o = &y->orders[i];
 		if (!is_live_limit(o))
 			continue;
 		int opp = side_book(side_opposite(o->req.side));
-		const level_t *best = book_best(y, opp);
+		const level_t *best = sim_book_best(y, opp);
 		if (!best || !price_better(opp, best->price, o->req.price))
 			continue;
 		dec_t best_price = best->price;
@@ -491,9 +491,9 @@ void match_book_changed(sim_t *s, struct sym *y)
 		if (q <= 0)
 			continue;
 		q = order_fill(s, y, o, q, o->req.price, true);
-		book_consume(y, opp, best_price, q);
+		sim_book_consume(y, opp, best_price, q);
 	}
-	orders_compact(y);
+	sim_orders_compact(y);
 }
 
 /* Cancels taken off the queue by a shrink, held a while in case the trade
@@ -514,8 +514,8 @@ static void hold_unexplained(const sim_t *s, const struct sym *y, struct order *
  * spread pro rata over the queue, so the share ahead of us shrinks by
  * cancels x ahead / (size before the cancels). Those cancels are held a
  * while in case their trade is reported after the book showed it. */
-void match_level_changed(const sim_t *s, struct sym *y, int book, dec_t price, dec_t before,
-                         dec_t after)
+void sim_match_level_changed(const sim_t *s, struct sym *y, int book, dec_t price, dec_t before,
+			     dec_t after)
 {
 	for (uint32_t i = 0; i < y->norders; i++) {
 		struct order *o = &y->orders[i];
@@ -529,7 +529,7 @@ void match_level_changed(const sim_t *s, struct sym *y, int book, dec_t price, d
 		dec_t left = before - o->traded_at_level;
 		dec_t cancels = left - after;
 		if (cancels > 0 && left > 0) {
-			dec_t cut = dmuldiv(cancels, o->queue_ahead, left);
+			dec_t cut = sim_dmuldiv(cancels, o->queue_ahead, left);
 			o->queue_ahead -= cut;
 			hold_unexplained(s, y, o, cancels, cut);
 		}

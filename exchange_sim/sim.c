@@ -59,7 +59,7 @@ void sim_free(sim_t *s)
 	if (!s)
 		return;
 	for (uint32_t i = 0; i < s->nsyms; i++) {
-		book_free(&s->syms[i]->book);
+		sim_book_free(&s->syms[i]->book);
 		free(s->syms[i]->orders);
 		free(s->syms[i]);
 	}
@@ -67,7 +67,7 @@ void sim_free(sim_t *s)
 	free(s->slots);
 	free(s->open_pos);
 	free(s->open_ord);
-	jobs_free(&s->jobs);
+	sim_jobs_free(&s->jobs);
 	free(s);
 }
 
@@ -181,16 +181,16 @@ static void run(sim_t *s, struct job *j)
 	struct sym *y = sym_find(s, j->symbol); /* NULL for an unknown symbol */
 	switch (j->kind) {
 	case JOB_PLACE:
-		match_arrive(s, y, &j->req);
+		sim_match_arrive(s, y, &j->req);
 		break;
 	case JOB_CANCEL:
-		match_cancel(s, y, j->symbol, j->client_id);
+		sim_match_cancel(s, y, j->symbol, j->client_id);
 		break;
 	case JOB_REPLACE:
-		match_replace(s, y, j->client_id, &j->req);
+		sim_match_replace(s, y, j->client_id, &j->req);
 		break;
 	case JOB_FUNDING:
-		account_funding(s, y);
+		sim_account_funding(s, y);
 		break;
 	default:
 		break;
@@ -202,8 +202,8 @@ static void run(sim_t *s, struct job *j)
 static void drain(sim_t *s, int64_t now)
 {
 	struct job j;
-	while (job_due(&s->jobs, now)) {
-		job_pop(&s->jobs, &j);
+	while (sim_job_due(&s->jobs, now)) {
+		sim_job_pop(&s->jobs, &j);
 		if (j.at > s->now)
 			s->now = j.at;
 		run(s, &j);
@@ -237,11 +237,11 @@ static void on_mark(sim_t *s, struct sym *y, const struct ev_mark_price *m)
 	if (s->p.funding && y->funding_at > y->funding_queued && y->funding_at >= s->now) {
 		struct job j = {.at = y->funding_at, .kind = JOB_FUNDING};
 		memcpy(j.symbol, y->name, sizeof(j.symbol));
-		job_push(&s->jobs, &j);
+		sim_job_push(&s->jobs, &j);
 		y->funding_queued = y->funding_at;
 	}
-	match_mark(s, y);
-	account_check_liquidation(s, y);
+	sim_match_mark(s, y);
+	sim_account_check_liquidation(s, y);
 }
 
 static void on_trade(sim_t *s, struct sym *y, const struct ev_trade *t)
@@ -251,9 +251,9 @@ static void on_trade(sim_t *s, struct sym *y, const struct ev_trade *t)
 	struct print p = {.price = t->price, .qty = t->qty, .seen = t->qty,
 	                  .taker = t->buyer_maker ? SIDE_SELL : SIDE_BUY,
 	                  .tx_ms = t->trade_ms ? t->trade_ms : s->now};
-	match_trade(s, y, &p);
+	sim_match_trade(s, y, &p);
 	if (!y->mark)
-		account_check_liquidation(s, y);
+		sim_account_check_liquidation(s, y);
 }
 
 /* A liquidation is a taker order on the book: its average price is a traded
@@ -265,7 +265,7 @@ static void on_liquidation(sim_t *s, struct sym *y, const struct ev_liquidation 
 		return;
 	struct print p = {.price = l->avg_price, .seen = l->filled_qty, .taker = l->side,
 	                  .tx_ms = l->trade_ms ? l->trade_ms : s->now};
-	match_trade(s, y, &p);
+	sim_match_trade(s, y, &p);
 }
 
 static void on_gap(sim_t *s, const ev_t *ev)
@@ -273,11 +273,11 @@ static void on_gap(sim_t *s, const ev_t *ev)
 	if (ev->symbol[0]) {
 		struct sym *y = sym_find(s, ev->symbol);
 		if (y)
-			book_mark_stale(y);
+			sim_book_mark_stale(y);
 		return;
 	}
 	for (uint32_t i = 0; i < s->nsyms; i++)
-		book_mark_stale(s->syms[i]);
+		sim_book_mark_stale(s->syms[i]);
 }
 
 static void on_info(sim_t *s, const struct ev_exchange_info *info)
@@ -303,11 +303,11 @@ static void dispatch(sim_t *s, const ev_t *ev)
 	struct sym *y = sym_get(s, ev->symbol);
 	switch (ev->type) {
 	case EV_BOOK_TICKER:
-		book_on_ticker(s, y, &ev->u.book);
+		sim_book_on_ticker(s, y, &ev->u.book);
 		break;
 	case EV_DEPTH_UPDATE:
 	case EV_DEPTH_SNAPSHOT:
-		book_on_depth(s, y, &ev->u.depth, ev->type == EV_DEPTH_SNAPSHOT);
+		sim_book_on_depth(s, y, &ev->u.depth, ev->type == EV_DEPTH_SNAPSHOT);
 		break;
 	case EV_AGG_TRADE:
 	case EV_TRADE:
@@ -350,7 +350,7 @@ static void queue_intent(sim_t *s, enum job_kind kind, int64_t at, const char *s
 		/* the engine's strings are trusted to fit, not to be terminated */
 		j.req.symbol[SYMBOL_MAX - 1] = j.req.client_id[CLIENT_ID_MAX - 1] = '\0';
 	}
-	job_push(&s->jobs, &j);
+	sim_job_push(&s->jobs, &j);
 }
 
 void sim_place(sim_t *s, const order_req *o, int64_t now_ms)
@@ -393,10 +393,10 @@ void sim_account(const sim_t *s, struct exchange_account *out)
 	const struct sym *y;
 	const struct pos *p;
 	for (uint32_t k = 0; (p = next_open(s, &k, &y));) {
-		dec_t mark = sym_mark(y) ? sym_mark(y) : dabs(pos_entry(p));
-		out->unrealized += dmul(p->amount, mark) - p->cost;
+		dec_t mark = sim_sym_mark(y) ? sim_sym_mark(y) : dabs(sim_pos_entry(p));
+		out->unrealized += sim_dmul(p->amount, mark) - p->cost;
 		out->margin_used += p->margin;
-		out->notional += dabs(dmul(p->amount, mark));
+		out->notional += dabs(sim_dmul(p->amount, mark));
 		out->open_positions++;
 	}
 }
@@ -457,8 +457,8 @@ void sim_open_state(sim_t *s, struct exchange_open *out)
 	for (uint32_t k = 0; (p = next_open(s, &k, &y));) {
 		s->open_pos = grow_to(s->open_pos, &s->open_pos_cap, np + 1, sizeof *s->open_pos);
 		struct position *q = &s->open_pos[np++];
-		*q = (struct position){.amount = p->amount, .entry_price = dabs(pos_entry(p)),
-		                       .realized = p->realized, .unrealized = pos_unrealized(y, p),
+		*q = (struct position){.amount = p->amount, .entry_price = dabs(sim_pos_entry(p)),
+		                       .realized = p->realized, .unrealized = sim_pos_unrealized(y, p),
 		                       .margin = MARGIN_ISOLATED, .isolated_wallet = p->margin,
 		                       .pos_side = (pos_side_t)(p - y->pos)};
 		memcpy(q->symbol, y->name, SYMBOL_MAX);

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h" /* the frame layout and rec_crc32c */
+#include "format_int.h" /* the frame layout and rec_crc32c */
 #include "recording.h"
 #include "replay.h"
 

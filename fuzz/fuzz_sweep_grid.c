@@ -22,11 +22,11 @@ static const char base[] =
 static void try_combination(const struct grid *g, uint64_t combo)
 {
 	for (uint32_t k = 0; k < g->n; k++)
-		if (grid_pick(g, combo, k) >= g->keys[k].nvalues)
+		if (sw_grid_pick(g, combo, k) >= g->keys[k].nvalues)
 			abort();
 	char err[512];
-	char *text = grid_settings(g, base, strlen(base), combo, err, sizeof err);
-	char *params = grid_params_json(g, combo);
+	char *text = sw_grid_settings(g, base, strlen(base), combo, err, sizeof err);
+	char *params = sw_grid_params_json(g, combo);
 	if (!params)
 		abort();
 	if (text) {
@@ -44,13 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct grid g;
 	char err[512];
-	if (grid_parse(&g, (const char *)data, size, err, sizeof err))
+	if (sw_grid_parse(&g, (const char *)data, size, err, sizeof err))
 		return 0;
 	if (g.total == 0)
 		abort();
 	try_combination(&g, 0);
 	try_combination(&g, g.total - 1);
 	try_combination(&g, g.total / 2);
-	grid_free(&g);
+	sw_grid_free(&g);
 	return 0;
 }

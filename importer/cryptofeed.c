@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 /* "<ts>: <json>" at `s`: the receive time and where the JSON starts. */
 static const char *split_ts(struct imp_ctx *c, const char *s, const char *end, int64_t *ns)

@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 #define MAX_FIELDS 14 /* one more than any row has, to see extra fields */
 

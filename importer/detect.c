@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 static const char *const format_names[IMP__COUNT] = {
 	[IMP_AUTO] = "auto",
@@ -87,7 +87,7 @@ static imp_format_t classify(const char *l)
 
 imp_format_t imp_detect(const char *path, char *err, size_t cap)
 {
-	linereader_t *lr = lr_open(path, err, cap);
+	linereader_t *lr = imp_lr_open(path, err, cap);
 	if (!lr)
 		return IMP_AUTO;
 	char *line;
@@ -95,17 +95,17 @@ imp_format_t imp_detect(const char *path, char *err, size_t cap)
 	int r;
 	/* The first non-blank line decides: every format's first line is
 	 * already typical of it. */
-	while ((r = lr_next(lr, &line, &len)) == 1 && line[strspn(line, " \t")] == '\0')
+	while ((r = imp_lr_next(lr, &line, &len)) == 1 && line[strspn(line, " \t")] == '\0')
 		;
 	imp_format_t f = IMP_AUTO;
 	if (r == 1) {
 		f = classify(line);
 		if (f == IMP_AUTO)
 			snprintf(err, cap, "%s: line %llu fits no known format (give --format)",
-			         path, (unsigned long long)lr_lineno(lr));
+			         path, (unsigned long long)imp_lr_lineno(lr));
 	} else {
-		snprintf(err, cap, "%s: %s", path, r == 0 ? "no data" : lr_error(lr));
+		snprintf(err, cap, "%s: %s", path, r == 0 ? "no data" : imp_lr_error(lr));
 	}
-	lr_close(lr);
+	imp_lr_close(lr);
 	return f;
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 #define BLOCK_SIZE (1u << 20)
 

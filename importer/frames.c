@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 enum layout { UNDECIDED, ONE_PER_LINE, MULTI_LINE };
 

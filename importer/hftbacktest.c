@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 struct pending {
 	char *json;

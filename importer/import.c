@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 #include "recording.h"
 
 #define PROGRESS_EVERY 4096 /* lines between progress reports */
@@ -102,10 +102,10 @@ int imp_each_line(struct imp_ctx *c, linereader_t *lr, imp_line_fn fn, void *arg
 	char *line;
 	size_t len;
 	int r;
-	while ((r = lr_next(lr, &line, &len)) == 1) {
+	while ((r = imp_lr_next(lr, &line, &len)) == 1) {
 		if (len == 0)
 			continue;
-		c->line = lr_lineno(lr);
+		c->line = imp_lr_lineno(lr);
 		if (c->o->on_progress && c->line % PROGRESS_EVERY == 0)
 			c->o->on_progress(c->o->progress_ctx, c->st->units);
 		if (fn(c, arg, line, len)) {
@@ -115,7 +115,7 @@ int imp_each_line(struct imp_ctx *c, linereader_t *lr, imp_line_fn fn, void *arg
 	}
 	if (r < 0) {
 		snprintf(err, cap, "%s: after line %llu: %s", c->file,
-		         (unsigned long long)lr_lineno(lr), lr_error(lr));
+		         (unsigned long long)imp_lr_lineno(lr), imp_lr_error(lr));
 		return -1;
 	}
 	return 0;
@@ -137,13 +137,13 @@ static imp_status_t readable(const char *path, char *err, size_t cap)
 {
 	char *line;
 	size_t len;
-	linereader_t *lr = lr_open(path, err, cap);
+	linereader_t *lr = imp_lr_open(path, err, cap);
 	if (!lr)
 		return IMP_ERR_IO;
-	int r = lr_next(lr, &line, &len);
+	int r = imp_lr_next(lr, &line, &len);
 	if (r <= 0)
-		snprintf(err, cap, "%s: %s", path, r ? lr_error(lr) : "empty file");
-	lr_close(lr);
+		snprintf(err, cap, "%s: %s", path, r ? imp_lr_error(lr) : "empty file");
+	imp_lr_close(lr);
 	return r > 0 ? IMP_OK : r < 0 ? IMP_ERR_IO : IMP_ERR_EMPTY;
 }
 
@@ -169,7 +169,7 @@ static imp_status_t formats_of(const struct imp_options *o, const char *const *p
 
 static int read_one(struct imp_ctx *c, imp_format_t f, char *err, size_t cap)
 {
-	linereader_t *lr = lr_open(c->file, err, cap);
+	linereader_t *lr = imp_lr_open(c->file, err, cap);
 	if (!lr)
 		return -1;
 	c->symbol[0] = '\0';
@@ -181,7 +181,7 @@ static int read_one(struct imp_ctx *c, imp_format_t f, char *err, size_t cap)
 	case IMP_FRAMES: rc = imp_read_frames(c, lr, err, cap); break;
 	default: rc = imp_read_csv(c, lr, f, err, cap); break;
 	}
-	lr_close(lr);
+	imp_lr_close(lr);
 	return rc;
 }
 

@@ -15,7 +15,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 #define CHUNK (1u << 16)
 
@@ -47,7 +47,7 @@ static int open_zstd(linereader_t *lr, const char *path, char *err, size_t cap)
 	return 0;
 }
 
-linereader_t *lr_open(const char *path, char *err, size_t cap)
+linereader_t *imp_lr_open(const char *path, char *err, size_t cap)
 {
 	linereader_t *lr = calloc(1, sizeof *lr);
 	unsigned char magic[4] = {0};
@@ -71,7 +71,7 @@ linereader_t *lr_open(const char *path, char *err, size_t cap)
 			snprintf(err, cap, "%s: %s", path, strerror(errno));
 	}
 	if (rc) {
-		lr_close(lr);
+		imp_lr_close(lr);
 		return NULL;
 	}
 	return lr;
@@ -160,7 +160,7 @@ static int fill(linereader_t *lr)
 	return n > 0;
 }
 
-int lr_next(linereader_t *lr, char **line, size_t *len)
+int imp_lr_next(linereader_t *lr, char **line, size_t *len)
 {
 	size_t scanned = lr->pos;
 	for (;;) {
@@ -190,17 +190,17 @@ int lr_next(linereader_t *lr, char **line, size_t *len)
 	}
 }
 
-uint64_t lr_lineno(const linereader_t *lr)
+uint64_t imp_lr_lineno(const linereader_t *lr)
 {
 	return lr->lineno;
 }
 
-const char *lr_error(const linereader_t *lr)
+const char *imp_lr_error(const linereader_t *lr)
 {
 	return lr->err;
 }
 
-void lr_close(linereader_t *lr)
+void imp_lr_close(linereader_t *lr)
 {
 	if (!lr)
 		return;

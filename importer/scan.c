@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "import_priv.h"
+#include "importer_int.h"
 
 int imp_parse_u64(const char *s, size_t n, uint64_t *out)
 {

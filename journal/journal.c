@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "journal_int.h"
 
 /* Rows per transaction: large enough that commits cost nothing next to the
  * inserts, small enough that a crashed live run loses little. */
@@ -59,7 +59,7 @@ static void row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
 	sqlite3_stmt *st = j->st[s];
 	if ((int)strlen(fmt) != sqlite3_bind_parameter_count(st)) {
 		snprintf(j->err, sizeof j->err, "run database: %d values for: %s", (int)strlen(fmt),
-		         journal_stmt_sql[s]);
+		         jn_journal_stmt_sql[s]);
 		return;
 	}
 	va_list ap;
@@ -88,7 +88,7 @@ static void row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
 	}
 	va_end(ap);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		fail(j, journal_stmt_sql[s]);
+		fail(j, jn_journal_stmt_sql[s]);
 	sqlite3_reset(st);
 	if (++j->pending >= JOURNAL_BATCH && !exec(j, "COMMIT; BEGIN"))
 		j->pending = 0;
@@ -175,9 +175,9 @@ static int open_db(journal_t *j, const char *path, bool exclusive)
 static int prepare_all(journal_t *j)
 {
 	for (int s = 0; s < JS__COUNT; s++)
-		if (sqlite3_prepare_v3(j->db, journal_stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
-		                       &j->st[s], NULL) != SQLITE_OK) {
-			fail(j, journal_stmt_sql[s]);
+		if (sqlite3_prepare_v3(j->db, jn_journal_stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
+				       &j->st[s], NULL) != SQLITE_OK) {
+			fail(j, jn_journal_stmt_sql[s]);
 			return -1;
 		}
 	return 0;
@@ -196,8 +196,8 @@ journal_t *journal_create(const char *path, const struct journal_run *run, char 
 	j->trips.done = trip_done;
 	j->trips.ctx = j;
 	if (open_db(j, path, run->exclusive) || exec(j, "BEGIN") ||
-	    exec(j, journal_schema_sql) || write_run(j, run) || prepare_all(j) ||
-	    !(j->market = market_open(j->db, j->err, sizeof j->err))) {
+	    exec(j, jn_journal_schema_sql) || write_run(j, run) || prepare_all(j) ||
+	    !(j->market = jn_market_open(j->db, j->err, sizeof j->err))) {
 		snprintf(err, errlen, "%s", j->err[0] ? j->err : "run database: cannot open");
 		journal_close(j);
 		return NULL;
@@ -236,8 +236,8 @@ static void record_fill(journal_t *j, const struct journal_rec *r, int64_t excha
 	row(j, JS_FILL, "IsssissIIIiIIz", r->ms, r->symbol, f->client_id, order_role_str(f->role),
 	    f->tranche, side_str(f->side), pos_side_str(f->pos_side), f->price, f->qty, f->fee,
 	    (int)f->maker, f->realized_pnl, f->trade_id, exchange_ms);
-	if (!j->err[0] && trips_fill(&j->trips, r->ms, r->symbol, f->pos_side, f->side, f->price,
-	                             f->qty, f->fee))
+	if (!j->err[0] && jn_trips_fill(&j->trips, r->ms, r->symbol, f->pos_side, f->side, f->price,
+					f->qty, f->fee))
 		snprintf(j->err, sizeof j->err, "run database: round trip of %s overflows at fill %s",
 		         r->symbol, f->client_id);
 }
@@ -286,7 +286,7 @@ static void account_funding(journal_t *j, const struct ev_account *a, int64_t ms
 	for (uint32_t i = 0; i < a->nbalances; i++) {
 		const struct balance *b = &a->balances[i];
 		row(j, JS_FUNDING, "IsssI", ms, symbol, pos_side_str(ps), b->asset, -b->change);
-		trips_funding(&j->trips, symbol, ps, -b->change);
+		jn_trips_funding(&j->trips, symbol, ps, -b->change);
 	}
 }
 
@@ -324,8 +324,8 @@ void journal_symbol_fills(journal_t *j, const struct journal_symbol_fills *f)
 static void trip_done(void *ctx, const struct trip *t, int64_t close_ms)
 {
 	journal_t *j = ctx;
-	struct trip_result r;
-	if (trip_result(t, &r)) {
+	struct jn_trip_result r;
+	if (jn_trip_result(t, &r)) {
 		if (!j->err[0])
 			snprintf(j->err, sizeof j->err, "run database: round trip of %s overflows",
 			         t->symbol);
@@ -370,14 +370,14 @@ static void write_end(journal_t *j, const struct journal_end *end)
 void journal_market(journal_t *j, const ev_t *ev)
 {
 	if (!j->err[0])
-		market_event(j->market, ev);
+		jn_market_event(j->market, ev);
 }
 
 int journal_finish(journal_t *j, const struct journal_end *end)
 {
 	if (!j->err[0])
-		market_finish(j->market);
-	trips_flush(&j->trips);
+		jn_market_finish(j->market);
+	jn_trips_flush(&j->trips);
 	if (!j->err[0])
 		write_end(j, end);
 	if (!j->err[0])
@@ -391,8 +391,8 @@ void journal_close(journal_t *j)
 		return;
 	for (int s = 0; s < JS__COUNT; s++)
 		sqlite3_finalize(j->st[s]);
-	market_free(j->market);
+	jn_market_free(j->market);
 	sqlite3_close(j->db);
-	trips_free(&j->trips);
+	jn_trips_free(&j->trips);
 	free(j);
 }

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "journal_int.h"
 
 /* A symbol silent for longer than this, while its other streams had been
  * flowing, is reported as a hole in the data. */
@@ -130,7 +130,7 @@ static void step_stmt(struct market *m, int s)
 	sqlite3_reset(m->st[s]);
 }
 
-struct market *market_open(struct sqlite3 *db, char *err, size_t errlen)
+struct market *jn_market_open(struct sqlite3 *db, char *err, size_t errlen)
 {
 	struct market *m = calloc(1, sizeof *m);
 	if (!m) {
@@ -142,7 +142,7 @@ struct market *market_open(struct sqlite3 *db, char *err, size_t errlen)
 	m->errlen = errlen;
 	if (sqlite3_exec(db, market_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		market_fail(m, "market tables");
-		market_free(m);
+		jn_market_free(m);
 		return NULL;
 	}
 	/* MS_PRICES is MS_PRICE with PRICE_BATCH rows of values */
@@ -155,7 +155,7 @@ struct market *market_open(struct sqlite3 *db, char *err, size_t errlen)
 		if (sqlite3_prepare_v3(db, s == MS_PRICES ? many : market_stmt_sql[s], -1,
 		                       SQLITE_PREPARE_PERSISTENT, &m->st[s], NULL) != SQLITE_OK) {
 			market_fail(m, s == MS_PRICES ? "market_prices" : market_stmt_sql[s]);
-			market_free(m);
+			jn_market_free(m);
 			return NULL;
 		}
 	return m;
@@ -356,7 +356,7 @@ static void count_event(struct market *m, struct msym *s, const ev_t *ev)
 		m->last_ms = ev->exch_ms;
 }
 
-void market_event(struct market *m, const ev_t *ev)
+void jn_market_event(struct market *m, const ev_t *ev)
 {
 	if ((unsigned)ev->type >= EV__COUNT)
 		return;
@@ -405,7 +405,7 @@ static void write_streams(struct market *m, const struct msym *s)
 /* The index readers use to find a symbol's price at a time is built once
  * at the end: sorting the finished table costs less than keeping an index
  * up to date through every insert of the run. */
-void market_finish(struct market *m)
+void jn_market_finish(struct market *m)
 {
 	for (size_t i = 0; i < m->n && !m->err[0]; i++) {
 		if (m->sym[i].pending)
@@ -421,7 +421,7 @@ void market_finish(struct market *m)
 		market_fail(m, "market_prices index");
 }
 
-void market_free(struct market *m)
+void jn_market_free(struct market *m)
 {
 	if (!m)
 		return;

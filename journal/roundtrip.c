@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "journal_int.h"
 
 static struct trip *slot_find(struct trips *ts, const char *symbol, pos_side_t ps)
 {
@@ -84,8 +84,8 @@ static int trip_exit(struct trip *t, dec_t price, dec_t qty, dec_t fee)
 	return add_value(&t->value_out, price, qty);
 }
 
-int trips_fill(struct trips *ts, int64_t ms, const char *symbol, pos_side_t ps, side_t side,
-               dec_t price, dec_t qty, dec_t fee)
+int jn_trips_fill(struct trips *ts, int64_t ms, const char *symbol, pos_side_t ps, side_t side,
+		  dec_t price, dec_t qty, dec_t fee)
 {
 	struct trip *t = slot_get(ts, symbol, ps);
 	if (!t)
@@ -119,7 +119,7 @@ int trips_fill(struct trips *ts, int64_t ms, const char *symbol, pos_side_t ps, 
 	return trip_enter(t, price, qty - closing, fee - fee_close);
 }
 
-void trips_funding(struct trips *ts, const char *symbol, pos_side_t ps, dec_t paid)
+void jn_trips_funding(struct trips *ts, const char *symbol, pos_side_t ps, dec_t paid)
 {
 	for (size_t i = 0; i < ts->n; i++) {
 		struct trip *t = &ts->slot[i];
@@ -130,21 +130,21 @@ void trips_funding(struct trips *ts, const char *symbol, pos_side_t ps, dec_t pa
 	}
 }
 
-void trips_flush(struct trips *ts)
+void jn_trips_flush(struct trips *ts)
 {
 	for (size_t i = 0; i < ts->n; i++)
 		if (ts->slot[i].dir)
 			ts->done(ts->ctx, &ts->slot[i], 0);
 }
 
-void trips_free(struct trips *ts)
+void jn_trips_free(struct trips *ts)
 {
 	free(ts->slot);
 	ts->slot = NULL;
 	ts->n = ts->cap = 0;
 }
 
-int trip_result(const struct trip *t, struct trip_result *r)
+int jn_trip_result(const struct trip *t, struct jn_trip_result *r)
 {
 	memset(r, 0, sizeof *r);
 	if (t->qty_in && dec_div(t->value_in, t->qty_in, &r->entry_avg))

@@ -3,9 +3,9 @@
  * them. docs/run-database.md explains every column; keep the two in step
  * and bump JOURNAL_SCHEMA_VERSION when a column changes meaning.
  */
-#include "internal.h"
+#include "journal_int.h"
 
-const char journal_schema_sql[] =
+const char jn_journal_schema_sql[] =
 	"CREATE TABLE run ("
 	" id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" mode TEXT NOT NULL,"
@@ -156,7 +156,7 @@ const char journal_schema_sql[] =
 	" stop_triggers_on_mark INTEGER NOT NULL);";
 
 /* Indexed by enum journal_stmt. */
-const char *const journal_stmt_sql[JS__COUNT] = {
+const char *const jn_journal_stmt_sql[JS__COUNT] = {
 	[JS_RECORDING] = "INSERT INTO recordings (path, bytes, sha256, events, first_ms, last_ms)"
 	                 " VALUES (?,?,?,?,?,?)",
 	[JS_SIGNAL] = "INSERT INTO signals (ms, symbol, liq_side, window_volume_e8, threshold_e8,"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "journal_int.h"
 
 /* Runs `sql` and copies the first row's first `n` columns as integers
  * (NULL reads as 0). Returns 0, or -1 with err set. */

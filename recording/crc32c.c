@@ -19,7 +19,7 @@
 #define HAVE_SSE42_PATH 1
 #endif
 
-#include "format.h"
+#include "format_int.h"
 
 static uint32_t table[8][256];
 static uint32_t (*crc_impl)(uint32_t c, const uint8_t *p, size_t n);

@@ -7,7 +7,7 @@
  */
 #include <stddef.h>
 
-#include "format.h"
+#include "format_int.h"
 
 _Static_assert(sizeof(side_t) == sizeof(int) && sizeof(order_type_t) == sizeof(int) &&
                sizeof(tif_t) == sizeof(int) && sizeof(order_status_t) == sizeof(int) &&

@@ -2,7 +2,7 @@
  * mpread.c - the one msgpack reader too big to inline: skipping a value of
  * any type, which the header decoder needs for keys it does not know.
  */
-#include "mpread.h"
+#include "mpread_int.h"
 
 /* Skips the type byte and `n` bytes of fixed-size data after it. */
 static int skip_fixed(struct mpr *m, int n)
@@ -13,7 +13,7 @@ static int skip_fixed(struct mpr *m, int n)
 	return 0;
 }
 
-/* One value that is not a container; containers are counted by mpr_skip. */
+/* One value that is not a container; containers are counted by rec_mpr_skip. */
 static int skip_scalar(struct mpr *m, uint8_t b)
 {
 	const uint8_t *s;
@@ -45,7 +45,7 @@ static int skip_scalar(struct mpr *m, uint8_t b)
 	return mpr_fail(m, "byte 0xc1 is not msgpack");
 }
 
-int mpr_skip(struct mpr *m)
+int rec_mpr_skip(struct mpr *m)
 {
 	uint64_t pending = 1, n;
 	while (pending--) {

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "format.h"
+#include "format_int.h"
 
 static void pack_text(msgpack_packer *pk, const char *s, size_t n)
 {

@@ -23,7 +23,7 @@
 
 #include <zlib.h>
 
-#include "format.h"
+#include "format_int.h"
 
 #define READ_BLOCK (256u << 10)
 

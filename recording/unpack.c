@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "mpread.h"
+#include "format_int.h"
+#include "mpread_int.h"
 
 struct unpack {
 	struct mpr m;
@@ -383,7 +383,7 @@ static int header_entry(struct unpack *x, unsigned *seen, char **text, struct re
 		key++;
 	if (key == K_COUNT) {
 		x->field = "(unknown key)";
-		return mpr_skip(&x->m);
+		return rec_mpr_skip(&x->m);
 	}
 	x->field = header_keys[key];
 	if (*seen & 1u << key) {

@@ -15,7 +15,7 @@
 
 #include <zlib.h>
 
-#include "format.h"
+#include "format_int.h"
 
 #define WRITE_BUFFER (1u << 20)
 

@@ -5,7 +5,7 @@
  * equity curve and the PnL distribution are here; symbol_charts.c and
  * tranche_chart.c add theirs through the same plot_* helpers.
  *
- * Text from data (symbols) reaches the script only through gp_quote and
+ * Text from data (symbols) reaches the script only through rp_gp_quote and
  * the page only escaped; a chart without data is left out, because gnuplot
  * stops the whole script on an empty data file.
  */
@@ -16,12 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 #define SCRIPT "charts.gp"
 #define HIST_MAX_BINS 40
 
-void gp_quote(FILE *gp, const char *s)
+void rp_gp_quote(FILE *gp, const char *s)
 {
 	fputc('\'', gp);
 	for (; *s; s++) {
@@ -33,36 +33,36 @@ void gp_quote(FILE *gp, const char *s)
 	fputc('\'', gp);
 }
 
-FILE *plot_data(struct plot *p, const char *name)
+FILE *rp_plot_data(struct plot *p, const char *name)
 {
 	if (p->ndata == PLOT_MAX_DATA) {
-		report_fail(p->r, "too many chart data files");
+		rp_report_fail(p->r, "too many chart data files");
 		return NULL;
 	}
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", p->r->dir, name);
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		report_fail(p->r, "%s: %s", path, strerror(errno));
+		rp_report_fail(p->r, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	snprintf(p->data[p->ndata++], PLOT_NAME_MAX, "%s", name);
 	return f;
 }
 
-size_t plot_dump(struct plot *p, const char *name, const char *sql, const char *symbol,
-                 int64_t arg)
+size_t rp_plot_dump(struct plot *p, const char *name, const char *sql, const char *symbol,
+		    int64_t arg)
 {
-	sqlite3_stmt *st = db_query(p->r, sql);
+	sqlite3_stmt *st = rp_db_query(p->r, sql);
 	if (!st)
 		return 0;
 	if (symbol)
 		sqlite3_bind_text(st, 1, symbol, -1, SQLITE_STATIC);
 	if (sqlite3_bind_parameter_count(st) >= 2)
 		sqlite3_bind_int64(st, 2, arg);
-	FILE *f = plot_data(p, name);
+	FILE *f = rp_plot_data(p, name);
 	size_t n = 0;
-	while (f && db_row(p->r, st)) {
+	while (f && rp_db_row(p->r, st)) {
 		for (int i = 0; i < sqlite3_column_count(st); i++)
 			fprintf(f, i ? " %.10g" : "%.10g", sqlite3_column_double(st, i));
 		fputc('\n', f);
@@ -74,7 +74,7 @@ size_t plot_dump(struct plot *p, const char *name, const char *sql, const char *
 	return n;
 }
 
-bool plot_begin(struct plot *p, const char *file, int height, const char *title)
+bool rp_plot_begin(struct plot *p, const char *file, int height, const char *title)
 {
 	if (p->ncharts == PLOT_MAX_CHARTS)
 		return false;
@@ -102,11 +102,11 @@ static void time_axis(struct plot *p)
 
 static void chart_equity(struct plot *p)
 {
-	size_t n = plot_dump(p, "equity.dat",
-	                     "SELECT ms / 1000.0, equity_e8 / 1e8, (equity_e8 - max(equity_e8)"
-	                     " OVER (ORDER BY id ROWS UNBOUNDED PRECEDING)) / 1e8"
-	                     " FROM equity ORDER BY id", NULL, 0);
-	if (n == 0 || !plot_begin(p, "equity.svg", 520, "Equity and drawdown"))
+	size_t n = rp_plot_dump(p, "equity.dat",
+				"SELECT ms / 1000.0, equity_e8 / 1e8, (equity_e8 - max(equity_e8)"
+				" OVER (ORDER BY id ROWS UNBOUNDED PRECEDING)) / 1e8"
+				" FROM equity ORDER BY id", NULL, 0);
+	if (n == 0 || !rp_plot_begin(p, "equity.svg", 520, "Equity and drawdown"))
 		return;
 	fputs("set multiplot layout 2,1\nset ylabel 'equity (USDT)'\nunset xlabel\n"
 	      "plot 'equity.dat' using 1:2 with steps lw 1.5 lc rgb '#1f5fbf' title 'equity'\n"
@@ -118,16 +118,16 @@ static void chart_equity(struct plot *p)
 /* Counts of closed round trips by net PnL, in equal bins. */
 static void chart_pnl(struct plot *p)
 {
-	sqlite3_stmt *st = db_query(p->r, "SELECT net_e8 / 1e8 FROM round_trips"
+	sqlite3_stmt *st = rp_db_query(p->r, "SELECT net_e8 / 1e8 FROM round_trips"
 	                                  " WHERE close_ms IS NOT NULL");
 	double *v = NULL, lo = INFINITY, hi = -INFINITY;
 	size_t n = 0, cap = 0;
-	while (db_row(p->r, st)) {
+	while (rp_db_row(p->r, st)) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 256;
 			double *nv = realloc(v, cap * sizeof *nv);
 			if (!nv) {
-				report_fail(p->r, "out of memory for the PnL distribution");
+				rp_report_fail(p->r, "out of memory for the PnL distribution");
 				break;
 			}
 			v = nv;
@@ -138,7 +138,7 @@ static void chart_pnl(struct plot *p)
 		n++;
 	}
 	sqlite3_finalize(st);
-	FILE *f = n ? plot_data(p, "pnl.dat") : NULL;
+	FILE *f = n ? rp_plot_data(p, "pnl.dat") : NULL;
 	if (f) {
 		size_t bins = (size_t)ceil(sqrt((double)n));
 		bins = bins < 5 ? 5 : bins > HIST_MAX_BINS ? HIST_MAX_BINS : bins;
@@ -153,7 +153,7 @@ static void chart_pnl(struct plot *p)
 			fprintf(f, "%.10g %zu %.10g %d\n", mid, count[b], width, mid >= 0);
 		}
 		fclose(f);
-		if (plot_begin(p, "pnl.svg", 320, "Distribution of round-trip net PnL")) {
+		if (rp_plot_begin(p, "pnl.svg", 320, "Distribution of round-trip net PnL")) {
 			fputs("unset xdata\nset autoscale x\nset format x '%g'\n"
 			      "set xlabel 'net PnL per round trip (USDT)'\n"
 			      "set ylabel 'round trips'\nset style fill solid 0.6\nset yrange [0:*]\n"
@@ -182,15 +182,15 @@ static bool write_script(struct plot *p)
 	snprintf(path, sizeof path, "%s/" SCRIPT, p->r->dir);
 	p->gp = fopen(path, "w");
 	if (!p->gp) {
-		report_fail(p->r, "%s: %s", path, strerror(errno));
+		rp_report_fail(p->r, "%s: %s", path, strerror(errno));
 		return false;
 	}
 	fputs("# hunter report charts: data files sit next to this script\n"
 	      "set grid lc rgb '#dddddd'\nset key tmargin horizontal\nset border lc rgb '#555555'\n", p->gp);
 	time_axis(p);
 	chart_equity(p);
-	chart_symbols(p);
-	chart_tranches(p);
+	rp_chart_symbols(p);
+	rp_chart_tranches(p);
 	chart_pnl(p);
 	fputs("set output\n", p->gp);
 	bool ok = !ferror(p->gp);
@@ -206,7 +206,7 @@ static void draw(struct report *r, struct plot *p)
 		remove_files(p);
 		return;
 	}
-	int rc = plot_run(prog, r->dir, SCRIPT);
+	int rc = rp_plot_run(prog, r->dir, SCRIPT);
 	remove_files(p);
 	if (rc == 1)
 		r->chart_note = "No charts: gnuplot is not installed (on Debian: apt-get install"
@@ -232,25 +232,25 @@ static bool exists(const struct report *r, const char *file)
 	return stat(path, &sb) == 0 && sb.st_size > 0;
 }
 
-void page_charts(struct report *r)
+void rp_page_charts(struct report *r)
 {
 	struct plot *p = calloc(1, sizeof *p);
 	if (!p) {
-		report_fail(r, "out of memory for the charts");
+		rp_report_fail(r, "out of memory for the charts");
 		return;
 	}
 	p->r = r;
 	draw(r, p);
-	html_section(r->f, "charts", "Charts");
+	rp_html_section(r->f, "charts", "Charts");
 	if (r->chart_note)
-		html_note(r->f, r->chart_note);
+		rp_html_note(r->f, r->chart_note);
 	for (int i = 0; r->charts && i < p->ncharts; i++) {
 		if (!exists(r, p->chart[i].file))
 			continue;
 		fputs("<h3>", r->f);
-		html_escape(r->f, p->chart[i].title);
-		html_printf(r->f, "</h3>\n<img src=\"%s\" alt=\"", p->chart[i].file);
-		html_escape(r->f, p->chart[i].title);
+		rp_html_escape(r->f, p->chart[i].title);
+		rp_html_printf(r->f, "</h3>\n<img src=\"%s\" alt=\"", p->chart[i].file);
+		rp_html_escape(r->f, p->chart[i].title);
 		fputs("\"/>\n", r->f);
 	}
 	free(p);

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 /* A text field, quoted when it holds a comma, quote or line break. */
 static void csv_text(FILE *f, const char *s)
@@ -54,11 +54,11 @@ static void csv_row(FILE *f, sqlite3_stmt *st)
 		if (i)
 			fputc(',', f);
 		if (n > 3 && !strcmp(name + n - 3, "_e8"))
-			fputs(null ? "" : fmt_e8(buf, v), f);
+			fputs(null ? "" : rp_fmt_e8(buf, v), f);
 		else if (n > 3 && !strcmp(name + n - 3, "_ms"))
-			fprintf(f, "%s,%s", null ? "" : db_text(st, i), null ? "" : fmt_time(buf, v));
+			fprintf(f, "%s,%s", null ? "" : rp_db_text(st, i), null ? "" : rp_fmt_time(buf, v));
 		else
-			csv_text(f, db_text(st, i));
+			csv_text(f, rp_db_text(st, i));
 	}
 	fputc('\n', f);
 }
@@ -67,30 +67,30 @@ static void export(struct report *r, const char *file, const char *sql)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", r->dir, file);
-	sqlite3_stmt *st = db_query(r, sql);
+	sqlite3_stmt *st = rp_db_query(r, sql);
 	if (!st)
 		return;
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		report_fail(r, "%s: %s", path, strerror(errno));
+		rp_report_fail(r, "%s: %s", path, strerror(errno));
 		sqlite3_finalize(st);
 		return;
 	}
 	csv_header(f, st);
-	while (db_row(r, st))
+	while (rp_db_row(r, st))
 		csv_row(f, st);
 	sqlite3_finalize(st);
 	if (ferror(f))
-		report_fail(r, "%s: write error", path);
+		rp_report_fail(r, "%s: write error", path);
 	if (fclose(f))
-		report_fail(r, "%s: %s", path, strerror(errno));
+		rp_report_fail(r, "%s: %s", path, strerror(errno));
 }
 
 int report_csv(const char *db_path, const char *dir, char *err, size_t errlen)
 {
 	struct report r = {.dir = dir, .err = err, .errlen = errlen};
 	err[0] = '\0';
-	if (db_open(&r, db_path) == 0) {
+	if (rp_db_open(&r, db_path) == 0) {
 		export(&r, "round_trips.csv",
 		       "SELECT id, symbol, pos_side, direction, open_ms, close_ms, fills, qty_e8,"
 		       " closed_qty_e8, entry_avg_e8, exit_avg_e8, gross_e8, fees_e8, funding_e8, net_e8"

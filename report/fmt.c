@@ -6,15 +6,15 @@
 #include <inttypes.h>
 #include <time.h>
 
-#include "internal.h"
+#include "report_int.h"
 
-const char *fmt_e8(char buf[FMT_MAX], int64_t v)
+const char *rp_fmt_e8(char buf[FMT_MAX], int64_t v)
 {
 	dec_format(v, buf);
 	return buf;
 }
 
-const char *fmt_time(char buf[FMT_MAX], int64_t ms)
+const char *rp_fmt_time(char buf[FMT_MAX], int64_t ms)
 {
 	time_t s = (time_t)(ms / 1000);
 	int frac = (int)(ms % 1000);
@@ -32,7 +32,7 @@ const char *fmt_time(char buf[FMT_MAX], int64_t ms)
 	return buf;
 }
 
-const char *fmt_dur(char buf[FMT_MAX], int64_t ms)
+const char *rp_fmt_dur(char buf[FMT_MAX], int64_t ms)
 {
 	const char *sign = ms < 0 ? "-" : "";
 	uint64_t a = ms < 0 ? (uint64_t)-(ms + 1) + 1 : (uint64_t)ms;

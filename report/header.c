@@ -5,12 +5,12 @@
  * parameters say what produced the figures below, as strategy.md §6 asks
  * of every result.
  */
-#include "internal.h"
+#include "report_int.h"
 
 static void fact(FILE *f, const char *name, const char *value)
 {
-	html_printf(f, "<tr><td>%s</td><td>", name);
-	html_escape(f, value);
+	rp_html_printf(f, "<tr><td>%s</td><td>", name);
+	rp_html_escape(f, value);
 	fputs("</td></tr>\n", f);
 }
 
@@ -19,9 +19,9 @@ static void fact(FILE *f, const char *name, const char *value)
  * never say it. */
 static void interrupted_note(struct report *r)
 {
-	if (db_int(r, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'interrupted'") &&
-	    db_int(r, "SELECT interrupted FROM run"))
-		html_printf(r->f, "<p class=\"note\" data-key=\"interrupted\" data-value=\"1\"><b>This"
+	if (rp_db_int(r, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'interrupted'") &&
+	    rp_db_int(r, "SELECT interrupted FROM run"))
+		rp_html_printf(r->f, "<p class=\"note\" data-key=\"interrupted\" data-value=\"1\"><b>This"
 		                  " run was interrupted</b> (Ctrl-C or SIGTERM) before its inputs ended:"
 		                  " every figure covers the part that ran.</p>\n");
 }
@@ -30,10 +30,10 @@ static void interrupted_note(struct report *r)
  * trade time, when there was one. */
 static void arrival_fact(struct report *r)
 {
-	if (!db_int(r, "SELECT count(*) FROM pragma_table_info('run')"
+	if (!rp_db_int(r, "SELECT count(*) FROM pragma_table_info('run')"
 	               " WHERE name = 'liq_arrival_delay_ms'"))
 		return;
-	int64_t ms = db_int(r, "SELECT coalesce(liq_arrival_delay_ms, 0) FROM run");
+	int64_t ms = rp_db_int(r, "SELECT coalesce(liq_arrival_delay_ms, 0) FROM run");
 	if (ms <= 0)
 		return;
 	char text[160];
@@ -44,34 +44,34 @@ static void arrival_fact(struct report *r)
 
 static void facts(struct report *r)
 {
-	sqlite3_stmt *st = db_query(r, "SELECT mode, hunter_version, schema_version, seed,"
+	sqlite3_stmt *st = rp_db_query(r, "SELECT mode, hunter_version, schema_version, seed,"
 	                               " settings_sha256, trade_log_sha256, events, first_ms, last_ms,"
 	                               " settings_json FROM run");
 	interrupted_note(r);
-	if (!db_row(r, st)) {
+	if (!rp_db_row(r, st)) {
 		sqlite3_finalize(st);
 		return;
 	}
 	FILE *f = r->f;
 	char a[FMT_MAX], b[FMT_MAX], c[FMT_MAX], span[3 * FMT_MAX + 16];
-	html_printf(f, "<h1>hunter report: ");
-	html_escape(f, db_text(st, 0));
+	rp_html_printf(f, "<h1>hunter report: ");
+	rp_html_escape(f, rp_db_text(st, 0));
 	fputs(" run</h1>\n<table class=\"facts\">\n", f);
-	fact(f, "mode", db_text(st, 0));
-	fact(f, "hunter version", db_text(st, 1));
-	fact(f, "schema version", db_text(st, 2));
-	fact(f, "seed", db_text(st, 3));
-	fact(f, "settings sha256", db_text(st, 4));
-	fact(f, "trade log sha256", db_text(st, 5));
-	fact(f, "events processed", db_text(st, 6));
-	snprintf(span, sizeof span, "%s to %s UTC (%s)", fmt_time(a, sqlite3_column_int64(st, 7)),
-	         fmt_time(b, sqlite3_column_int64(st, 8)),
-	         fmt_dur(c, sqlite3_column_int64(st, 8) - sqlite3_column_int64(st, 7)));
+	fact(f, "mode", rp_db_text(st, 0));
+	fact(f, "hunter version", rp_db_text(st, 1));
+	fact(f, "schema version", rp_db_text(st, 2));
+	fact(f, "seed", rp_db_text(st, 3));
+	fact(f, "settings sha256", rp_db_text(st, 4));
+	fact(f, "trade log sha256", rp_db_text(st, 5));
+	fact(f, "events processed", rp_db_text(st, 6));
+	snprintf(span, sizeof span, "%s to %s UTC (%s)", rp_fmt_time(a, sqlite3_column_int64(st, 7)),
+		 rp_fmt_time(b, sqlite3_column_int64(st, 8)),
+		 rp_fmt_dur(c, sqlite3_column_int64(st, 8) - sqlite3_column_int64(st, 7)));
 	fact(f, "exchange time", span);
 	arrival_fact(r);
 	fputs("</table>\n<details><summary>effective settings (every default filled in)</summary>"
 	      "<pre>", f);
-	html_escape(f, db_text(st, 9));
+	rp_html_escape(f, rp_db_text(st, 9));
 	fputs("</pre></details>\n", f);
 	sqlite3_finalize(st);
 }
@@ -83,15 +83,15 @@ static void model(struct report *r)
 	FILE *f = r->f;
 	const char *text = NULL;
 	sqlite3_stmt *st = NULL;
-	if (db_int(r, "SELECT model_json IS NULL FROM run"))
+	if (rp_db_int(r, "SELECT model_json IS NULL FROM run"))
 		text = "none: the live exchange";
-	else if (!db_int(r, "SELECT json_valid(model_json) FROM run"))
+	else if (!rp_db_int(r, "SELECT json_valid(model_json) FROM run"))
 		text = "unknown: run.model_json is not valid JSON";
 	else {
-		st = db_query(r, "SELECT group_concat(key || ' ' || value, ', ') FROM"
+		st = rp_db_query(r, "SELECT group_concat(key || ' ' || value, ', ') FROM"
 		                 " json_each((SELECT model_json FROM run))");
-		if (db_row(r, st))
-			text = db_text(st, 0);
+		if (rp_db_row(r, st))
+			text = rp_db_text(st, 0);
 	}
 	fputs("<table class=\"facts\">\n", f);
 	fact(f, "simulated exchange", text ? text : "");
@@ -99,18 +99,18 @@ static void model(struct report *r)
 	sqlite3_finalize(st);
 }
 
-void page_header(struct report *r)
+void rp_page_header(struct report *r)
 {
-	html_printf(r->f, "<section id=\"run\">\n");
+	rp_html_printf(r->f, "<section id=\"run\">\n");
 	facts(r);
 	static const struct col rec[] = {
 		{"#", COL_INT}, {"path", COL_TEXT}, {"bytes", COL_INT}, {"sha256", COL_TEXT},
 		{"events", COL_INT}, {"first event (UTC)", COL_TIME}, {"last event (UTC)", COL_TIME},
 		{"span", COL_DUR},
 	};
-	table_sql(r, "Recordings",
-	          "SELECT seq, path, bytes, sha256, events, first_ms, last_ms, last_ms - first_ms"
-	          " FROM recordings ORDER BY seq", rec, 8, false);
+	rp_table_sql(r, "Recordings",
+		     "SELECT seq, path, bytes, sha256, events, first_ms, last_ms, last_ms - first_ms"
+		     " FROM recordings ORDER BY seq", rec, 8, false);
 	model(r);
 	fputs("</section>\n", r->f);
 }

@@ -6,9 +6,9 @@
  */
 #include <stdarg.h>
 
-#include "internal.h"
+#include "report_int.h"
 
-void html_escape(FILE *f, const char *s)
+void rp_html_escape(FILE *f, const char *s)
 {
 	if (!s)
 		return;
@@ -29,7 +29,7 @@ void html_escape(FILE *f, const char *s)
 	}
 }
 
-void html_printf(FILE *f, const char *fmt, ...)
+void rp_html_printf(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -37,14 +37,14 @@ void html_printf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-void html_section(FILE *f, const char *id, const char *title)
+void rp_html_section(FILE *f, const char *id, const char *title)
 {
-	html_printf(f, "<h2 id=\"%s\">%s</h2>\n", id, title);
+	rp_html_printf(f, "<h2 id=\"%s\">%s</h2>\n", id, title);
 }
 
-void html_note(FILE *f, const char *text)
+void rp_html_note(FILE *f, const char *text)
 {
 	fputs("<p class=\"note\">", f);
-	html_escape(f, text);
+	rp_html_escape(f, text);
 	fputs("</p>\n", f);
 }

@@ -13,11 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 extern char **environ;
 
-int plot_run(const char *prog, const char *dir, const char *script)
+int rp_plot_run(const char *prog, const char *dir, const char *script)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);

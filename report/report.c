@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 static const char css[] =
 	"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1280px;padding:0 18px 40px;"
@@ -33,21 +33,21 @@ static const char css[] =
 	"img{max-width:100%;height:auto;display:block;margin:6px 0 14px}"
 	"nav a{margin-right:12px}code{font-size:12px}";
 
-void page_head(struct report *r)
+void rp_page_head(struct report *r)
 {
 	FILE *f = r->f;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n", f);
 	if (r->o->refresh_seconds > 0)
-		html_printf(f, "<meta http-equiv=\"refresh\" content=\"%d\"/>\n", r->o->refresh_seconds);
-	html_printf(f, "<title>hunter report</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+		rp_html_printf(f, "<meta http-equiv=\"refresh\" content=\"%d\"/>\n", r->o->refresh_seconds);
+	rp_html_printf(f, "<title>hunter report</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 	fputs("<nav><a href=\"#run\">Run</a><a href=\"#summary\">Summary</a>"
 	      "<a href=\"#charts\">Charts</a><a href=\"#trades\">Trades</a>"
 	      "<a href=\"#study\">Event study</a><a href=\"#quality\">Data quality</a></nav>\n", f);
 }
 
-void page_foot(struct report *r)
+void rp_page_foot(struct report *r)
 {
-	html_printf(r->f, "<p class=\"note\">Written by hunter %s from the run database alone;"
+	rp_html_printf(r->f, "<p class=\"note\">Written by hunter %s from the run database alone;"
 	                  " docs/report.md explains every figure.</p>\n</body>\n</html>\n",
 	            HUNTER_VERSION);
 }
@@ -58,25 +58,25 @@ static int make_dir(struct report *r, const char *dir)
 		struct stat sb;
 		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
 			return 0;
-		report_fail(r, "%s: exists and is not a folder", dir);
+		rp_report_fail(r, "%s: exists and is not a folder", dir);
 		return -1;
 	}
-	report_fail(r, "%s: cannot create the folder: %s", dir, strerror(errno));
+	rp_report_fail(r, "%s: cannot create the folder: %s", dir, strerror(errno));
 	return -1;
 }
 
 static void write_page(struct report *r)
 {
-	r->first_ms = db_int(r, "SELECT coalesce(first_ms, 0) FROM run");
-	r->last_ms = db_int(r, "SELECT coalesce(last_ms, 0) FROM run");
-	page_head(r);
-	page_header(r);
-	page_summary(r);
-	page_charts(r);
-	page_trades(r);
-	page_study(r);
-	page_quality(r);
-	page_foot(r);
+	r->first_ms = rp_db_int(r, "SELECT coalesce(first_ms, 0) FROM run");
+	r->last_ms = rp_db_int(r, "SELECT coalesce(last_ms, 0) FROM run");
+	rp_page_head(r);
+	rp_page_header(r);
+	rp_page_summary(r);
+	rp_page_charts(r);
+	rp_page_trades(r);
+	rp_page_study(r);
+	rp_page_quality(r);
+	rp_page_foot(r);
 }
 
 int report_write(const char *db_path, const char *dir, const struct report_opts *o,
@@ -91,18 +91,18 @@ int report_write(const char *db_path, const char *dir, const struct report_opts 
 		snprintf(err, errlen, "%s: path too long", dir);
 		return -1;
 	}
-	if (db_open(&r, db_path) || make_dir(&r, dir))
+	if (rp_db_open(&r, db_path) || make_dir(&r, dir))
 		goto done;
 	r.f = fopen(res->index_path, "w");
 	if (!r.f) {
-		report_fail(&r, "%s: %s", res->index_path, strerror(errno));
+		rp_report_fail(&r, "%s: %s", res->index_path, strerror(errno));
 		goto done;
 	}
 	write_page(&r);
 	if (ferror(r.f))
-		report_fail(&r, "%s: write error", res->index_path);
+		rp_report_fail(&r, "%s: write error", res->index_path);
 	if (fclose(r.f) && !err[0])
-		report_fail(&r, "%s: %s", res->index_path, strerror(errno));
+		rp_report_fail(&r, "%s: %s", res->index_path, strerror(errno));
 	res->charts = r.charts;
 done:
 	sqlite3_close(r.db);

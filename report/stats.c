@@ -6,9 +6,9 @@
  */
 #include <math.h>
 
-#include "internal.h"
+#include "report_int.h"
 
-void stats_drawdown(const struct equity_point *p, size_t n, struct drawdown *out)
+void rp_stats_drawdown(const struct equity_point *p, size_t n, struct drawdown *out)
 {
 	*out = (struct drawdown){0};
 	if (n == 0)
@@ -39,7 +39,7 @@ void stats_drawdown(const struct equity_point *p, size_t n, struct drawdown *out
 		out->max_duration_ms = p[n - 1].ms - below_since;
 }
 
-bool stats_ratios(const struct equity_point *p, size_t n, int64_t period_ms, struct ratios *out)
+bool rp_stats_ratios(const struct equity_point *p, size_t n, int64_t period_ms, struct ratios *out)
 {
 	*out = (struct ratios){0};
 	if (n < 2 || period_ms <= 0)
@@ -78,7 +78,7 @@ bool stats_ratios(const struct equity_point *p, size_t n, int64_t period_ms, str
 	return true;
 }
 
-void stats_trips(const double *net, size_t n, struct trip_stats *out)
+void rp_stats_trips(const double *net, size_t n, struct trip_stats *out)
 {
 	*out = (struct trip_stats){.n = n};
 	double won = 0, lost = 0, sum = 0;

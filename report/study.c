@@ -21,7 +21,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 #define NHORIZONS 4
 #define NBUCKETS 5 /* four volume ranges and "all" */
@@ -56,7 +56,7 @@ static bool sample_at(struct report *r, struct study *s, const char *symbol, int
 	sqlite3_reset(s->price);
 	sqlite3_bind_text(s->price, 1, symbol, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s->price, 2, ms / 1000 * 1000 - 1000);
-	if (!db_row(r, s->price))
+	if (!rp_db_row(r, s->price))
 		return false;
 	*out = (struct sample){sqlite3_column_int64(s->price, 0), sqlite3_column_int64(s->price, 1),
 	                       sqlite3_column_int64(s->price, 2), sqlite3_column_int64(s->price, 3)};
@@ -95,8 +95,8 @@ static void one_trigger(struct report *r, struct study *s, sqlite3_stmt *sig)
 {
 	int64_t ms = sqlite3_column_int64(sig, 0);
 	char symbol[SYMBOL_MAX];
-	copy_str(symbol, sizeof symbol, db_text(sig, 1), strlen(db_text(sig, 1)));
-	double sign = !strcmp(db_text(sig, 2), "SELL") ? 1.0 : -1.0;
+	copy_str(symbol, sizeof symbol, rp_db_text(sig, 1), strlen(rp_db_text(sig, 1)));
+	double sign = !strcmp(rp_db_text(sig, 2), "SELL") ? 1.0 : -1.0;
 	int b = bucket_of(sqlite3_column_int64(sig, 3));
 	s->triggers[b]++;
 	s->triggers[NBUCKETS - 1]++;
@@ -120,17 +120,17 @@ static void one_trigger(struct report *r, struct study *s, sqlite3_stmt *sig)
 static void write_cell(FILE *f, const struct study *s, int b, int h)
 {
 	const struct cell *c = &s->cell[b][h];
-	html_printf(f, "<td class=\"n%s\" data-key=\"study_%s_%s\"",
-	            !c->n ? "" : c->sum > 0 ? " pos" : " neg", bucket_key[b], horizon_key[h]);
+	rp_html_printf(f, "<td class=\"n%s\" data-key=\"study_%s_%s\"",
+		       !c->n ? "" : c->sum > 0 ? " pos" : " neg", bucket_key[b], horizon_key[h]);
 	if (!c->n) {
 		fputs(" data-value=\"\" data-n=\"0\">n/a</td>", f);
 		return;
 	}
 	double avg = c->sum / (double)c->n;
-	html_printf(f, " data-value=\"%.17g\" data-n=\"%zu\">%+.3f %% (%+.1f bps)", avg, c->n,
-	            100 * avg, 10000 * avg);
+	rp_html_printf(f, " data-value=\"%.17g\" data-n=\"%zu\">%+.3f %% (%+.1f bps)", avg, c->n,
+		       100 * avg, 10000 * avg);
 	if (c->n < s->triggers[b])
-		html_printf(f, " n=%zu", c->n);
+		rp_html_printf(f, " n=%zu", c->n);
 	fputs("</td>", f);
 }
 
@@ -139,12 +139,12 @@ static void write_table(struct report *r, const struct study *s)
 	FILE *f = r->f;
 	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>window volume</th><th>triggers</th>", f);
 	for (int h = 0; h < NHORIZONS; h++)
-		html_printf(f, "<th>%s</th>", horizon_name[h]);
+		rp_html_printf(f, "<th>%s</th>", horizon_name[h]);
 	fputs("</tr></thead>\n<tbody>\n", f);
 	for (int b = 0; b < NBUCKETS; b++) {
 		if (!s->triggers[b])
 			continue;
-		html_printf(f, "<tr><td>%s</td><td class=\"n\" data-key=\"study_%s_triggers\""
+		rp_html_printf(f, "<tr><td>%s</td><td class=\"n\" data-key=\"study_%s_triggers\""
 		               " data-value=\"%zu\">%zu</td>",
 		            bucket_name[b], bucket_key[b], s->triggers[b], s->triggers[b]);
 		for (int h = 0; h < NHORIZONS; h++)
@@ -154,24 +154,24 @@ static void write_table(struct report *r, const struct study *s)
 	fputs("</tbody></table></div>\n", f);
 }
 
-void page_study(struct report *r)
+void rp_page_study(struct report *r)
 {
-	html_section(r->f, "study", "Event study: the price after each trigger");
+	rp_html_section(r->f, "study", "Event study: the price after each trigger");
 	if (!r->market) {
-		html_note(r->f, "This run database has no market_* tables, so the price after each"
+		rp_html_note(r->f, "This run database has no market_* tables, so the price after each"
 		                " trigger is unknown: run the backtest again with this hunter.");
 		return;
 	}
-	struct study s = {.price = db_query(r, "SELECT bid_e8, ask_e8, last_e8, mark_e8 FROM"
+	struct study s = {.price = rp_db_query(r, "SELECT bid_e8, ask_e8, last_e8, mark_e8 FROM"
 	                                      " market_prices WHERE symbol = ?1 AND ms <= ?2"
 	                                      " ORDER BY ms DESC LIMIT 1")};
-	sqlite3_stmt *sig = db_query(r, "SELECT ms, symbol, liq_side, window_volume_e8 FROM signals"
+	sqlite3_stmt *sig = rp_db_query(r, "SELECT ms, symbol, liq_side, window_volume_e8 FROM signals"
 	                                " ORDER BY id");
-	while (s.price && db_row(r, sig))
+	while (s.price && rp_db_row(r, sig))
 		one_trigger(r, &s, sig);
 	sqlite3_finalize(sig);
 	sqlite3_finalize(s.price);
-	html_printf(r->f, "<p>Average price move after each trigger, signed in the fade's direction"
+	rp_html_printf(r->f, "<p>Average price move after each trigger, signed in the fade's direction"
 	                  " (a fade buys after long liquidations and sells after short ones):"
 	                  " positive means fading gained before fees. Buckets are the rolling"
 	                  " liquidation volume that fired the trigger, in the settings' volume unit."
@@ -180,7 +180,7 @@ void page_study(struct report *r)
 	                  " later one. n is given where fewer triggers had a price at that horizon"
 	                  " (the run ended first, or no price was seen).</p>\n");
 	if (!s.triggers[NBUCKETS - 1]) {
-		html_note(r->f, "No triggers in this run.");
+		rp_html_note(r->f, "No triggers in this run.");
 		return;
 	}
 	write_table(r, &s);

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 /* Sharpe and Sortino sample the equity curve this often; the equity table
  * has a sample at least every minute of exchange time with activity. */
@@ -24,7 +24,7 @@ struct money {
 static void figure(FILE *f, const char *key, const char *label, const char *value,
                    const char *shown, int sign)
 {
-	html_printf(f, "<div class=\"fig\"><div class=\"k\">%s</div><div class=\"v%s\""
+	rp_html_printf(f, "<div class=\"fig\"><div class=\"k\">%s</div><div class=\"v%s\""
 	               " data-key=\"%s\" data-value=\"%s\">%s</div></div>\n",
 	            label, sign > 0 ? " pos" : sign < 0 ? " neg" : "", key, value, shown);
 }
@@ -33,7 +33,7 @@ static void fig_e8(FILE *f, const char *key, const char *label, int64_t v, bool 
 {
 	char value[32], shown[FMT_MAX + 8];
 	snprintf(value, sizeof value, "%lld", (long long)v);
-	fmt_e8(shown, v);
+	rp_fmt_e8(shown, v);
 	figure(f, key, label, value, shown, colour ? (v > 0) - (v < 0) : 0);
 }
 
@@ -84,33 +84,33 @@ static void fig_dur(FILE *f, const char *key, const char *label, int64_t ms)
 {
 	char value[32], shown[FMT_MAX];
 	snprintf(value, sizeof value, "%lld", (long long)ms);
-	figure(f, key, label, value, fmt_dur(shown, ms), 0);
+	figure(f, key, label, value, rp_fmt_dur(shown, ms), 0);
 }
 
 static void read_money(struct report *r, struct money *m)
 {
-	m->gross = db_int(r, "SELECT coalesce(sum(realized_pnl_e8), 0) FROM fills");
-	m->fees = db_int(r, "SELECT coalesce(sum(fee_e8), 0) FROM fills");
-	m->funding = db_int(r, "SELECT coalesce(sum(paid_e8), 0) FROM funding");
+	m->gross = rp_db_int(r, "SELECT coalesce(sum(realized_pnl_e8), 0) FROM fills");
+	m->fees = rp_db_int(r, "SELECT coalesce(sum(fee_e8), 0) FROM fills");
+	m->funding = rp_db_int(r, "SELECT coalesce(sum(paid_e8), 0) FROM funding");
 	m->net = m->gross - m->fees - m->funding;
-	m->peak_margin = db_int(r, "SELECT coalesce(max(margin_used_e8), 0) FROM equity");
-	m->start_equity = db_int(r, "SELECT equity_e8 FROM equity ORDER BY id LIMIT 1");
-	m->end_equity = db_int(r, "SELECT equity_e8 FROM equity ORDER BY id DESC LIMIT 1");
-	m->unrealized = db_int(r, "SELECT unrealized_e8 FROM equity ORDER BY id DESC LIMIT 1");
+	m->peak_margin = rp_db_int(r, "SELECT coalesce(max(margin_used_e8), 0) FROM equity");
+	m->start_equity = rp_db_int(r, "SELECT equity_e8 FROM equity ORDER BY id LIMIT 1");
+	m->end_equity = rp_db_int(r, "SELECT equity_e8 FROM equity ORDER BY id DESC LIMIT 1");
+	m->unrealized = rp_db_int(r, "SELECT unrealized_e8 FROM equity ORDER BY id DESC LIMIT 1");
 }
 
 /* The equity samples in time order; NULL with *n = 0 when there are none. */
 static struct equity_point *read_equity(struct report *r, size_t *n)
 {
 	*n = 0;
-	size_t total = (size_t)db_int(r, "SELECT count(*) FROM equity");
+	size_t total = (size_t)rp_db_int(r, "SELECT count(*) FROM equity");
 	struct equity_point *p = total ? malloc(total * sizeof *p) : NULL;
 	if (total && !p) {
-		report_fail(r, "out of memory for %zu equity samples", total);
+		rp_report_fail(r, "out of memory for %zu equity samples", total);
 		return NULL;
 	}
-	sqlite3_stmt *st = db_query(r, "SELECT ms, equity_e8 FROM equity ORDER BY id");
-	while (*n < total && db_row(r, st)) {
+	sqlite3_stmt *st = rp_db_query(r, "SELECT ms, equity_e8 FROM equity ORDER BY id");
+	while (*n < total && rp_db_row(r, st)) {
 		p[*n].ms = sqlite3_column_int64(st, 0);
 		p[*n].equity_e8 = sqlite3_column_int64(st, 1);
 		(*n)++;
@@ -123,15 +123,15 @@ static struct equity_point *read_equity(struct report *r, size_t *n)
 static double *read_trip_nets(struct report *r, size_t *n)
 {
 	*n = 0;
-	size_t total = (size_t)db_int(r, "SELECT count(*) FROM round_trips WHERE close_ms IS NOT NULL");
+	size_t total = (size_t)rp_db_int(r, "SELECT count(*) FROM round_trips WHERE close_ms IS NOT NULL");
 	double *v = malloc((total ? total : 1) * sizeof *v);
 	if (!v) {
-		report_fail(r, "out of memory for %zu round trips", total);
+		rp_report_fail(r, "out of memory for %zu round trips", total);
 		return NULL;
 	}
-	sqlite3_stmt *st = db_query(r, "SELECT net_e8 FROM round_trips WHERE close_ms IS NOT NULL"
+	sqlite3_stmt *st = rp_db_query(r, "SELECT net_e8 FROM round_trips WHERE close_ms IS NOT NULL"
 	                               " ORDER BY id");
-	while (*n < total && db_row(r, st))
+	while (*n < total && rp_db_row(r, st))
 		v[(*n)++] = dec_to_double(sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
 	return v;
@@ -160,8 +160,8 @@ static void risk_figures(struct report *r)
 	struct equity_point *p = read_equity(r, &n);
 	struct drawdown dd;
 	struct ratios ra;
-	stats_drawdown(p, n, &dd);
-	bool ok = stats_ratios(p, n, RATIO_PERIOD_MS, &ra);
+	rp_stats_drawdown(p, n, &dd);
+	bool ok = rp_stats_ratios(p, n, RATIO_PERIOD_MS, &ra);
 	int64_t span = n ? p[n - 1].ms - p[0].ms : 0;
 	free(p);
 	FILE *f = r->f;
@@ -172,7 +172,7 @@ static void risk_figures(struct report *r)
 	if (span < RATIO_MIN_SPAN_MS) {
 		char why[160], d[FMT_MAX];
 		snprintf(why, sizeof why, "an annualised ratio needs at least 1 day of 1-minute"
-		                          " returns; this run has %s", fmt_dur(d, span));
+		                          " returns; this run has %s", rp_fmt_dur(d, span));
 		fig_na(f, "sharpe", "Sharpe (1-min returns, annualised)", why);
 		fig_na(f, "sortino", "Sortino (1-min returns, annualised)", why);
 		return;
@@ -184,11 +184,11 @@ static void risk_figures(struct report *r)
 /* Union of the round trips' spans, an open trip lasting to the end. */
 static int64_t time_in_market(struct report *r)
 {
-	sqlite3_stmt *st = db_query(r, "SELECT open_ms, coalesce(close_ms, (SELECT last_ms FROM run))"
+	sqlite3_stmt *st = rp_db_query(r, "SELECT open_ms, coalesce(close_ms, (SELECT last_ms FROM run))"
 	                               " FROM round_trips ORDER BY open_ms");
 	int64_t total = 0, from = 0, to = 0;
 	bool open = false;
-	while (db_row(r, st)) {
+	while (rp_db_row(r, st)) {
 		int64_t a = sqlite3_column_int64(st, 0), b = sqlite3_column_int64(st, 1);
 		if (open && a <= to) {
 			to = b > to ? b : to;
@@ -211,7 +211,7 @@ static void trip_figures(struct report *r)
 	if (!net)
 		return;
 	struct trip_stats ts;
-	stats_trips(net, n, &ts);
+	rp_stats_trips(net, n, &ts);
 	free(net);
 	FILE *f = r->f;
 	fig_count(f, "round_trips", "Round trips (closed)", (int64_t)ts.n);
@@ -219,24 +219,24 @@ static void trip_figures(struct report *r)
 	fig_pct(f, "win_rate", "Win rate", ts.n ? ts.win_rate : NAN);
 	fig_num(f, "expectancy", "Expectancy per trip (USDT)", ts.n ? ts.expectancy : NAN, 4);
 	fig_num(f, "profit_factor", "Profit factor", ts.n ? ts.profit_factor : NAN, 2);
-	int64_t hold = db_int(r, "SELECT coalesce(avg(close_ms - open_ms), 0) FROM round_trips"
+	int64_t hold = rp_db_int(r, "SELECT coalesce(avg(close_ms - open_ms), 0) FROM round_trips"
 	                         " WHERE close_ms IS NOT NULL");
 	fig_dur(f, "avg_holding", "Average holding time", hold);
 	int64_t span = r->last_ms - r->first_ms;
 	fig_pct(f, "time_in_market", "Time in market",
 	        span > 0 ? (double)time_in_market(r) / (double)span : NAN);
-	fig_count(f, "signals", "Signals", db_int(r, "SELECT count(*) FROM signals"));
+	fig_count(f, "signals", "Signals", rp_db_int(r, "SELECT count(*) FROM signals"));
 	fig_count(f, "signals_fired", "Signals fired",
-	          db_int(r, "SELECT coalesce(sum(fired), 0) FROM signals"));
-	fig_count(f, "orders", "Orders", db_int(r, "SELECT count(DISTINCT client_id) FROM orders"));
-	fig_count(f, "fills", "Fills", db_int(r, "SELECT count(*) FROM fills"));
+	          rp_db_int(r, "SELECT coalesce(sum(fired), 0) FROM signals"));
+	fig_count(f, "orders", "Orders", rp_db_int(r, "SELECT count(DISTINCT client_id) FROM orders"));
+	fig_count(f, "fills", "Fills", rp_db_int(r, "SELECT count(*) FROM fills"));
 }
 
-void page_summary(struct report *r)
+void rp_page_summary(struct report *r)
 {
 	struct money m;
 	read_money(r, &m);
-	html_section(r->f, "summary", "Summary");
+	rp_html_section(r->f, "summary", "Summary");
 	fputs("<div class=\"figs\">\n", r->f);
 	money_figures(r, &m);
 	risk_figures(r);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 /* Price charts show at most this many points per symbol; longer runs are
  * thinned to the last sample of each equal slice of time. */
@@ -39,22 +39,22 @@ struct threshold {
 
 static void read_window(struct report *r, struct window *w)
 {
-	w->ms = 1000 * db_int(r, "SELECT json_extract(" SETTINGS ", '$.globals.volume_window_sec')");
-	w->usdt = db_int(r, "SELECT json_extract(" SETTINGS ", '$.globals.use_usdt_volume') <> 0");
-	w->combined = db_int(r, "SELECT json_extract(" SETTINGS
+	w->ms = 1000 * rp_db_int(r, "SELECT json_extract(" SETTINGS ", '$.globals.volume_window_sec')");
+	w->usdt = rp_db_int(r, "SELECT json_extract(" SETTINGS ", '$.globals.use_usdt_volume') <> 0");
+	w->combined = rp_db_int(r, "SELECT json_extract(" SETTINGS
 	                        ", '$.globals.volume_window_mode') = 'COMBINED'");
 }
 
 static void read_threshold(struct report *r, const char *symbol, struct threshold *t)
 {
 	*t = (struct threshold){0};
-	sqlite3_stmt *st = db_query(r, "SELECT coalesce(json_extract(value, '$.volume_threshold_long'),"
+	sqlite3_stmt *st = rp_db_query(r, "SELECT coalesce(json_extract(value, '$.volume_threshold_long'),"
 	                               " 0), coalesce(json_extract(value, '$.volume_threshold_short'),"
 	                               " 0) FROM json_each(" SETTINGS ", '$.symbols') WHERE key = ?1");
 	if (!st)
 		return;
 	sqlite3_bind_text(st, 1, symbol, -1, SQLITE_STATIC);
-	if (db_row(r, st)) {
+	if (rp_db_row(r, st)) {
 		t->lng = sqlite3_column_double(st, 0);
 		t->shrt = sqlite3_column_double(st, 1);
 	}
@@ -88,7 +88,7 @@ static size_t write_levels(struct plot *p, const char *name, const char *symbol,
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT pos_side || ' ' || tranche, ms, %s FROM tranches"
 	         " WHERE symbol = ?1 ORDER BY pos_side, tranche, id", column);
-	sqlite3_stmt *st = db_query(p->r, sql);
+	sqlite3_stmt *st = rp_db_query(p->r, sql);
 	if (!st)
 		return 0;
 	sqlite3_bind_text(st, 1, symbol, -1, SQLITE_STATIC);
@@ -96,13 +96,13 @@ static size_t write_levels(struct plot *p, const char *name, const char *symbol,
 	char key[32] = "";
 	int64_t level = 0;
 	size_t rows = 0;
-	while (db_row(p->r, st)) {
+	while (rp_db_row(p->r, st)) {
 		int64_t ms = sqlite3_column_int64(st, 1), price = sqlite3_column_int64(st, 2);
-		if (strcmp(key, db_text(st, 0))) {
+		if (strcmp(key, rp_db_text(st, 0))) {
 			if (f)
 				level_end(f, p->r->last_ms, level);
 			level = 0;
-			snprintf(key, sizeof key, "%s", db_text(st, 0));
+			snprintf(key, sizeof key, "%s", rp_db_text(st, 0));
 		}
 		if (!price) {
 			if (f)
@@ -110,7 +110,7 @@ static size_t write_levels(struct plot *p, const char *name, const char *symbol,
 			level = 0;
 			continue;
 		}
-		if (!f && !(f = plot_data(p, name)))
+		if (!f && !(f = rp_plot_data(p, name)))
 			break;
 		fprintf(f, "%.3f %.10g\n", (double)ms / 1000.0, (double)price / 1e8);
 		level = price;
@@ -134,23 +134,23 @@ static void price_chart(struct plot *p, int k, const char *symbol)
 	int64_t slice = (r->last_ms - r->first_ms) / PRICE_POINTS;
 	size_t n[7] = {0};
 	if (r->market) {
-		n[0] = plot_dump(p, name[0], "SELECT max(ms) / 1000.0, CASE WHEN bid_e8 > 0 AND ask_e8 > 0"
-		                 " THEN (bid_e8 + ask_e8) / 2e8 WHEN last_e8 > 0 THEN last_e8 / 1e8"
-		                 " ELSE mark_e8 / 1e8 END FROM market_prices WHERE symbol = ?1 AND"
-		                 " (bid_e8 > 0 OR last_e8 > 0 OR mark_e8 > 0) GROUP BY ms / ?2 ORDER BY 1",
-		                 symbol, slice > 1000 ? slice : 1000);
-		n[1] = plot_dump(p, name[1], "SELECT DISTINCT ms / 1000.0, CASE WHEN avg_price_e8 > 0"
-		                 " THEN avg_price_e8 ELSE price_e8 END / 1e8, notional_e8 / 1e8,"
-		                 " liq_side = 'SELL' FROM market_liquidations WHERE symbol = ?1",
-		                 symbol, 0);
+		n[0] = rp_plot_dump(p, name[0], "SELECT max(ms) / 1000.0, CASE WHEN bid_e8 > 0 AND ask_e8 > 0"
+				    " THEN (bid_e8 + ask_e8) / 2e8 WHEN last_e8 > 0 THEN last_e8 / 1e8"
+				    " ELSE mark_e8 / 1e8 END FROM market_prices WHERE symbol = ?1 AND"
+				    " (bid_e8 > 0 OR last_e8 > 0 OR mark_e8 > 0) GROUP BY ms / ?2 ORDER BY 1",
+				    symbol, slice > 1000 ? slice : 1000);
+		n[1] = rp_plot_dump(p, name[1], "SELECT DISTINCT ms / 1000.0, CASE WHEN avg_price_e8 > 0"
+				    " THEN avg_price_e8 ELSE price_e8 END / 1e8, notional_e8 / 1e8,"
+				    " liq_side = 'SELL' FROM market_liquidations WHERE symbol = ?1",
+				    symbol, 0);
 	}
 	/* a long entry buys, a short one sells, in either position mode */
-	n[2] = plot_dump(p, name[2], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
-	                 " WHERE symbol = ?1 AND role = 'entry' AND side = 'BUY'", symbol, 0);
-	n[6] = plot_dump(p, name[6], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
-	                 " WHERE symbol = ?1 AND role = 'entry' AND side = 'SELL'", symbol, 0);
-	n[3] = plot_dump(p, name[3], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
-	                 " WHERE symbol = ?1 AND role <> 'entry'", symbol, 0);
+	n[2] = rp_plot_dump(p, name[2], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
+			    " WHERE symbol = ?1 AND role = 'entry' AND side = 'BUY'", symbol, 0);
+	n[6] = rp_plot_dump(p, name[6], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
+			    " WHERE symbol = ?1 AND role = 'entry' AND side = 'SELL'", symbol, 0);
+	n[3] = rp_plot_dump(p, name[3], "SELECT ms / 1000.0, price_e8 / 1e8 FROM fills"
+			    " WHERE symbol = ?1 AND role <> 'entry'", symbol, 0);
 	n[4] = write_levels(p, name[4], symbol, "tp_price_e8");
 	n[5] = write_levels(p, name[5], symbol, "sl_price_e8");
 	if (!(n[0] + n[1] + n[2] + n[3] + n[6]))
@@ -159,7 +159,7 @@ static void price_chart(struct plot *p, int k, const char *symbol)
 	         symbol);
 	char svg[PLOT_NAME_MAX];
 	snprintf(svg, sizeof svg, "price-%d.svg", k);
-	if (!plot_begin(p, svg, 380, title))
+	if (!rp_plot_begin(p, svg, 380, title))
 		return;
 	FILE *gp = p->gp;
 	fputs("set ylabel 'price'\nset key tmargin horizontal\n", gp);
@@ -197,7 +197,7 @@ static struct liq *read_liqs(struct report *r, const char *symbol, const struct 
                              size_t *n)
 {
 	*n = 0;
-	sqlite3_stmt *st = db_query(r, "SELECT DISTINCT ms, liq_side, qty_e8, price_e8, avg_price_e8,"
+	sqlite3_stmt *st = rp_db_query(r, "SELECT DISTINCT ms, liq_side, qty_e8, price_e8, avg_price_e8,"
 	                               " filled_qty_e8, notional_e8 FROM market_liquidations"
 	                               " WHERE symbol = ?1 ORDER BY ms");
 	if (!st)
@@ -205,19 +205,19 @@ static struct liq *read_liqs(struct report *r, const char *symbol, const struct 
 	sqlite3_bind_text(st, 1, symbol, -1, SQLITE_STATIC);
 	struct liq *v = NULL;
 	size_t cap = 0;
-	while (db_row(r, st)) {
+	while (rp_db_row(r, st)) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 64;
 			struct liq *nv = realloc(v, cap * sizeof *nv);
 			if (!nv) {
-				report_fail(r, "out of memory for the liquidations of %s", symbol);
+				rp_report_fail(r, "out of memory for the liquidations of %s", symbol);
 				break;
 			}
 			v = nv;
 		}
 		bool filled = sqlite3_column_int64(st, 5) > 0 && sqlite3_column_int64(st, 4) > 0;
 		v[*n].ms = sqlite3_column_int64(st, 0);
-		v[*n].sell = !strcmp(db_text(st, 1), "SELL");
+		v[*n].sell = !strcmp(rp_db_text(st, 1), "SELL");
 		v[*n].size = w->usdt ? sqlite3_column_int64(st, 6)
 		                     : sqlite3_column_int64(st, filled ? 5 : 2);
 		(*n)++;
@@ -230,14 +230,14 @@ static size_t write_window(struct plot *p, const char *name, const struct liq *v
                            int64_t window_ms)
 {
 	struct liq *step = n ? malloc(2 * n * sizeof *step) : NULL;
-	FILE *f = step ? plot_data(p, name) : NULL;
+	FILE *f = step ? rp_plot_data(p, name) : NULL;
 	if (!f) {
 		if (n && !step)
-			report_fail(p->r, "out of memory for a liquidation window");
+			rp_report_fail(p->r, "out of memory for a liquidation window");
 		free(step);
 		return 0;
 	}
-	size_t m = liq_window(v, n, window_ms, step);
+	size_t m = rp_liq_window(v, n, window_ms, step);
 	for (size_t i = 0; i < m; i++)
 		fprintf(f, "%.3f %.10g\n", (double)step[i].ms / 1000.0, (double)step[i].size / 1e8);
 	fclose(f);
@@ -273,9 +273,9 @@ static void window_series(struct plot *p, int *s, int k, int side, const struct 
 	snprintf(win, sizeof win, "win-%d-%d.dat", k, c);
 	snprintf(trig, sizeof trig, "trig-%d-%d.dat", k, c);
 	bool drawn = write_window(p, win, sel, m, window_ms) > 0;
-	size_t ntrig = side < 0 ? plot_dump(p, trig, "SELECT ms / 1000.0, window_volume_e8 / 1e8, fired"
-	                                    " FROM signals WHERE symbol = ?1", symbol, 0)
-	                        : plot_dump(p, trig, side_sql[side], symbol, 0);
+	size_t ntrig = side < 0 ? rp_plot_dump(p, trig, "SELECT ms / 1000.0, window_volume_e8 / 1e8, fired"
+					       " FROM signals WHERE symbol = ?1", symbol, 0)
+	                        : rp_plot_dump(p, trig, side_sql[side], symbol, 0);
 	if (drawn) {
 		snprintf(how, sizeof how, "using 1:2 with steps lw 1.2 lc rgb '%s' title 'window: %s'",
 		         colour[c], who[c]);
@@ -302,8 +302,8 @@ static void window_chart(struct plot *p, int k, const char *symbol, const struct
 	snprintf(title, sizeof title, "%.*s: rolling liquidation volume and triggers",
 	         SYMBOL_MAX - 1, symbol);
 	if (!sel)
-		report_fail(p->r, "out of memory for the liquidations of %s", symbol);
-	if (!sel || !plot_begin(p, svg, 340, title)) {
+		rp_report_fail(p->r, "out of memory for the liquidations of %s", symbol);
+	if (!sel || !rp_plot_begin(p, svg, 340, title)) {
 		free(sel);
 		free(v);
 		return;
@@ -327,18 +327,18 @@ static void window_chart(struct plot *p, int k, const char *symbol, const struct
  * then the rest of the settings'. */
 static int read_symbols(struct report *r, char (*sym)[SYMBOL_MAX])
 {
-	sqlite3_stmt *st = db_query(r, "SELECT symbol FROM (SELECT symbol, 1000000 AS w FROM fills"
+	sqlite3_stmt *st = rp_db_query(r, "SELECT symbol FROM (SELECT symbol, 1000000 AS w FROM fills"
 	                               " UNION ALL SELECT symbol, 1 FROM signals UNION ALL"
 	                               " SELECT key, 0 FROM json_each(" SETTINGS ", '$.symbols'))"
 	                               " GROUP BY symbol ORDER BY sum(w) DESC, symbol");
 	int n = 0;
-	while (n < REPORT_MAX_CHART_SYMBOLS && db_row(r, st))
-		copy_str(sym[n++], SYMBOL_MAX, db_text(st, 0), strlen(db_text(st, 0)));
+	while (n < REPORT_MAX_CHART_SYMBOLS && rp_db_row(r, st))
+		copy_str(sym[n++], SYMBOL_MAX, rp_db_text(st, 0), strlen(rp_db_text(st, 0)));
 	sqlite3_finalize(st);
 	return n;
 }
 
-void chart_symbols(struct plot *p)
+void rp_chart_symbols(struct plot *p)
 {
 	char sym[REPORT_MAX_CHART_SYMBOLS][SYMBOL_MAX];
 	struct window w;

@@ -4,7 +4,7 @@
  * and the engine's notes. The long tables are folded (table.c) but hold
  * every row: the page is the whole record, not a sample.
  */
-#include "internal.h"
+#include "report_int.h"
 
 static void per_symbol(struct report *r)
 {
@@ -14,19 +14,19 @@ static void per_symbol(struct report *r)
 		{"gross PnL", COL_E8}, {"fees", COL_E8}, {"funding", COL_E8}, {"net PnL", COL_E8},
 		{"avg holding", COL_DUR},
 	};
-	table_sql(r, "Per symbol and side",
-	          "WITH sg AS (SELECT symbol, CASE side WHEN 'BUY' THEN 'LONG' ELSE 'SHORT' END AS dir,"
-	          " count(*) AS n, sum(fired) AS fired FROM signals GROUP BY 1, 2),"
-	          " rt AS (SELECT symbol, direction AS dir, count(*) AS n, sum(net_e8 > 0) AS wins,"
-	          " sum(gross_e8) AS gross, sum(fees_e8) AS fees, sum(funding_e8) AS funding,"
-	          " sum(net_e8) AS net, CAST(avg(close_ms - open_ms) AS INTEGER) AS hold"
-	          " FROM round_trips WHERE close_ms IS NOT NULL GROUP BY 1, 2),"
-	          " k AS (SELECT symbol, dir FROM sg UNION SELECT symbol, dir FROM rt)"
-	          " SELECT k.symbol, k.dir, coalesce(sg.n, 0), coalesce(sg.fired, 0), coalesce(rt.n, 0),"
-	          " coalesce(rt.wins, 0), coalesce(rt.gross, 0), coalesce(rt.fees, 0),"
-	          " coalesce(rt.funding, 0), coalesce(rt.net, 0), rt.hold"
-	          " FROM k LEFT JOIN sg USING (symbol, dir) LEFT JOIN rt USING (symbol, dir)"
-	          " ORDER BY 1, 2", cols, 11, false);
+	rp_table_sql(r, "Per symbol and side",
+		     "WITH sg AS (SELECT symbol, CASE side WHEN 'BUY' THEN 'LONG' ELSE 'SHORT' END AS dir,"
+		     " count(*) AS n, sum(fired) AS fired FROM signals GROUP BY 1, 2),"
+		     " rt AS (SELECT symbol, direction AS dir, count(*) AS n, sum(net_e8 > 0) AS wins,"
+		     " sum(gross_e8) AS gross, sum(fees_e8) AS fees, sum(funding_e8) AS funding,"
+		     " sum(net_e8) AS net, CAST(avg(close_ms - open_ms) AS INTEGER) AS hold"
+		     " FROM round_trips WHERE close_ms IS NOT NULL GROUP BY 1, 2),"
+		     " k AS (SELECT symbol, dir FROM sg UNION SELECT symbol, dir FROM rt)"
+		     " SELECT k.symbol, k.dir, coalesce(sg.n, 0), coalesce(sg.fired, 0), coalesce(rt.n, 0),"
+		     " coalesce(rt.wins, 0), coalesce(rt.gross, 0), coalesce(rt.fees, 0),"
+		     " coalesce(rt.funding, 0), coalesce(rt.net, 0), rt.hold"
+		     " FROM k LEFT JOIN sg USING (symbol, dir) LEFT JOIN rt USING (symbol, dir)"
+		     " ORDER BY 1, 2", cols, 11, false);
 }
 
 /* A signal's outcome is the last state of its entry order and what filled;
@@ -40,16 +40,16 @@ static void signals(struct report *r)
 		{"entry order", COL_TEXT}, {"price", COL_E8}, {"qty", COL_E8},
 		{"order outcome", COL_TEXT}, {"filled qty", COL_E8},
 	};
-	table_sql(r, "Signals: every trigger, with its outcome and reason",
-	          "SELECT s.ms, s.symbol, CASE s.liq_side WHEN 'SELL' THEN 'longs' WHEN 'BUY'"
-	          " THEN 'shorts' ELSE s.liq_side END, s.window_volume_e8, s.threshold_e8, s.side,"
-	          " s.pos_side, s.fired, s.reason, s.client_id, s.price_e8, s.qty_e8,"
-	          " coalesce(o.state, ''), coalesce(f.qty, 0) FROM signals s"
-	          " LEFT JOIN (SELECT client_id, state FROM orders WHERE id IN"
-	          " (SELECT max(id) FROM orders GROUP BY client_id)) o"
-	          " ON s.client_id <> '' AND o.client_id = s.client_id"
-	          " LEFT JOIN (SELECT client_id, sum(qty_e8) AS qty FROM fills GROUP BY client_id) f"
-	          " ON s.client_id <> '' AND f.client_id = s.client_id ORDER BY s.id", cols, 14, true);
+	rp_table_sql(r, "Signals: every trigger, with its outcome and reason",
+		     "SELECT s.ms, s.symbol, CASE s.liq_side WHEN 'SELL' THEN 'longs' WHEN 'BUY'"
+		     " THEN 'shorts' ELSE s.liq_side END, s.window_volume_e8, s.threshold_e8, s.side,"
+		     " s.pos_side, s.fired, s.reason, s.client_id, s.price_e8, s.qty_e8,"
+		     " coalesce(o.state, ''), coalesce(f.qty, 0) FROM signals s"
+		     " LEFT JOIN (SELECT client_id, state FROM orders WHERE id IN"
+		     " (SELECT max(id) FROM orders GROUP BY client_id)) o"
+		     " ON s.client_id <> '' AND o.client_id = s.client_id"
+		     " LEFT JOIN (SELECT client_id, sum(qty_e8) AS qty FROM fills GROUP BY client_id) f"
+		     " ON s.client_id <> '' AND f.client_id = s.client_id ORDER BY s.id", cols, 14, true);
 }
 
 static void round_trips(struct report *r)
@@ -61,10 +61,10 @@ static void round_trips(struct report *r)
 		{"entry avg", COL_E8}, {"exit avg", COL_E8}, {"gross", COL_E8}, {"fees", COL_E8},
 		{"funding", COL_E8}, {"net", COL_E8},
 	};
-	table_sql(r, "Round trips",
-	          "SELECT id, symbol, pos_side, direction, open_ms, close_ms, close_ms - open_ms,"
-	          " fills, qty_e8, closed_qty_e8, entry_avg_e8, exit_avg_e8, gross_e8, fees_e8,"
-	          " funding_e8, net_e8 FROM round_trips ORDER BY id", cols, 16, true);
+	rp_table_sql(r, "Round trips",
+		     "SELECT id, symbol, pos_side, direction, open_ms, close_ms, close_ms - open_ms,"
+		     " fills, qty_e8, closed_qty_e8, entry_avg_e8, exit_avg_e8, gross_e8, fees_e8,"
+		     " funding_e8, net_e8 FROM round_trips ORDER BY id", cols, 16, true);
 }
 
 static void fills(struct report *r)
@@ -75,9 +75,9 @@ static void fills(struct report *r)
 		{"position side", COL_TEXT}, {"price", COL_E8}, {"qty", COL_E8}, {"fee", COL_E8},
 		{"maker", COL_BOOL}, {"realized PnL", COL_E8}, {"trade id", COL_INT},
 	};
-	table_sql(r, "Fills",
-	          "SELECT ms, symbol, client_id, role, tranche, side, pos_side, price_e8, qty_e8,"
-	          " fee_e8, maker, realized_pnl_e8, trade_id FROM fills ORDER BY id", cols, 13, true);
+	rp_table_sql(r, "Fills",
+		     "SELECT ms, symbol, client_id, role, tranche, side, pos_side, price_e8, qty_e8,"
+		     " fee_e8, maker, realized_pnl_e8, trade_id FROM fills ORDER BY id", cols, 13, true);
 }
 
 static void notes(struct report *r)
@@ -85,12 +85,12 @@ static void notes(struct report *r)
 	static const struct col cols[] = {
 		{"time (UTC)", COL_TIME}, {"symbol", COL_TEXT}, {"note", COL_TEXT},
 	};
-	table_sql(r, "Engine notes", "SELECT ms, symbol, text FROM notes ORDER BY id", cols, 3, true);
+	rp_table_sql(r, "Engine notes", "SELECT ms, symbol, text FROM notes ORDER BY id", cols, 3, true);
 }
 
-void page_trades(struct report *r)
+void rp_page_trades(struct report *r)
 {
-	html_section(r->f, "trades", "Trades");
+	rp_html_section(r->f, "trades", "Trades");
 	per_symbol(r);
 	signals(r);
 	round_trips(r);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "report_int.h"
 
 #define MAX_LANES 48
 
@@ -47,7 +47,7 @@ static void bar(FILE *f, struct lane *x, int y, int64_t until)
 static bool lane_event(FILE *f, struct lane *l, int *n, sqlite3_stmt *st, size_t *bars)
 {
 	int64_t ms = sqlite3_column_int64(st, 0);
-	const char *symbol = db_text(st, 1), *ps = db_text(st, 2), *action = db_text(st, 4);
+	const char *symbol = rp_db_text(st, 1), *ps = rp_db_text(st, 2), *action = rp_db_text(st, 4);
 	struct lane *x = find_lane(l, n, symbol, ps, sqlite3_column_int(st, 3));
 	if (!x)
 		return false;
@@ -78,22 +78,22 @@ static void lane_labels(FILE *gp, const struct lane *l, int n)
 		         l[i].tranche);
 		if (i)
 			fputs(", ", gp);
-		gp_quote(gp, label);
+		rp_gp_quote(gp, label);
 		fprintf(gp, " %d", i + 1);
 	}
 	fputs(")\n", gp);
 }
 
-void chart_tranches(struct plot *p)
+void rp_chart_tranches(struct plot *p)
 {
-	sqlite3_stmt *st = db_query(p->r, "SELECT ms, symbol, pos_side, tranche, action, merged_from"
+	sqlite3_stmt *st = rp_db_query(p->r, "SELECT ms, symbol, pos_side, tranche, action, merged_from"
 	                                  " FROM tranches ORDER BY id");
-	FILE *f = st ? plot_data(p, "tranches.dat") : NULL;
+	FILE *f = st ? rp_plot_data(p, "tranches.dat") : NULL;
 	struct lane l[MAX_LANES];
 	int n = 0;
 	size_t bars = 0;
 	bool all = true;
-	while (f && db_row(p->r, st))
+	while (f && rp_db_row(p->r, st))
 		all &= lane_event(f, l, &n, st, &bars);
 	sqlite3_finalize(st);
 	for (int i = 0; f && i < n; i++)
@@ -106,7 +106,7 @@ void chart_tranches(struct plot *p)
 	char title[64] = "Tranche timeline";
 	if (!all)
 		snprintf(title, sizeof title, "Tranche timeline (the first %d lanes)", MAX_LANES);
-	if (!bars || !plot_begin(p, "tranches.svg", 120 + 22 * n, title))
+	if (!bars || !rp_plot_begin(p, "tranches.svg", 120 + 22 * n, title))
 		return;
 	lane_labels(p->gp, l, n);
 	fprintf(p->gp, "set yrange [0.3:%d.7]\nset ylabel ''\nunset key\n"

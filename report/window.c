@@ -4,9 +4,9 @@
  * liquidation arrives and falls back `window` later, when it leaves
  * (t - window, t]. Exact: sizes are summed as 1e-8 integers.
  */
-#include "internal.h"
+#include "report_int.h"
 
-size_t liq_window(const struct liq *v, size_t n, int64_t window_ms, struct liq *out)
+size_t rp_liq_window(const struct liq *v, size_t n, int64_t window_ms, struct liq *out)
 {
 	size_t in = 0, gone = 0, m = 0;
 	int64_t sum = 0;

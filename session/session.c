@@ -79,7 +79,7 @@ static void on_answer(void *ctx, const ev_t *ev)
 	struct session *s = ctx;
 	bool fill = is_fill(ev);
 	if (fill)
-		tradelog_fill(&s->log, ev);
+		ss_tradelog_fill(&s->log, ev);
 	if (ev->type == EV_ACCOUNT_UPDATE)
 		journal_account(s->journal, ev);
 	if (ev->exch_ms > s->now)
@@ -116,21 +116,21 @@ struct exchange_sink session_sink(session_t *s)
 static void io_place(void *ctx, const order_req *o)
 {
 	struct session *s = ctx;
-	tradelog_place(&s->log, s->now, o);
+	ss_tradelog_place(&s->log, s->now, o);
 	exchange_place(&s->x, o, s->now);
 }
 
 static void io_cancel(void *ctx, const char *symbol, const char *client_id)
 {
 	struct session *s = ctx;
-	tradelog_cancel(&s->log, s->now, symbol, client_id);
+	ss_tradelog_cancel(&s->log, s->now, symbol, client_id);
 	exchange_cancel(&s->x, symbol, client_id, s->now);
 }
 
 static void io_replace(void *ctx, const char *old_client_id, const order_req *o)
 {
 	struct session *s = ctx;
-	tradelog_replace(&s->log, s->now, old_client_id, o);
+	ss_tradelog_replace(&s->log, s->now, old_client_id, o);
 	exchange_replace(&s->x, old_client_id, o, s->now);
 }
 
@@ -152,7 +152,7 @@ session_t *session_new(const struct settings *settings, journal_t *journal)
 	s->market_tables = true;
 	struct engine_io io = {s, io_place, io_cancel, io_replace, io_journal};
 	s->engine = engine_new(settings, &io);
-	if (!s->engine || tradelog_init(&s->log)) {
+	if (!s->engine || ss_tradelog_init(&s->log)) {
 		session_free(s);
 		return NULL;
 	}
@@ -181,7 +181,7 @@ void session_free(session_t *s)
 		exchange_destroy(&s->x);
 	if (s->log.md) {
 		char hex[65];
-		tradelog_final(&s->log, hex);
+		ss_tradelog_final(&s->log, hex);
 	}
 	free(s);
 }
@@ -285,5 +285,5 @@ void session_adopt(session_t *s, int64_t ms)
 void session_finish(session_t *s, char hex[65])
 {
 	sample(s, s->now, EQ_END);
-	tradelog_final(&s->log, hex);
+	ss_tradelog_final(&s->log, hex);
 }

@@ -14,15 +14,15 @@ struct tradelog {
 	uint64_t lines;
 };
 
-int tradelog_init(struct tradelog *t);
-void tradelog_place(struct tradelog *t, int64_t ms, const order_req *o);
-void tradelog_cancel(struct tradelog *t, int64_t ms, const char *symbol, const char *client_id);
-void tradelog_replace(struct tradelog *t, int64_t ms, const char *old_client_id,
-                      const order_req *o);
+int ss_tradelog_init(struct tradelog *t);
+void ss_tradelog_place(struct tradelog *t, int64_t ms, const order_req *o);
+void ss_tradelog_cancel(struct tradelog *t, int64_t ms, const char *symbol, const char *client_id);
+void ss_tradelog_replace(struct tradelog *t, int64_t ms, const char *old_client_id,
+			 const order_req *o);
 /* An EV_ORDER_UPDATE that filled something: a trade, or the exchange's own
  * closing of our position (liquidation, ADL). */
-void tradelog_fill(struct tradelog *t, const ev_t *ev);
+void ss_tradelog_fill(struct tradelog *t, const ev_t *ev);
 /* Writes the hex digest and frees the context. */
-void tradelog_final(struct tradelog *t, char hex[65]);
+void ss_tradelog_final(struct tradelog *t, char hex[65]);
 
 #endif

@@ -14,7 +14,7 @@
  * decimals and words. */
 #define TRADELOG_LINE_MAX 512
 
-int tradelog_init(struct tradelog *t)
+int ss_tradelog_init(struct tradelog *t)
 {
 	t->lines = 0;
 	t->md = EVP_MD_CTX_new();
@@ -54,7 +54,7 @@ static int order_fields(char *buf, size_t cap, const order_req *o)
 	                o->price_protect);
 }
 
-void tradelog_place(struct tradelog *t, int64_t ms, const order_req *o)
+void ss_tradelog_place(struct tradelog *t, int64_t ms, const order_req *o)
 {
 	char line[TRADELOG_LINE_MAX];
 	int n = snprintf(line, sizeof line, "place %lld ", (long long)ms);
@@ -62,8 +62,8 @@ void tradelog_place(struct tradelog *t, int64_t ms, const order_req *o)
 	add_line(t, line, n);
 }
 
-void tradelog_replace(struct tradelog *t, int64_t ms, const char *old_client_id,
-                      const order_req *o)
+void ss_tradelog_replace(struct tradelog *t, int64_t ms, const char *old_client_id,
+			 const order_req *o)
 {
 	char line[TRADELOG_LINE_MAX];
 	int n = snprintf(line, sizeof line, "replace %lld %s ", (long long)ms, old_client_id);
@@ -71,14 +71,14 @@ void tradelog_replace(struct tradelog *t, int64_t ms, const char *old_client_id,
 	add_line(t, line, n);
 }
 
-void tradelog_cancel(struct tradelog *t, int64_t ms, const char *symbol, const char *client_id)
+void ss_tradelog_cancel(struct tradelog *t, int64_t ms, const char *symbol, const char *client_id)
 {
 	char line[TRADELOG_LINE_MAX];
 	add_line(t, line, snprintf(line, sizeof line, "cancel %lld %s %s\n", (long long)ms, symbol,
 	                           client_id));
 }
 
-void tradelog_fill(struct tradelog *t, const ev_t *ev)
+void ss_tradelog_fill(struct tradelog *t, const ev_t *ev)
 {
 	const struct ev_order *o = &ev->u.order;
 	char price[DEC_FMT_MAX], qty[DEC_FMT_MAX], fee[DEC_FMT_MAX], line[TRADELOG_LINE_MAX];
@@ -91,7 +91,7 @@ void tradelog_fill(struct tradelog *t, const ev_t *ev)
 	                           qty, fee, o->maker ? "maker" : "taker", (long long)o->trade_id));
 }
 
-void tradelog_final(struct tradelog *t, char hex[65])
+void ss_tradelog_final(struct tradelog *t, char hex[65])
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;

@@ -118,7 +118,7 @@ static int check_path(const char *path, char *err, size_t cap)
 	            "expected globals.KEY, simulation.KEY, symbols.SYMBOL.KEY or symbols.*.KEY");
 }
 
-int grid_parse(struct grid *g, const char *text, size_t len, char *err, size_t cap)
+int sw_grid_parse(struct grid *g, const char *text, size_t len, char *err, size_t cap)
 {
 	memset(g, 0, sizeof *g);
 	cJSON *root = cJSON_ParseWithLength(text, len);
@@ -149,11 +149,11 @@ int grid_parse(struct grid *g, const char *text, size_t len, char *err, size_t c
 			g->total *= g->keys[k].nvalues;
 	}
 	if (rc)
-		grid_free(g);
+		sw_grid_free(g);
 	return rc;
 }
 
-void grid_free(struct grid *g)
+void sw_grid_free(struct grid *g)
 {
 	for (uint32_t i = 0; g->keys && i < g->n; i++) {
 		for (uint32_t v = 0; v < g->keys[i].nvalues; v++)
@@ -166,7 +166,7 @@ void grid_free(struct grid *g)
 }
 
 /* The value index of key k in combination `combo`. */
-uint32_t grid_pick(const struct grid *g, uint64_t combo, uint32_t k)
+uint32_t sw_grid_pick(const struct grid *g, uint64_t combo, uint32_t k)
 {
 	for (uint32_t i = g->n; i-- > k + 1;)
 		combo /= g->keys[i].nvalues;
@@ -218,8 +218,8 @@ static int apply(cJSON *root, const char *path, const cJSON *v, char *err, size_
 	return 0;
 }
 
-char *grid_settings(const struct grid *g, const char *base, size_t base_len, uint64_t combo,
-                    char *err, size_t cap)
+char *sw_grid_settings(const struct grid *g, const char *base, size_t base_len, uint64_t combo,
+		       char *err, size_t cap)
 {
 	cJSON *root = cJSON_ParseWithLength(base, base_len);
 	if (!cJSON_IsObject(root)) {
@@ -228,7 +228,7 @@ char *grid_settings(const struct grid *g, const char *base, size_t base_len, uin
 		return NULL;
 	}
 	for (uint32_t k = 0; k < g->n; k++)
-		if (apply(root, g->keys[k].path, g->keys[k].values[grid_pick(g, combo, k)], err, cap)) {
+		if (apply(root, g->keys[k].path, g->keys[k].values[sw_grid_pick(g, combo, k)], err, cap)) {
 			cJSON_Delete(root);
 			return NULL;
 		}
@@ -239,11 +239,11 @@ char *grid_settings(const struct grid *g, const char *base, size_t base_len, uin
 	return text;
 }
 
-char *grid_params_json(const struct grid *g, uint64_t combo)
+char *sw_grid_params_json(const struct grid *g, uint64_t combo)
 {
 	cJSON *o = cJSON_CreateObject();
 	for (uint32_t k = 0; o && k < g->n; k++) {
-		cJSON *v = cJSON_Duplicate(g->keys[k].values[grid_pick(g, combo, k)], 1);
+		cJSON *v = cJSON_Duplicate(g->keys[k].values[sw_grid_pick(g, combo, k)], 1);
 		if (!v || !cJSON_AddItemToObject(o, g->keys[k].path, v)) {
 			cJSON_Delete(v);
 			cJSON_Delete(o);

@@ -142,7 +142,7 @@ static sqlite3 *create_db(const char *path, bool transaction, char *err, size_t 
 	return db;
 }
 
-results_t *results_create(const char *path, const struct sweep_meta *m, char *err, size_t cap)
+results_t *sw_results_create(const char *path, const struct sweep_meta *m, char *err, size_t cap)
 {
 	results_t *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -159,7 +159,7 @@ results_t *results_create(const char *path, const struct sweep_meta *m, char *er
 	                              " json_each(?)", -1, &r->param, NULL) != SQLITE_OK) {
 		if (r->db && !err[0])
 			sql_fail(r->db, "prepare", err, cap);
-		results_close(r, err + strlen(err), cap - strlen(err));
+		sw_results_close(r, err + strlen(err), cap - strlen(err));
 		return NULL;
 	}
 	return r;
@@ -182,8 +182,8 @@ static void bind_real(sqlite3_stmt *st, int k, bool ok, double v)
 		sqlite3_bind_null(st, k);
 }
 
-int results_add(results_t *r, uint64_t combo, const char *params, const char *settings,
-                const struct backtest_job *job, double profit_factor)
+int sw_results_add(results_t *r, uint64_t combo, const char *params, const char *settings,
+		   const struct backtest_job *job, double profit_factor)
 {
 	const struct backtest_summary *s = &job->out;
 	const struct journal_totals *t = &s->t;
@@ -221,8 +221,8 @@ int results_add(results_t *r, uint64_t combo, const char *params, const char *se
 	return rc;
 }
 
-int results_add_window(results_t *r, uint64_t combo, const struct window_result *w,
-                       const struct backtest_job *job, double profit_factor)
+int sw_results_add_window(results_t *r, uint64_t combo, const struct window_result *w,
+			  const struct backtest_job *job, double profit_factor)
 {
 	const struct journal_totals *t = &job->out.t;
 	bool ok = job->rc == BT_OK || job->rc == BT_EINTR;
@@ -243,7 +243,7 @@ int results_add_window(results_t *r, uint64_t combo, const struct window_result 
 	return rc;
 }
 
-double results_profit_factor(const char *run_db)
+double sw_results_profit_factor(const char *run_db)
 {
 	sqlite3 *db;
 	double pf = 0;
@@ -264,7 +264,7 @@ double results_profit_factor(const char *run_db)
 	return pf;
 }
 
-int results_close(results_t *r, char *err, size_t cap)
+int sw_results_close(results_t *r, char *err, size_t cap)
 {
 	if (!r)
 		return -1;

@@ -141,8 +141,8 @@ static int validate(struct plan *p, uint64_t k)
 {
 	char err[512] = "", name[64];
 	uint64_t id = p->ids[k];
-	p->settings[k] = grid_settings(&p->g, p->base, p->base_len, id, err, sizeof err);
-	p->params[k] = grid_params_json(&p->g, id);
+	p->settings[k] = sw_grid_settings(&p->g, p->base, p->base_len, id, err, sizeof err);
+	p->params[k] = sw_grid_params_json(&p->g, id);
 	if (!p->settings[k] || !p->params[k])
 		return say(p, -1, "%s", err[0] ? err : "out of memory");
 	struct settings s;
@@ -294,21 +294,21 @@ static char *recordings_json(const struct sweep_opts *o)
 
 static double profit_factor(const struct backtest_job *j)
 {
-	return j->rc == BT_OK ? results_profit_factor(j->out.db_path) : 0;
+	return j->rc == BT_OK ? sw_results_profit_factor(j->out.db_path) : 0;
 }
 
 /* A combination's row, and its windows when walking forward. */
 static int write_combination(struct plan *p, results_t *r, uint64_t k)
 {
 	const struct backtest_job *j = &p->jobs[k * p->per_combo];
-	if (results_add(r, p->ids[k], p->params[k], p->settings[k], j, profit_factor(j)))
+	if (sw_results_add(r, p->ids[k], p->params[k], p->settings[k], j, profit_factor(j)))
 		return -1;
 	for (uint32_t w = 1; w < p->per_combo; w++) {
 		const struct backtest_job *wj = &j[w];
 		double pf = profit_factor(wj);
 		struct window_result wr = {(w - 1) / 2, w % 2 == 0, wj->from_ms, wj->to_ms,
-		                           walk_objective(p->o->objective, &wj->out, pf)};
-		if (results_add_window(r, p->ids[k], &wr, wj, pf))
+		                           sw_walk_objective(p->o->objective, &wj->out, pf)};
+		if (sw_results_add_window(r, p->ids[k], &wr, wj, pf))
 			return -1;
 	}
 	return 0;
@@ -324,7 +324,7 @@ static int write_results(struct plan *p)
 	                       o->sample_seed, o->sample && o->sample < p->g.total, o->shard,
 	                       o->nshards, o->train_ms, o->test_ms, o->objective,
 	                       o->min_round_trips};
-	results_t *r = results_create(path, &m, err, sizeof err);
+	results_t *r = sw_results_create(path, &m, err, sizeof err);
 	free(recs);
 	if (!r)
 		return say(p, -1, "%s", err);
@@ -333,7 +333,7 @@ static int write_results(struct plan *p)
 		rc = write_combination(p, r, k);
 	if (rc)
 		say(p, -1, "%s: cannot write the results", path);
-	if (results_close(r, err, sizeof err))
+	if (sw_results_close(r, err, sizeof err))
 		rc = say(p, -1, "%s", err);
 	return rc;
 }
@@ -365,7 +365,7 @@ static void plan_free(struct plan *p)
 	free(p->places);
 	free(p->folds);
 	free(p->ids);
-	grid_free(&p->g);
+	sw_grid_free(&p->g);
 	free(p->base);
 	free(p->grid_text);
 }
@@ -378,16 +378,16 @@ static int load(struct plan *p)
 		return say(p, -1, "%s: %s", o->settings_path, strerror(errno));
 	if (!(p->grid_text = slurp(o->grid_path, &p->grid_len)))
 		return say(p, -1, "%s: %s", o->grid_path, strerror(errno));
-	if (grid_parse(&p->g, p->grid_text, p->grid_len, err, sizeof err))
+	if (sw_grid_parse(&p->g, p->grid_text, p->grid_len, err, sizeof err))
 		return say(p, -1, "%s: %s", o->grid_path, err);
 	if (o->nshards == 0 || o->shard < 1 || o->shard > o->nshards)
 		return say(p, -1, "the shard must be I/N with 1 <= I <= N");
 	if ((o->train_ms > 0) != (o->test_ms > 0))
 		return say(p, -1, "walk-forward needs both a training and a test window");
-	if (o->train_ms && !walk_objective_known(o->objective ? o->objective : ""))
+	if (o->train_ms && !sw_walk_objective_known(o->objective ? o->objective : ""))
 		return say(p, -1, "unknown objective '%s': net_pnl, profit_factor or"
 		                  " drawdown_adjusted", o->objective ? o->objective : "");
-	if (o->train_ms && walk_folds(o, &p->folds, &p->nfolds, err, sizeof err))
+	if (o->train_ms && sw_walk_folds(o, &p->folds, &p->nfolds, err, sizeof err))
 		return say(p, -1, "%s", err);
 	return choose(p) || prepare_jobs(p);
 }

@@ -26,15 +26,15 @@ struct grid {
 	uint64_t total;        /* combinations in the cartesian product */
 };
 
-int grid_parse(struct grid *g, const char *text, size_t len, char *err, size_t cap);
-void grid_free(struct grid *g);
-uint32_t grid_pick(const struct grid *g, uint64_t combo, uint32_t key);
+int sw_grid_parse(struct grid *g, const char *text, size_t len, char *err, size_t cap);
+void sw_grid_free(struct grid *g);
+uint32_t sw_grid_pick(const struct grid *g, uint64_t combo, uint32_t key);
 /* The base settings with combination `combo`'s values (malloc'd), or NULL
  * with err set. */
-char *grid_settings(const struct grid *g, const char *base, size_t base_len, uint64_t combo,
-                    char *err, size_t cap);
+char *sw_grid_settings(const struct grid *g, const char *base, size_t base_len, uint64_t combo,
+		       char *err, size_t cap);
 /* {"path": value, ...} of a combination (malloc'd), or NULL. */
-char *grid_params_json(const struct grid *g, uint64_t combo);
+char *sw_grid_params_json(const struct grid *g, uint64_t combo);
 
 /* ---- walk.c ------------------------------------------------------------ */
 
@@ -44,10 +44,10 @@ struct fold {
 
 /* The folds over the recordings' span; -1 with err set when there is not
  * room for one. */
-int walk_folds(const struct sweep_opts *o, struct fold **out, uint32_t *n, char *err,
-               size_t cap);
-bool walk_objective_known(const char *name);
-double walk_objective(const char *name, const struct backtest_summary *s, double profit_factor);
+int sw_walk_folds(const struct sweep_opts *o, struct fold **out, uint32_t *n, char *err,
+		  size_t cap);
+bool sw_walk_objective_known(const char *name);
+double sw_walk_objective(const char *name, const struct backtest_summary *s, double profit_factor);
 
 /* ---- results.c --------------------------------------------------------- */
 
@@ -75,16 +75,16 @@ struct window_result {
 
 typedef struct results results_t;
 
-results_t *results_create(const char *path, const struct sweep_meta *m, char *err, size_t cap);
+results_t *sw_results_create(const char *path, const struct sweep_meta *m, char *err, size_t cap);
 /* One finished combination. */
-int results_add(results_t *r, uint64_t combo, const char *params_json, const char *settings,
-                const struct backtest_job *job, double profit_factor);
-int results_add_window(results_t *r, uint64_t combo, const struct window_result *w,
-                       const struct backtest_job *job, double profit_factor);
+int sw_results_add(results_t *r, uint64_t combo, const char *params_json, const char *settings,
+		   const struct backtest_job *job, double profit_factor);
+int sw_results_add_window(results_t *r, uint64_t combo, const struct window_result *w,
+			  const struct backtest_job *job, double profit_factor);
 /* Gross profit over gross loss of the closed round trips of a run
  * database: 1e9 when nothing was lost but something won, 0 when neither. */
-double results_profit_factor(const char *run_db);
+double sw_results_profit_factor(const char *run_db);
 /* Commits and closes; returns 0 or -1 with err set. */
-int results_close(results_t *r, char *err, size_t cap);
+int sw_results_close(results_t *r, char *err, size_t cap);
 
 #endif

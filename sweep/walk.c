@@ -40,7 +40,7 @@ static int span(const struct sweep_opts *o, int64_t *first, int64_t *last, char 
 	return rc < 0 || !any ? -1 : 0;
 }
 
-int walk_folds(const struct sweep_opts *o, struct fold **out, uint32_t *n, char *err, size_t cap)
+int sw_walk_folds(const struct sweep_opts *o, struct fold **out, uint32_t *n, char *err, size_t cap)
 {
 	int64_t first = 0, last = 0;
 	*out = NULL;
@@ -69,7 +69,7 @@ int walk_folds(const struct sweep_opts *o, struct fold **out, uint32_t *n, char 
 	return 0;
 }
 
-bool walk_objective_known(const char *name)
+bool sw_walk_objective_known(const char *name)
 {
 	return !strcmp(name, "net_pnl") || !strcmp(name, "profit_factor") ||
 	       !strcmp(name, "drawdown_adjusted");
@@ -77,7 +77,7 @@ bool walk_objective_known(const char *name)
 
 /* Larger is better. A profit factor with no loss counts as 1e9; drawdown
  * is taken as at least 1 USDT, so a quiet window cannot divide by zero. */
-double walk_objective(const char *name, const struct backtest_summary *s, double profit_factor)
+double sw_walk_objective(const char *name, const struct backtest_summary *s, double profit_factor)
 {
 	double net = (double)s->t.net_pnl / 1e8;
 	if (!strcmp(name, "profit_factor"))

@@ -4,9 +4,9 @@
  * and diffs. Prices and quantities are integers of ticks and steps here; they
  * become decimals only on the way out, by exact multiplication.
  */
-#include "internal.h"
+#include "synth_int.h"
 
-void book_move(struct book_side *s, int dir, int64_t best, level_qty_fn fresh, void *ctx)
+void syn_book_move(struct book_side *s, int dir, int64_t best, level_qty_fn fresh, void *ctx)
 {
 	int64_t old[BOOK_LEVELS];
 	int64_t shift = (s->best - best) * dir; /* old index of new level 0 */
@@ -26,8 +26,8 @@ static level_t level(int64_t price, int64_t qty, dec_t tick, dec_t step)
 	return (level_t){.price = price * tick, .qty = qty * step};
 }
 
-uint32_t book_diff(const struct book_side *old, const struct book_side *cur, int dir,
-                   dec_t tick, dec_t step, level_t *out)
+uint32_t syn_book_diff(const struct book_side *old, const struct book_side *cur, int dir,
+		       dec_t tick, dec_t step, level_t *out)
 {
 	/* Merge the two windows best price first; a price in one window only
 	 * was added (or removed) as a whole. */
@@ -53,7 +53,7 @@ uint32_t book_diff(const struct book_side *old, const struct book_side *cur, int
 	return n;
 }
 
-uint32_t book_levels(const struct book_side *s, int dir, dec_t tick, dec_t step, level_t *out)
+uint32_t syn_book_levels(const struct book_side *s, int dir, dec_t tick, dec_t step, level_t *out)
 {
 	uint32_t n = 0;
 	for (int i = 0; i < BOOK_LEVELS; i++)

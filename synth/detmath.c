@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "internal.h"
+#include "synth_int.h"
 
 /* ln 2 split so that k * LN2_HI is exact for any exponent k (Cody and
  * Waite; the values are fdlibm's). */
@@ -22,7 +22,7 @@
 #define LN2_LO 1.90821492927058770002e-10
 #define LN2 (LN2_HI + LN2_LO)
 
-/* 2^k for the exponents det_exp can reach, built from its bits: exact. */
+/* 2^k for the exponents syn_det_exp can reach, built from its bits: exact. */
 static double pow2(int k)
 {
 	uint64_t bits = (uint64_t)(k + 1023) << 52;
@@ -36,7 +36,7 @@ static double pow2(int k)
  * instead of in one long chain, which halves the time. The order of the
  * operations is written out, hence so are the bits. */
 
-double det_exp(double x)
+double syn_det_exp(double x)
 {
 	if (x < -700)
 		return 0;
@@ -53,7 +53,7 @@ double det_exp(double x)
 	return ((p0 + p1 * r4) + (p2 + p3 * r4) * (r4 * r4)) * pow2((int)k);
 }
 
-double det_log(double x)
+double syn_det_log(double x)
 {
 	if (!(x > 0))
 		return -HUGE_VAL;

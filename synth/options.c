@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "synth_int.h"
 
 /* 2026-01-12T00:00:00Z, the day the presets' exchange rules were captured.
  * A fixed default keeps runs without --start reproducible. */
@@ -29,7 +29,7 @@ void synth_opts_init(struct synth_opts *o)
 
 const char *synth_symbol_name(size_t i)
 {
-	const struct preset *p = preset_at(i);
+	const struct preset *p = syn_preset_at(i);
 	return p ? p->symbol : NULL;
 }
 
@@ -50,7 +50,7 @@ static int add_symbol(struct synth_opts *o, const char *s, size_t n, size_t pos,
 		snprintf(err, SYNTH_ERR_MAX, "empty symbol name at position %zu", pos + 1);
 		return -1;
 	}
-	if (!preset_find(s, n)) {
+	if (!syn_preset_find(s, n)) {
 		known_symbols(known, sizeof known);
 		snprintf(err, SYNTH_ERR_MAX, "unknown symbol '%.*s' (known: %s)",
 		         n < SYMBOL_MAX ? (int)n : SYMBOL_MAX, s, known);
@@ -69,7 +69,7 @@ static int add_symbol(struct synth_opts *o, const char *s, size_t n, size_t pos,
 	return 0;
 }
 
-int symbols_check(const struct synth_opts *o, char *err)
+int syn_symbols_check(const struct synth_opts *o, char *err)
 {
 	struct synth_opts seen;
 	if (o->nsymbols == 0 || o->nsymbols > SYNTH_MAX_SYMBOLS) {

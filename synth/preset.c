@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "synth_int.h"
 
 /* Columns: symbol; price, tick, min and max price, step, min and max qty,
  * market max qty, PERCENT_PRICE band, maint margin %, trigger protect (as
@@ -34,12 +34,12 @@ static const struct preset presets[] = {
 
 #define NPRESETS (sizeof presets / sizeof presets[0])
 
-const struct preset *preset_at(size_t i)
+const struct preset *syn_preset_at(size_t i)
 {
 	return i < NPRESETS ? &presets[i] : NULL;
 }
 
-const struct preset *preset_find(const char *symbol, size_t n)
+const struct preset *syn_preset_find(const char *symbol, size_t n)
 {
 	for (size_t i = 0; i < NPRESETS; i++)
 		if (strlen(presets[i].symbol) == n && !memcmp(presets[i].symbol, symbol, n))
@@ -57,7 +57,7 @@ static int parse(const struct preset *p, const char *field, const char *text, de
 	return -1;
 }
 
-int preset_rules(const struct preset *p, struct symbol_rules *r, dec_t *price, char *err)
+int syn_preset_rules(const struct preset *p, struct symbol_rules *r, dec_t *price, char *err)
 {
 	dec_t percent, maint;
 	memset(r, 0, sizeof *r);

@@ -7,7 +7,7 @@
  */
 #include <math.h>
 
-#include "internal.h"
+#include "synth_int.h"
 
 /* splitmix64's output function */
 static uint64_t hash64(uint64_t x)
@@ -17,7 +17,7 @@ static uint64_t hash64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-void rng_seed(rng_t *r, uint64_t seed, uint64_t stream)
+void syn_rng_seed(rng_t *r, uint64_t seed, uint64_t stream)
 {
 	/* splitmix64 over seed and stream: never yields the all-zero state that
 	 * xoshiro cannot leave. */
@@ -28,30 +28,30 @@ void rng_seed(rng_t *r, uint64_t seed, uint64_t stream)
 	}
 }
 
-uint64_t rng_below(rng_t *r, uint64_t n)
+uint64_t syn_rng_below(rng_t *r, uint64_t n)
 {
 	/* Lemire's multiply-shift; the bias for the small n used here is far
 	 * below anything a market model could notice. */
 	return (uint64_t)(((unsigned __int128)rng_u64(r) * n) >> 64);
 }
 
-double rng_normal(rng_t *r)
+double syn_rng_normal(rng_t *r)
 {
 	/* Marsaglia's polar method: no sine or cosine, whose last bits vary
 	 * between C libraries. One value per call, so no hidden second one. */
 	for (;;) {
 		double u = 2 * rng_unit(r) - 1, v = 2 * rng_unit(r) - 1, s = u * u + v * v;
 		if (s < 1 && s > 0)
-			return u * sqrt(-2 * det_log(s) / s);
+			return u * sqrt(-2 * syn_det_log(s) / s);
 	}
 }
 
-double rng_exp(rng_t *r)
+double syn_rng_exp(rng_t *r)
 {
-	return -det_log(rng_unit(r));
+	return -syn_det_log(rng_unit(r));
 }
 
-double rng_pareto(rng_t *r, double alpha)
+double syn_rng_pareto(rng_t *r, double alpha)
 {
-	return det_exp(-det_log(rng_unit(r)) / alpha);
+	return syn_det_exp(-syn_det_log(rng_unit(r)) / alpha);
 }

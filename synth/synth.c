@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "synth_int.h"
 
 #define NEVER INT64_MAX
 #define US_PER_S 1000000.0
@@ -156,7 +156,7 @@ static void decay_excitement(struct sym *y, int64_t t)
 		y->excite_us = t;
 		return;
 	}
-	double f = det_exp(-(double)(t - y->excite_us) / (EXCITE_LIFE_S * US_PER_S));
+	double f = syn_det_exp(-(double)(t - y->excite_us) / (EXCITE_LIFE_S * US_PER_S));
 	y->excite[LONGS] *= f;
 	y->excite[SHORTS] *= f;
 	y->excite_us = t;
@@ -174,21 +174,21 @@ static void advance_price(struct sym *y, int64_t t)
 	decay_excitement(y, t);
 	if (dt <= 0)
 		return;
-	y->base += y->vol * activity(y) * sqrt(dt) * rng_normal(&y->rng);
-	y->transient *= det_exp(-dt / REVERT_LIFE_S);
+	y->base += y->vol * activity(y) * sqrt(dt) * syn_rng_normal(&y->rng);
+	y->transient *= syn_det_exp(-dt / REVERT_LIFE_S);
 	y->price_us = t;
 }
 
 static double fair_ticks(const struct sym *y)
 {
-	return y->p0 * det_exp(y->base + y->transient);
+	return y->p0 * syn_det_exp(y->base + y->transient);
 }
 
 static void set_logvol(struct sym *y, double logvol)
 {
 	y->logvol = logvol;
-	y->vol = det_exp(logvol);
-	y->calm = det_exp(logvol - y->logvol_mean);
+	y->vol = syn_det_exp(logvol);
+	y->calm = syn_det_exp(logvol - y->logvol_mean);
 }
 
 /* How busy the market is against its calm self: scales event rates. */
@@ -200,7 +200,7 @@ static double busyness(const struct sym *y)
 static void schedule_liq(struct sym *y, int side, int64_t now)
 {
 	y->bound[side] = y->pre->liq_rate + y->excite[side];
-	y->next[P_LIQ + side] = after(now, rng_exp(&y->rng) / y->bound[side]);
+	y->next[P_LIQ + side] = after(now, syn_rng_exp(&y->rng) / y->bound[side]);
 }
 
 /* Adds excitement (already decayed to now) and redraws that side's next
@@ -223,7 +223,7 @@ static void head(ev_t *ev, ev_type_t type, const struct sym *y, int64_t ms)
 /* The matching engine's time, a little before the event is stamped. */
 static int64_t tx_ms(struct sym *y, int64_t ms)
 {
-	return ms - (int64_t)rng_below(&y->rng, 3);
+	return ms - (int64_t)syn_rng_below(&y->rng, 3);
 }
 
 static int on_book(struct sym *y, int64_t t, ev_t *ev)
@@ -237,22 +237,22 @@ static int on_book(struct sym *y, int64_t t, ev_t *ev)
 	                     y->max_tick - spread);
 	y->last_dir = (bid > y->book.bid.best) - (bid < y->book.bid.best);
 	y->level_steps = 1 / ((double)bid * y->tick_d * y->step_d);
-	book_move(&y->book.bid, 1, bid, level_qty, y);
-	book_move(&y->book.ask, -1, bid + spread, level_qty, y);
+	syn_book_move(&y->book.bid, 1, bid, level_qty, y);
+	syn_book_move(&y->book.ask, -1, bid + spread, level_qty, y);
 
 	/* Orders come and go at the touch on every update, and now and then
 	 * deeper in the book, where only depth diffs see it. */
-	struct book_side *side = rng_below(&y->rng, 2) ? &y->book.bid : &y->book.ask;
+	struct book_side *side = syn_rng_below(&y->rng, 2) ? &y->book.bid : &y->book.ask;
 	side->qty[0] = level_qty(y, true);
 	if (rng_unit(&y->rng) < 0.5) {
-		side = rng_below(&y->rng, 2) ? &y->book.bid : &y->book.ask;
+		side = syn_rng_below(&y->rng, 2) ? &y->book.bid : &y->book.ask;
 		/* Separate statements: C leaves the order of two draws in one
 		 * expression open, and compilers do differ. */
-		uint64_t level = 1 + rng_below(&y->rng, BOOK_LEVELS - 1);
+		uint64_t level = 1 + syn_rng_below(&y->rng, BOOK_LEVELS - 1);
 		side->qty[level] = level_qty(y, false);
 	}
-	y->update_id += 1 + (int64_t)rng_below(&y->rng, 4);
-	y->next[P_BOOK] = after(t, rng_exp(&y->rng) / (y->pre->book_rate * busyness(y)));
+	y->update_id += 1 + (int64_t)syn_rng_below(&y->rng, 4);
+	y->next[P_BOOK] = after(t, syn_rng_exp(&y->rng) / (y->pre->book_rate * busyness(y)));
 
 	head(ev, EV_BOOK_TICKER, y, t / 1000);
 	y->book_ms = tx_ms(y, ev->exch_ms);
@@ -285,9 +285,9 @@ static int on_trade(struct sym *y, int64_t t, ev_t *ev)
 	double lean = 0.15 * y->last_dir + 0.35 * squeeze / (1 + fabs(squeeze));
 	bool buy = rng_unit(&y->rng) < clampd(0.5 + lean, 0.05, 0.95);
 	int64_t price = buy ? y->book.ask.best : y->book.bid.best;
-	int64_t steps = steps_for(y, y->pre->trade_usdt * rng_pareto(&y->rng, 1.3), price);
+	int64_t steps = steps_for(y, y->pre->trade_usdt * syn_rng_pareto(&y->rng, 1.3), price);
 	trade(y, ev, t, tx_ms(y, t / 1000), price, steps, !buy);
-	y->next[P_TRADE] = after(t, rng_exp(&y->rng) / (y->pre->trade_rate * busyness(y)));
+	y->next[P_TRADE] = after(t, syn_rng_exp(&y->rng) / (y->pre->trade_rate * busyness(y)));
 	return 1;
 }
 
@@ -301,8 +301,8 @@ static int on_depth(struct sym *y, int64_t t, ev_t *ev)
 	ev->u.depth = (struct ev_depth){
 	    .tx_ms = y->book_ms, .first_id = y->sent_id + 1, .last_id = y->update_id,
 	    .prev_id = y->sent_id, .bids = y->bids, .asks = y->asks,
-	    .nbids = book_diff(&y->sent.bid, &y->book.bid, 1, y->rules->tick, y->rules->step, y->bids),
-	    .nasks = book_diff(&y->sent.ask, &y->book.ask, -1, y->rules->tick, y->rules->step, y->asks)};
+	    .nbids = syn_book_diff(&y->sent.bid, &y->book.bid, 1, y->rules->tick, y->rules->step, y->bids),
+	    .nasks = syn_book_diff(&y->sent.ask, &y->book.ask, -1, y->rules->tick, y->rules->step, y->asks)};
 	y->sent = y->book;
 	y->sent_id = y->update_id;
 	return 1;
@@ -313,8 +313,8 @@ static void snapshot(struct sym *y, int64_t ms, ev_t *ev)
 	head(ev, EV_DEPTH_SNAPSHOT, y, ms);
 	ev->u.depth = (struct ev_depth){
 	    .tx_ms = ms, .last_id = y->update_id, .bids = y->bids, .asks = y->asks,
-	    .nbids = book_levels(&y->book.bid, 1, y->rules->tick, y->rules->step, y->bids),
-	    .nasks = book_levels(&y->book.ask, -1, y->rules->tick, y->rules->step, y->asks)};
+	    .nbids = syn_book_levels(&y->book.bid, 1, y->rules->tick, y->rules->step, y->bids),
+	    .nasks = syn_book_levels(&y->book.ask, -1, y->rules->tick, y->rules->step, y->asks)};
 	y->sent = y->book;
 	y->sent_id = y->update_id;
 }
@@ -327,14 +327,14 @@ static void stir_liquidations(struct sym *y, double ret, int64_t t)
 	if (sigmas > 2)
 		excite(y, ret < 0 ? LONGS : SHORTS, MOVE_EXCITE * (sigmas - 2), t);
 	if (rng_unit(&y->rng) < 1 / SHOCK_EVERY_S) {
-		int side = (int)rng_below(&y->rng, 2);
-		excite(y, side, SHOCK_EXCITE * rng_pareto(&y->rng, 1.5), t);
+		int side = (int)syn_rng_below(&y->rng, 2);
+		excite(y, side, SHOCK_EXCITE * syn_rng_pareto(&y->rng, 1.5), t);
 	}
 }
 
 static int64_t mark_tick(struct sym *y, double fair, double noise)
 {
-	return nearest_tick(y, fair + noise * rng_normal(&y->rng));
+	return nearest_tick(y, fair + noise * syn_rng_normal(&y->rng));
 }
 
 /* Once a second: volatility regime, funding, liquidation pressure, and the
@@ -346,9 +346,9 @@ static int on_second(struct sym *y, int64_t t, ev_t *ev)
 	stir_liquidations(y, logp - y->second_log, t);
 	y->second_log = logp;
 	set_logvol(y, y->logvol + (y->logvol_mean - y->logvol) / VOL_LIFE_S +
-	                  VOL_OF_VOL * rng_normal(&y->rng));
+	                  VOL_OF_VOL * syn_rng_normal(&y->rng));
 	y->funding += (FUNDING_MEAN - y->funding) / FUNDING_LIFE_S +
-	              FUNDING_NOISE * rng_normal(&y->rng);
+	              FUNDING_NOISE * syn_rng_normal(&y->rng);
 	y->next[P_SECOND] = t + 1000000;
 
 	double fair = fair_ticks(y);
@@ -386,7 +386,7 @@ static int on_liquidation(struct sym *y, int side, int64_t t, ev_t *ev)
 		schedule_liq(y, side, t); /* thinned: the intensity had decayed */
 		return 0;
 	}
-	double size = fmin(LIQ_MAX, rng_pareto(&y->rng, LIQ_TAIL));
+	double size = fmin(LIQ_MAX, syn_rng_pareto(&y->rng, LIQ_TAIL));
 	int64_t fill = side == LONGS ? y->book.bid.best : y->book.ask.best;
 	int64_t steps = steps_for(y, y->pre->liq_usdt * size, fill);
 	/* Bankrupt 0.3 % to 1.5 % beyond the fill, as margin calls leave it. */
@@ -468,7 +468,7 @@ static void init_sym(struct sym *y, const struct preset *pre, const struct symbo
 	y->pre = pre;
 	y->rules = r;
 	y->stats = stats;
-	rng_seed(&y->rng, o->seed, name_hash(r->symbol));
+	syn_rng_seed(&y->rng, o->seed, name_hash(r->symbol));
 	y->tick_d = dec_to_double(r->tick);
 	y->step_d = dec_to_double(r->step);
 	y->p0 = (double)price / (double)r->tick;
@@ -476,21 +476,21 @@ static void init_sym(struct sym *y, const struct preset *pre, const struct symbo
 	y->max_tick = r->max_price / r->tick;
 	y->min_step = r->min_qty / r->step;
 	y->max_step = r->max_qty / r->step;
-	y->logvol_mean = det_log(pre->annual_vol / sqrt(365 * 86400.0));
+	y->logvol_mean = syn_det_log(pre->annual_vol / sqrt(365 * 86400.0));
 	set_logvol(y, y->logvol_mean);
 	y->funding = FUNDING_MEAN;
 	y->price_us = y->excite_us = start;
 	y->shown_ms = INT64_MIN / 2;
 	init_book(y);
 	/* Ids as large as a busy exchange's, different per symbol. */
-	y->update_id = 1000000000000LL + (int64_t)rng_below(&y->rng, 1ULL << 36);
-	y->agg_id = 2000000000LL + (int64_t)rng_below(&y->rng, 1ULL << 30);
-	y->trade_id = 5000000000LL + (int64_t)rng_below(&y->rng, 1ULL << 30);
+	y->update_id = 1000000000000LL + (int64_t)syn_rng_below(&y->rng, 1ULL << 36);
+	y->agg_id = 2000000000LL + (int64_t)syn_rng_below(&y->rng, 1ULL << 30);
+	y->trade_id = 5000000000LL + (int64_t)syn_rng_below(&y->rng, 1ULL << 30);
 	y->book_ms = o->start_ms;
 
 	y->next[P_REPORT] = NEVER;
-	y->next[P_BOOK] = after(start, rng_exp(&y->rng) / pre->book_rate);
-	y->next[P_TRADE] = after(start, rng_exp(&y->rng) / pre->trade_rate);
+	y->next[P_BOOK] = after(start, syn_rng_exp(&y->rng) / pre->book_rate);
+	y->next[P_TRADE] = after(start, syn_rng_exp(&y->rng) / pre->trade_rate);
 	y->next[P_DEPTH] = o->depth ? start + DEPTH_MS * 1000 : NEVER;
 	y->next[P_SECOND] = (o->start_ms / 1000 + 1) * 1000000;
 	schedule_liq(y, LONGS, start);
@@ -499,7 +499,7 @@ static void init_sym(struct sym *y, const struct preset *pre, const struct symbo
 
 static int check_opts(const struct synth_opts *o, char *err)
 {
-	if (symbols_check(o, err))
+	if (syn_symbols_check(o, err))
 		return -1;
 	if (!o->max_events && !o->duration_ms)
 		snprintf(err, SYNTH_ERR_MAX, "no limit: give a number of events or a duration");
@@ -525,15 +525,15 @@ synth_t *synth_open(const struct synth_opts *o, char *err)
 	}
 	s->o = *o;
 	for (size_t i = 0; i < o->nsymbols; i++) {
-		const struct preset *pre = preset_find(o->symbols[i], strlen(o->symbols[i]));
+		const struct preset *pre = syn_preset_find(o->symbols[i], strlen(o->symbols[i]));
 		dec_t price;
-		if (preset_rules(pre, &s->rules[i], &price, err)) {
+		if (syn_preset_rules(pre, &s->rules[i], &price, err)) {
 			free(s);
 			return NULL;
 		}
 		init_sym(&s->sym[i], pre, &s->rules[i], price, o, &s->st);
 	}
-	rng_seed(&s->net, o->seed, 0);
+	syn_rng_seed(&s->net, o->seed, 0);
 	s->end_us = (o->duration_ms ? o->start_ms + o->duration_ms : UTC_LAST_MS) * 1000;
 	return s;
 }
@@ -595,7 +595,7 @@ static int step(synth_t *s, ev_t *ev)
 /* A recorder writes in arrival order, so receive times never go back. */
 static void stamp(synth_t *s, ev_t *ev)
 {
-	int64_t delay = NET_BASE_NS + (int64_t)(NET_MEAN_NS * rng_exp(&s->net));
+	int64_t delay = NET_BASE_NS + (int64_t)(NET_MEAN_NS * syn_rng_exp(&s->net));
 	int64_t recv = ev->exch_ms * 1000000 + (delay < NET_MAX_NS ? delay : NET_MAX_NS);
 	s->last_recv_ns = ev->recv_ns = recv > s->last_recv_ns ? recv : s->last_recv_ns;
 }

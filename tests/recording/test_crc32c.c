@@ -4,7 +4,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "format.h"
+#include "format_int.h"
 
 Test(crc32c, standard_check_values)
 {

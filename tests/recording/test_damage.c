@@ -8,7 +8,7 @@
 #include <msgpack.h>
 #include <zlib.h>
 
-#include "format.h" /* rec_crc32c, to forge frames with a valid CRC */
+#include "format_int.h" /* rec_crc32c, to forge frames with a valid CRC */
 #include "rec_files.h"
 #include "recording.h"
 #include "sample_events.h"

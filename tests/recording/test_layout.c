@@ -9,7 +9,7 @@
 
 #include <criterion/criterion.h>
 
-#include "format.h"
+#include "format_int.h"
 
 static void check_fields(const struct layout *l, bool element, int type)
 {

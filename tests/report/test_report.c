@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "support.h"
-#include "internal.h"
+#include "report_int.h"
 
 static struct equity_point pt(int64_t ms, double equity)
 {
@@ -28,7 +28,7 @@ Test(stats, drawdown_is_exact_and_times_the_longest_dip)
 		pt(5000, 108), pt(9000, 109),
 	};
 	struct drawdown dd;
-	stats_drawdown(p, 7, &dd);
+	rp_stats_drawdown(p, 7, &dd);
 	cr_assert_eq(dd.max_amount, DEC(105) / 10); /* 110 -> 99.5 */
 	cr_assert_float_eq(dd.max_frac, 10.5 / 110, 1e-12);
 	cr_assert_eq(dd.peak_ms, 1000);
@@ -41,10 +41,10 @@ Test(stats, drawdown_of_a_rising_curve_is_zero)
 {
 	struct equity_point p[] = {pt(0, 1), pt(10, 2), pt(20, 3)};
 	struct drawdown dd;
-	stats_drawdown(p, 3, &dd);
+	rp_stats_drawdown(p, 3, &dd);
 	cr_assert_eq(dd.max_amount, 0);
 	cr_assert_eq(dd.max_duration_ms, 0);
-	stats_drawdown(NULL, 0, &dd);
+	rp_stats_drawdown(NULL, 0, &dd);
 	cr_assert_eq(dd.max_amount, 0);
 }
 
@@ -53,29 +53,29 @@ Test(stats, ratios_of_known_returns)
 	/* returns +10 %, -5 %, +10 % per period of 1 minute */
 	struct equity_point p[] = {pt(0, 100), pt(60000, 110), pt(120000, 104.5), pt(180000, 114.95)};
 	struct ratios ra;
-	cr_assert(stats_ratios(p, 4, 60000, &ra));
+	cr_assert(rp_stats_ratios(p, 4, 60000, &ra));
 	cr_assert_eq(ra.periods, 3);
 	double mean = 0.05, sd = sqrt((0.0025 + 0.01 + 0.0025) / 2.0);
 	double year = sqrt(365.25 * 24 * 60);
 	cr_assert_float_eq(ra.sharpe, mean / sd * year, 1e-6 * year);
 	cr_assert_float_eq(ra.sortino, mean / sqrt(0.0025 / 3) * year, 1e-6 * year);
-	cr_assert_not(stats_ratios(p, 1, 60000, &ra), "one sample has no return");
+	cr_assert_not(rp_stats_ratios(p, 1, 60000, &ra), "one sample has no return");
 }
 
 Test(stats, trips_win_rate_expectancy_profit_factor)
 {
 	double net[] = {3, -1, 2, 0, -1};
 	struct trip_stats ts;
-	stats_trips(net, 5, &ts);
+	rp_stats_trips(net, 5, &ts);
 	cr_assert_eq(ts.wins, 2);
 	cr_assert_float_eq(ts.win_rate, 0.4, 1e-12);
 	cr_assert_float_eq(ts.expectancy, 0.6, 1e-12);
 	cr_assert_float_eq(ts.profit_factor, 2.5, 1e-12);
 	cr_assert_float_eq(ts.avg_loss, -1, 1e-12);
 	double all_won[] = {1, 2};
-	stats_trips(all_won, 2, &ts);
+	rp_stats_trips(all_won, 2, &ts);
 	cr_assert(isinf(ts.profit_factor));
-	stats_trips(NULL, 0, &ts);
+	rp_stats_trips(NULL, 0, &ts);
 	cr_assert_eq(ts.n, 0);
 	cr_assert_eq(ts.win_rate, 0);
 }
@@ -88,7 +88,7 @@ Test(window, sum_in_the_half_open_window_as_steps)
 		{0, DEC(5), true}, {30000, DEC(3), true}, {60000, DEC(2), true}, {200000, DEC(1), true},
 	};
 	struct liq out[8];
-	size_t n = liq_window(v, 4, 60000, out);
+	size_t n = rp_liq_window(v, 4, 60000, out);
 	int64_t want[][2] = {
 		{0, 5}, {30000, 8}, {60000, 5}, {90000, 2}, {120000, 0}, {200000, 1}, {260000, 0},
 	};
@@ -97,7 +97,7 @@ Test(window, sum_in_the_half_open_window_as_steps)
 		cr_assert_eq(out[i].ms, want[i][0], "step %zu at %lld", i, (long long)out[i].ms);
 		cr_assert_eq(out[i].size, DEC(want[i][1]), "step %zu", i);
 	}
-	cr_assert_eq(liq_window(v, 0, 60000, out), 0);
+	cr_assert_eq(rp_liq_window(v, 0, 60000, out), 0);
 }
 
 /* Runs `write` into a memory stream and returns what it wrote. */
@@ -113,17 +113,17 @@ static char *captured(void (*write)(FILE *, const char *), const char *arg)
 
 Test(escape, html_escapes_markup_and_control_characters)
 {
-	char *s = captured(html_escape, "<b a=\"1\">Tom's & \x01 co</b>\n");
+	char *s = captured(rp_html_escape, "<b a=\"1\">Tom's & \x01 co</b>\n");
 	cr_assert_str_eq(s, "&lt;b a=&quot;1&quot;&gt;Tom&#39;s &amp; &#xFFFD; co&lt;/b&gt;\n");
 	free(s);
-	s = captured(html_escape, NULL);
+	s = captured(rp_html_escape, NULL);
 	cr_assert_str_eq(s, "");
 	free(s);
 }
 
 Test(escape, gnuplot_strings_cannot_be_ended_early)
 {
-	char *s = captured(gp_quote, "it's\n'; system 'rm -rf /");
+	char *s = captured(rp_gp_quote, "it's\n'; system 'rm -rf /");
 	cr_assert_str_eq(s, "'it''s''; system ''rm -rf /'");
 	free(s);
 }
@@ -131,15 +131,15 @@ Test(escape, gnuplot_strings_cannot_be_ended_early)
 Test(fmt, times_and_durations)
 {
 	char b[FMT_MAX];
-	cr_assert_str_eq(fmt_time(b, 1737996900306), "2025-01-27 16:55:00.306");
-	cr_assert_str_eq(fmt_time(b, -1), "1969-12-31 23:59:59.999");
-	cr_assert_str_eq(fmt_dur(b, 850), "850 ms");
-	cr_assert_str_eq(fmt_dur(b, 12400), "12.4 s");
-	cr_assert_str_eq(fmt_dur(b, 185000), "3 min 05 s");
-	cr_assert_str_eq(fmt_dur(b, 7620000), "2 h 07 min");
-	cr_assert_str_eq(fmt_dur(b, 273600000), "3 d 4 h");
-	cr_assert_str_eq(fmt_dur(b, -1500), "-1.5 s");
-	cr_assert_str_eq(fmt_e8(b, -310000), "-0.0031");
+	cr_assert_str_eq(rp_fmt_time(b, 1737996900306), "2025-01-27 16:55:00.306");
+	cr_assert_str_eq(rp_fmt_time(b, -1), "1969-12-31 23:59:59.999");
+	cr_assert_str_eq(rp_fmt_dur(b, 850), "850 ms");
+	cr_assert_str_eq(rp_fmt_dur(b, 12400), "12.4 s");
+	cr_assert_str_eq(rp_fmt_dur(b, 185000), "3 min 05 s");
+	cr_assert_str_eq(rp_fmt_dur(b, 7620000), "2 h 07 min");
+	cr_assert_str_eq(rp_fmt_dur(b, 273600000), "3 d 4 h");
+	cr_assert_str_eq(rp_fmt_dur(b, -1500), "-1.5 s");
+	cr_assert_str_eq(rp_fmt_e8(b, -310000), "-0.0031");
 }
 
 /* ---- report_write on files that are not run databases ------------------ */

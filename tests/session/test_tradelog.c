@@ -33,17 +33,17 @@ Test(tradelog, empty_log_is_the_hash_of_nothing)
 {
 	struct tradelog t;
 	char got[65];
-	cr_assert_eq(tradelog_init(&t), 0);
-	tradelog_final(&t, got);
+	cr_assert_eq(ss_tradelog_init(&t), 0);
+	ss_tradelog_final(&t, got);
 	cr_assert_str_eq(got, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 Test(tradelog, lines_are_the_documented_ones)
 {
 	struct tradelog t;
-	cr_assert_eq(tradelog_init(&t), 0);
+	cr_assert_eq(ss_tradelog_init(&t), 0);
 	order_req o = entry();
-	tradelog_place(&t, 1000, &o);
+	ss_tradelog_place(&t, 1000, &o);
 
 	ev_t fill = {.type = EV_ORDER_UPDATE, .symbol = "BTCUSDT", .exch_ms = 1100};
 	snprintf(fill.u.order.client_id, CLIENT_ID_MAX, "e1");
@@ -55,17 +55,17 @@ Test(tradelog, lines_are_the_documented_ones)
 	fill.u.order.commission = 1224690;
 	fill.u.order.maker = true;
 	fill.u.order.trade_id = 7;
-	tradelog_fill(&t, &fill);
+	ss_tradelog_fill(&t, &fill);
 
 	order_req tp = {.symbol = "BTCUSDT", .client_id = "t1", .side = SIDE_SELL,
 	                .pos_side = PS_LONG, .type = OT_STOP_MARKET, .stop_price = 6000000000000,
 	                .qty = 200000, .working_type = WT_MARK_PRICE, .price_protect = true};
-	tradelog_replace(&t, 1200, "t0", &tp);
-	tradelog_cancel(&t, 1300, "BTCUSDT", "t1");
+	ss_tradelog_replace(&t, 1200, "t0", &tp);
+	ss_tradelog_cancel(&t, 1300, "BTCUSDT", "t1");
 	cr_assert_eq(t.lines, 4);
 
 	char got[65], want[65];
-	tradelog_final(&t, got);
+	ss_tradelog_final(&t, got);
 	sha256_hex("place 1000 BTCUSDT e1 BUY LONG LIMIT GTC 61234.5 0.002 0 - 0 0 0\n"
 	           "fill 1100 BTCUSDT e1 BUY LONG 61234.5 0.002 0.0122469 maker 7\n"
 	           "replace 1200 t0 BTCUSDT t1 SELL LONG STOP_MARKET - 0 0.002 60000 MARK_PRICE 0 0 1\n"

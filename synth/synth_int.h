@@ -1,5 +1,5 @@
 /*
- * internal.h - what the synth module's files share and nothing outside it
+ * synth_int.h - what the synth module's files share and nothing outside it
  * sees: the random number generator and the exp/log it builds on, the symbol
  * presets, and the small order book each symbol keeps. The generator itself
  * (synth.c) ties them together.
@@ -16,7 +16,7 @@
 
 /* Checks the symbols of options filled by hand as synth_opts_symbols() checks
  * a list: known, each once, 1 to SYNTH_MAX_SYMBOLS of them. */
-int symbols_check(const struct synth_opts *o, char *err);
+int syn_symbols_check(const struct synth_opts *o, char *err);
 
 /* ---- rng.c: xoshiro256** seeded through splitmix64 ---------------------- */
 
@@ -26,7 +26,7 @@ typedef struct rng {
 
 /* Seeds from a seed and a stream number, so independent parts of the model
  * draw from independent sequences. */
-void rng_seed(rng_t *r, uint64_t seed, uint64_t stream);
+void syn_rng_seed(rng_t *r, uint64_t seed, uint64_t stream);
 
 static inline uint64_t rng_rotl(uint64_t x, int k)
 {
@@ -55,15 +55,15 @@ static inline double rng_unit(rng_t *r)
 	return ((double)(rng_u64(r) >> 11) + 0.5) * 0x1p-53;
 }
 
-uint64_t rng_below(rng_t *r, uint64_t n); /* uniform in [0, n), n > 0 */
-double rng_normal(rng_t *r);            /* standard normal */
-double rng_exp(rng_t *r);               /* exponential with mean 1 */
-double rng_pareto(rng_t *r, double alpha); /* >= 1, tail P(X > x) = x^-alpha */
+uint64_t syn_rng_below(rng_t *r, uint64_t n); /* uniform in [0, n), n > 0 */
+double syn_rng_normal(rng_t *r);            /* standard normal */
+double syn_rng_exp(rng_t *r);               /* exponential with mean 1 */
+double syn_rng_pareto(rng_t *r, double alpha); /* >= 1, tail P(X > x) = x^-alpha */
 
 /* ---- detmath.c: exp and log that give the same bits on every machine ---- */
 
-double det_exp(double x);
-double det_log(double x); /* -HUGE_VAL for x <= 0 */
+double syn_det_exp(double x);
+double syn_det_log(double x); /* -HUGE_VAL for x <= 0 */
 
 /* ---- preset.c: the symbols the synthesizer knows ------------------------ */
 
@@ -85,12 +85,12 @@ struct preset {
 	double impact_bps;     /* price impact of a 100k USDT liquidation */
 };
 
-const struct preset *preset_at(size_t i);
-const struct preset *preset_find(const char *symbol, size_t n);
+const struct preset *syn_preset_at(size_t i);
+const struct preset *syn_preset_find(const char *symbol, size_t n);
 
 /* Fills the exchange-info rules and the starting price; -1 (with err) only if
  * the table itself holds a malformed decimal. */
-int preset_rules(const struct preset *p, struct symbol_rules *r, dec_t *price, char *err);
+int syn_preset_rules(const struct preset *p, struct symbol_rules *r, dec_t *price, char *err);
 
 /* ---- book.c: the order book a symbol keeps ------------------------------- */
 
@@ -118,15 +118,15 @@ typedef int64_t (*level_qty_fn)(void *ctx, bool touch);
 /* Moves a side's touch to `best`, keeping the levels that stay in the window,
  * drawing fresh ones for the ticks that enter it, and never leaving the touch
  * empty. `dir` is +1 for bids (prices fall with depth), -1 for asks. */
-void book_move(struct book_side *s, int dir, int64_t best, level_qty_fn fresh, void *ctx);
+void syn_book_move(struct book_side *s, int dir, int64_t best, level_qty_fn fresh, void *ctx);
 
 /* The levels whose quantity differs between `old` and `cur` (0 for a level
  * that left), best first, in exchange units. Returns how many were written
  * to out, at most 2 * BOOK_LEVELS. */
-uint32_t book_diff(const struct book_side *old, const struct book_side *cur, int dir,
+uint32_t syn_book_diff(const struct book_side *old, const struct book_side *cur, int dir,
                    dec_t tick, dec_t step, level_t *out);
 
 /* The non-empty levels of a side, best first; returns how many. */
-uint32_t book_levels(const struct book_side *s, int dir, dec_t tick, dec_t step, level_t *out);
+uint32_t syn_book_levels(const struct book_side *s, int dir, dec_t tick, dec_t step, level_t *out);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * internal.h - what the journal's files share; not part of its public
+ * journal_int.h - what the journal's files share; not part of its public
  * header. schema.c holds the SQL, roundtrip.c turns fills into round trips,
  * journal.c writes rows and totals.c reads the figures back.
  */
@@ -15,8 +15,8 @@ enum journal_stmt {
 	JS_FUNDING, JS_EQUITY, JS_TRIP, JS_SYMBOL_FILLS, JS__COUNT
 };
 
-extern const char journal_schema_sql[];
-extern const char *const journal_stmt_sql[JS__COUNT];
+extern const char jn_journal_schema_sql[];
+extern const char *const jn_journal_stmt_sql[JS__COUNT];
 
 /* ---- roundtrip.c ------------------------------------------------------- */
 
@@ -39,11 +39,11 @@ struct trip {
 };
 
 /* Computed figures of a trip, for its row. */
-struct trip_result {
+struct jn_trip_result {
 	dec_t entry_avg, exit_avg, gross, net;
 };
 
-/* Called when a trip closes (close_ms > 0) or, from trips_flush, for a trip
+/* Called when a trip closes (close_ms > 0) or, from jn_trips_flush, for a trip
  * still open at the end (close_ms 0). */
 typedef void (*trip_done_fn)(void *ctx, const struct trip *t, int64_t close_ms);
 
@@ -55,24 +55,24 @@ struct trips {
 };
 
 /* Applies a fill; returns 0, or -1 when a value overflows or memory runs out. */
-int trips_fill(struct trips *ts, int64_t ms, const char *symbol, pos_side_t ps, side_t side,
+int jn_trips_fill(struct trips *ts, int64_t ms, const char *symbol, pos_side_t ps, side_t side,
                dec_t price, dec_t qty, dec_t fee);
 /* Charges funding to the open trip of the symbol (and side, when known). */
-void trips_funding(struct trips *ts, const char *symbol, pos_side_t ps, dec_t paid);
-void trips_flush(struct trips *ts);
-void trips_free(struct trips *ts);
+void jn_trips_funding(struct trips *ts, const char *symbol, pos_side_t ps, dec_t paid);
+void jn_trips_flush(struct trips *ts);
+void jn_trips_free(struct trips *ts);
 /* Returns 0, or -1 when a figure overflows. */
-int trip_result(const struct trip *t, struct trip_result *r);
+int jn_trip_result(const struct trip *t, struct jn_trip_result *r);
 
 /* The journal's own hooks into market.c, called by journal.c alone:
- * market_open creates the tables when the database is created (errors go
- * to `err`, the journal's sticky error), market_finish writes the last
- * samples and the stream counts, market_free releases it. */
+ * jn_market_open creates the tables when the database is created (errors go
+ * to `err`, the journal's sticky error), jn_market_finish writes the last
+ * samples and the stream counts, jn_market_free releases it. */
 struct market;
 struct sqlite3;
-struct market *market_open(struct sqlite3 *db, char *err, size_t errlen);
-void market_event(struct market *m, const ev_t *ev);
-void market_finish(struct market *m);
-void market_free(struct market *m);
+struct market *jn_market_open(struct sqlite3 *db, char *err, size_t errlen);
+void jn_market_event(struct market *m, const ev_t *ev);
+void jn_market_finish(struct market *m);
+void jn_market_free(struct market *m);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * mpread.h - a small, strict msgpack reader over one frame in memory
+ * mpread_int.h - a small, strict msgpack reader over one frame in memory
  * (private to recording/).
  *
  * Why not msgpack-c's unpacker: it builds a tree of msgpack_object in a zone
@@ -171,6 +171,6 @@ static inline int mpr_map(struct mpr *m, uint64_t *n)
 
 /* Skips one value of any type, nested or not, without recursion: `pending`
  * counts the values still to skip. */
-int mpr_skip(struct mpr *m);
+int rec_mpr_skip(struct mpr *m);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * import_priv.h - what the importer's files share and nothing outside the
+ * importer_int.h - what the importer's files share and nothing outside the
  * module may use: the line reader, the event set's insert, and the context
  * every format reader fills the set through.
  */
@@ -24,13 +24,13 @@
 typedef struct linereader linereader_t;
 
 /* Returns NULL with err on failure. */
-linereader_t *lr_open(const char *path, char *err, size_t cap);
+linereader_t *imp_lr_open(const char *path, char *err, size_t cap);
 /* 1: *line (NUL-terminated, without its newline) of *len bytes; 0: end;
- * -1: read error or over-long line, see lr_error(). */
-int lr_next(linereader_t *lr, char **line, size_t *len);
-uint64_t lr_lineno(const linereader_t *lr); /* of the last line returned */
-const char *lr_error(const linereader_t *lr);
-void lr_close(linereader_t *lr);
+ * -1: read error or over-long line, see imp_lr_error(). */
+int imp_lr_next(linereader_t *lr, char **line, size_t *len);
+uint64_t imp_lr_lineno(const linereader_t *lr); /* of the last line returned */
+const char *imp_lr_error(const linereader_t *lr);
+void imp_lr_close(linereader_t *lr);
 
 /* ---- event set ---------------------------------------------------------- */
 

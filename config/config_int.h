@@ -1,5 +1,5 @@
 /*
- * internal.h - what the config module's files share; other modules include
+ * config_int.h - what the config module's files share; other modules include
  * config.h only.
  *
  *   schema.c   every key of settings.json: type, range, where it is stored,
@@ -73,20 +73,20 @@ struct section {
 	size_t nlegacy;
 };
 
-extern const struct section schema_globals, schema_symbol, schema_simulation;
+extern const struct section cf_schema_globals, cf_schema_symbol, cf_schema_simulation;
 
 /* Defaults. A symbol's thresholds and max_position_usdt start at 0, "not
  * given" (0 is out of their range), and are resolved after the symbol's
  * own keys: they fall back on another key of the symbol or on globals,
  * which are read first. */
-void schema_global_defaults(struct settings *s);
-void schema_live_defaults(struct live_settings *live);
-void schema_symbol_defaults(struct symbol_settings *sym);
-void schema_symbol_resolve(struct symbol_settings *sym, const struct settings *s);
+void cf_schema_global_defaults(struct settings *s);
+void cf_schema_live_defaults(struct live_settings *live);
+void cf_schema_symbol_defaults(struct symbol_settings *sym);
+void cf_schema_symbol_resolve(struct symbol_settings *sym, const struct settings *s);
 
-const struct field *schema_field(const struct section *sec, const char *key);
-const struct legacy *schema_legacy(const struct section *sec, const char *key);
-const char *schema_spelling(const struct spelling *names, int value);
+const struct field *cf_schema_field(const struct section *sec, const char *key);
+const struct legacy *cf_schema_legacy(const struct section *sec, const char *key);
+const char *cf_schema_spelling(const struct spelling *names, int value);
 
 /* A field's value in the file's unit: a decimal for numbers, 0/1 for
  * booleans, the enum value for enums; `u` for F_U64. */
@@ -94,30 +94,30 @@ struct fval {
 	dec_t d;
 	uint64_t u;
 };
-void field_get(const struct field *f, const void *base, struct fval *v);
-void field_put(const struct field *f, void *base, const struct fval *v);
+void cf_field_get(const struct field *f, const void *base, struct fval *v);
+void cf_field_put(const struct field *f, void *base, const struct fval *v);
 
 /* The finest step a numeric field can store, in the file's unit, and how to
  * say that a value was finer. */
-dec_t field_grain(const struct field *f, const char **finer);
+dec_t cf_field_grain(const struct field *f, const char **finer);
 
 /* "an integer 1..125", "a decimal number > 0", "one of \"LIMIT\", ...". */
-void field_expected(const struct field *f, char *buf, size_t cap);
+void cf_field_expected(const struct field *f, char *buf, size_t cap);
 
 /* ---- hint.c ------------------------------------------------------------ */
 
 /* " (it belongs in globals)", " (did you mean \"leverage\"?)" or "" for an
  * unknown `key` of `sec` (NULL: the top level). */
-void key_hint(const struct section *sec, const char *key, char *buf, size_t cap);
+void cf_key_hint(const struct section *sec, const char *key, char *buf, size_t cap);
 
 /* ---- number.c ---------------------------------------------------------- */
 
 /* JSON number text (RFC 8259 grammar, exponent allowed) to an exact decimal;
  * -1 with a reason when it is not a JSON number or not representable (the
  * reason is "" when the text is no number at all: nothing to add). */
-int json_number_dec(const char *s, size_t n, dec_t *out, const char **why);
+int cf_json_number_dec(const char *s, size_t n, dec_t *out, const char **why);
 /* Whole JSON number 0..UINT64_MAX. */
-int json_number_u64(const char *s, size_t n, uint64_t *out, const char **why);
+int cf_json_number_u64(const char *s, size_t n, uint64_t *out, const char **why);
 
 /* ---- source.c ---------------------------------------------------------- */
 
@@ -136,23 +136,23 @@ struct json_source {
 /* Indexes `root` (parsed by cJSON from exactly `text`, `len` bytes). Returns
  * 0, -1 when out of memory, or -2 when the text and the tree disagree (a
  * bug: the fuzz target looks for it). */
-int json_source_index(struct json_source *src, const char *text, size_t len,
+int cf_json_source_index(struct json_source *src, const char *text, size_t len,
                       const cJSON *root);
-const struct json_pos *json_source_find(const struct json_source *src, const cJSON *item);
-void json_source_free(struct json_source *src);
+const struct json_pos *cf_json_source_find(const struct json_source *src, const cJSON *item);
+void cf_json_source_free(struct json_source *src);
 
 /* 1-based line and column of byte `off`. */
-void text_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col);
+void cf_text_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col);
 
 /* ---- diag.c ------------------------------------------------------------ */
 
-void diag_add(struct config_diag *d, enum config_level level, uint32_t line,
+void cf_diag_add(struct config_diag *d, enum config_level level, uint32_t line,
               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Orders the kept messages by line, keeping the order of those on one line. */
-void diag_sort(struct config_diag *d);
+void cf_diag_sort(struct config_diag *d);
 
 /* `n` bytes as a quoted JSON-style string, escaped, cut with "..." to fit. */
-void repr_string(char *buf, size_t cap, const char *s, size_t n);
+void cf_repr_string(char *buf, size_t cap, const char *s, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * format.h - the recording format as the module's code sees it (private to
+ * format_int.h - the recording format as the module's code sees it (private to
  * recording/): the file preamble, the frame header, and one field table per
  * event payload that both the packer and the unpacker walk, so the two can
  * never disagree about the order or the type of a field.

@@ -1,5 +1,5 @@
 /*
- * internal.h - what the files of the aster module share and nobody else
+ * aster_int.h - what the files of the aster module share and nobody else
  * sees: the scratch arena and the wire schema.
  *
  * The schema describes every modelled exchange shape as a table of fields
@@ -28,17 +28,17 @@ struct arena {
 	bool failed;              /* an allocation failed since the last reset */
 };
 
-void *arena_alloc(struct arena *a, size_t n);
-void *arena_calloc(struct arena *a, size_t count, size_t size);
-bool arena_owns(const struct arena *a, const void *p);
-void arena_reset(struct arena *a);
-void arena_release(struct arena *a);
+void *ast_arena_alloc(struct arena *a, size_t n);
+void *ast_arena_calloc(struct arena *a, size_t count, size_t size);
+bool ast_arena_owns(const struct arena *a, const void *p);
+void ast_arena_reset(struct arena *a);
+void ast_arena_release(struct arena *a);
 
 /* Installs the cJSON hooks once per process; then, between begin and end,
  * cJSON allocations on this thread come from `a`. */
-void json_hooks_install(void);
-void json_arena_begin(struct arena *a);
-void json_arena_end(void);
+void ast_json_hooks_install(void);
+void ast_json_arena_begin(struct arena *a);
+void ast_json_arena_end(void);
 
 /* ------------------------------------------------------------------------ */
 /* Schema                                                                    */
@@ -96,10 +96,10 @@ struct shape {
 	const struct schema *schema;
 };
 
-const struct shape *shape_by_wire(const char *e);
-const struct shape *shape_by_type(ev_type_t type);
+const struct shape *ast_shape_by_wire(const char *e);
+const struct shape *ast_shape_by_type(ev_type_t type);
 
 /* Event names hunter knows but does not model (ASTER_IGNORED). */
-bool shape_is_unmodelled(const char *e);
+bool ast_shape_is_unmodelled(const char *e);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * internal.h - what the report module's files share; not part of its public
+ * report_int.h - what the report module's files share; not part of its public
  * header. report.c opens the run database and writes the page, one section
  * per file in page order: header.c, summary.c, charts.c (with
  * symbol_charts.c and tranche_chart.c), trades.c, study.c and quality.c.
@@ -39,27 +39,27 @@ struct report {
 
 /* ---- db.c ------------------------------------------------------------- */
 
-int db_open(struct report *r, const char *path);
+int rp_db_open(struct report *r, const char *path);
 /* Prepares `sql`; NULL (with r->err set) on error or after an earlier one. */
-sqlite3_stmt *db_query(struct report *r, const char *sql);
+sqlite3_stmt *rp_db_query(struct report *r, const char *sql);
 /* Steps `st` once: true with a row, false at the end or on error (err set). */
-bool db_row(struct report *r, sqlite3_stmt *st);
+bool rp_db_row(struct report *r, sqlite3_stmt *st);
 /* First column of the first row of `sql` (0 when NULL, absent or failed). */
-int64_t db_int(struct report *r, const char *sql);
-bool db_has_table(struct report *r, const char *name);
+int64_t rp_db_int(struct report *r, const char *sql);
+bool rp_db_has_table(struct report *r, const char *name);
 /* Column text, "" for NULL. */
-const char *db_text(sqlite3_stmt *st, int col);
-void report_fail(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *rp_db_text(sqlite3_stmt *st, int col);
+void rp_report_fail(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- fmt.c ------------------------------------------------------------ */
 
 #define FMT_MAX 48
 /* Exact decimal text of an _e8 value ("12.5", "-0.0031"). */
-const char *fmt_e8(char buf[FMT_MAX], int64_t v);
+const char *rp_fmt_e8(char buf[FMT_MAX], int64_t v);
 /* "2025-01-27 16:55:00.306" UTC. */
-const char *fmt_time(char buf[FMT_MAX], int64_t ms);
+const char *rp_fmt_time(char buf[FMT_MAX], int64_t ms);
 /* A duration for people: "850 ms", "12.4 s", "3 min 05 s", "2 h 07 min", "3 d 4 h". */
-const char *fmt_dur(char buf[FMT_MAX], int64_t ms);
+const char *rp_fmt_dur(char buf[FMT_MAX], int64_t ms);
 
 /* ---- stats.c ---------------------------------------------------------- */
 
@@ -75,7 +75,7 @@ struct drawdown {
 	int64_t max_duration_ms; /* longest time below a previous peak */
 };
 
-void stats_drawdown(const struct equity_point *p, size_t n, struct drawdown *out);
+void rp_stats_drawdown(const struct equity_point *p, size_t n, struct drawdown *out);
 
 /* Sharpe and Sortino of per-period returns of the equity curve, resampled
  * every `period_ms` (last value in each period), annualised by
@@ -84,7 +84,7 @@ struct ratios {
 	double sharpe, sortino;
 	size_t periods;
 };
-bool stats_ratios(const struct equity_point *p, size_t n, int64_t period_ms, struct ratios *out);
+bool rp_stats_ratios(const struct equity_point *p, size_t n, int64_t period_ms, struct ratios *out);
 
 /* Per round trip figures from their net PnLs. */
 struct trip_stats {
@@ -94,19 +94,19 @@ struct trip_stats {
 	double profit_factor; /* gross wins / gross losses; INFINITY with no loss */
 	double avg_win, avg_loss;
 };
-void stats_trips(const double *net, size_t n, struct trip_stats *out);
+void rp_stats_trips(const double *net, size_t n, struct trip_stats *out);
 
 /* ---- html.c ----------------------------------------------------------- */
 
 /* Writes `s` with &, <, >, " and ' escaped and control characters
  * replaced, so any data is safe text. NULL prints nothing. */
-void html_escape(FILE *f, const char *s);
+void rp_html_escape(FILE *f, const char *s);
 /* printf whose %s arguments are NOT escaped: use for markup only. */
-void html_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_html_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* <h2 id="ID">TITLE</h2>, both the report's own text. */
-void html_section(FILE *f, const char *id, const char *title);
+void rp_html_section(FILE *f, const char *id, const char *title);
 /* A note in the page's note style; `text` is escaped. */
-void html_note(FILE *f, const char *text);
+void rp_html_note(FILE *f, const char *text);
 
 /* ---- table.c ---------------------------------------------------------- */
 
@@ -130,19 +130,19 @@ struct col {
  * gives `caption` and the row count, so long tables keep the page usable.
  * Returns the number of rows.
  */
-size_t table_sql(struct report *r, const char *caption, const char *sql, const struct col *cols,
+size_t rp_table_sql(struct report *r, const char *caption, const char *sql, const struct col *cols,
                  int ncols, bool fold);
 
 /* ---- the page's sections, in order ------------------------------------ */
 
-void page_head(struct report *r);
-void page_header(struct report *r);    /* header.c: what the run was */
-void page_summary(struct report *r);   /* summary.c */
-void page_charts(struct report *r);    /* charts.c: draws, then shows them */
-void page_trades(struct report *r);    /* trades.c: per symbol, signals, trips, fills */
-void page_study(struct report *r);     /* study.c: the event study */
-void page_quality(struct report *r);   /* quality.c */
-void page_foot(struct report *r);
+void rp_page_head(struct report *r);
+void rp_page_header(struct report *r);    /* header.c: what the run was */
+void rp_page_summary(struct report *r);   /* summary.c */
+void rp_page_charts(struct report *r);    /* charts.c: draws, then shows them */
+void rp_page_trades(struct report *r);    /* trades.c: per symbol, signals, trips, fills */
+void rp_page_study(struct report *r);     /* study.c: the event study */
+void rp_page_quality(struct report *r);   /* quality.c */
+void rp_page_foot(struct report *r);
 
 /* ---- charts.c and the charts ----------------------------------------- */
 
@@ -168,19 +168,19 @@ struct plot {
 
 /* Opens data file `name` in the report folder for writing (NULL, with the
  * error set, on failure). */
-FILE *plot_data(struct plot *p, const char *name);
+FILE *rp_plot_data(struct plot *p, const char *name);
 /* Writes every row of `sql` to data file `name`, columns as numbers;
  * ?1 is bound to `symbol` when not NULL and ?2 to `arg`. Returns the rows. */
-size_t plot_dump(struct plot *p, const char *name, const char *sql, const char *symbol,
+size_t rp_plot_dump(struct plot *p, const char *name, const char *sql, const char *symbol,
                  int64_t arg);
 /* Starts chart `file` (an SVG `height` pixels high) titled `title`.
  * Returns false when there is no room for another chart. */
-bool plot_begin(struct plot *p, const char *file, int height, const char *title);
+bool rp_plot_begin(struct plot *p, const char *file, int height, const char *title);
 /* Writes `s` as a single-quoted gnuplot string: quotes doubled, control
  * characters dropped, so no data can end the string or the command. */
-void gp_quote(FILE *gp, const char *s);
+void rp_gp_quote(FILE *gp, const char *s);
 
-void chart_symbols(struct plot *p);  /* symbol_charts.c: price, liquidation window */
+void rp_chart_symbols(struct plot *p);  /* symbol_charts.c: price, liquidation window */
 
 /* A liquidation as the rolling window counts it (window.c). */
 struct liq {
@@ -195,12 +195,12 @@ struct liq {
  * on (`size`), and returns how many. Identical repeats must already be
  * removed.
  */
-size_t liq_window(const struct liq *v, size_t n, int64_t window_ms, struct liq *out);
-void chart_tranches(struct plot *p); /* tranche_chart.c */
+size_t rp_liq_window(const struct liq *v, size_t n, int64_t window_ms, struct liq *out);
+void rp_chart_tranches(struct plot *p); /* tranche_chart.c */
 
 /* Runs `prog SCRIPT` in `dir` without a shell. Returns 0 on success, 1
  * when the program is not installed, -1 when it failed (its output is left
  * in dir/gnuplot.log). */
-int plot_run(const char *prog, const char *dir, const char *script);
+int rp_plot_run(const char *prog, const char *dir, const char *script);
 
 #endif
