@@ -344,6 +344,33 @@ typedef struct ev {
 /* A consumer of events; returns 0 to go on, non-zero to stop the producer. */
 typedef int (*ev_sink_fn)(void *ctx, const ev_t *ev);
 
+/* ------------------------------------------------------------------------ */
+/* Tables                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* A NUL-terminated string -> uint32 index table. It stores hashes and
+ * indexes only: the key of index i is read back through `key`, from the
+ * caller's own array, which may therefore move. */
+typedef const char *(*strmap_key_fn)(const void *ctx, uint32_t idx);
+
+struct strmap {
+	struct strmap_slot { uint32_t hash, idx1; } *slots; /* idx1 = index + 1, 0 = empty */
+	uint32_t cap, count;
+	strmap_key_fn key;
+	const void *ctx;
+};
+
+int strmap_init(struct strmap *m, strmap_key_fn key, const void *ctx); /* 0, -1 no memory */
+void strmap_free(struct strmap *m);
+int64_t strmap_get(const struct strmap *m, const char *s); /* -1 when absent */
+int strmap_put(struct strmap *m, const char *s, uint32_t idx); /* 0, -1 no memory */
+void strmap_del(struct strmap *m, const char *s);
+
+/* Makes room for `need` elements of `size` bytes in the array `v` of
+ * capacity *cap, doubling it (from 16): the array, moved or not, or NULL
+ * when out of memory (then `v` is untouched). */
+void *grow_array(void *v, size_t *cap, size_t need, size_t size);
+
 /* Lower-case hex of `n` bytes into out[2n + 1], NUL-terminated. */
 void hex_encode(const void *bytes, size_t n, char *out);
 

@@ -87,7 +87,7 @@ static void adopt_order(struct engine *e, const ev_t *ev)
 		              : "left alone: it is not the engine's");
 		return;
 	}
-	if (eng_idmap_get(&e->ordmap, u->client_id) != NONE)
+	if (strmap_get(&e->ordmap, u->client_id) != NONE)
 		return; /* known already */
 	if (u->status != OS_NEW && u->status != OS_PARTIALLY_FILLED) {
 		note_for(e, s, "order", u->client_id, "not adopted: it is not open");

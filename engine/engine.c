@@ -52,13 +52,13 @@ engine_t *engine_new(const struct settings *s, const struct engine_io *io)
 	e->free_order = NONE;
 	e->next_due = INT64_MAX;
 	e->syms = calloc(s->nsymbols ? s->nsymbols : 1, sizeof(*e->syms));
-	if (!e->syms || eng_idmap_init(&e->symmap, sym_key, e) || eng_idmap_init(&e->ordmap, order_key, e))
+	if (!e->syms || strmap_init(&e->symmap, sym_key, e) || strmap_init(&e->ordmap, order_key, e))
 		goto fail;
 	for (uint32_t i = 0; i < s->nsymbols; i++) {
-		if (eng_idmap_get(&e->symmap, s->symbols[i].symbol) != NONE)
+		if (strmap_get(&e->symmap, s->symbols[i].symbol) != NONE)
 			continue; /* a repeated symbol keeps its first settings */
 		init_sym(&e->syms[e->nsyms], &s->symbols[i]);
-		if (eng_idmap_put(&e->symmap, s->symbols[i].symbol, e->nsyms))
+		if (strmap_put(&e->symmap, s->symbols[i].symbol, e->nsyms))
 			goto fail;
 		e->nsyms++;
 	}
@@ -76,8 +76,8 @@ void engine_free(engine_t *e)
 		eng_window_free(&e->syms[i].win[0]);
 		eng_window_free(&e->syms[i].win[1]);
 	}
-	eng_idmap_free(&e->symmap);
-	eng_idmap_free(&e->ordmap);
+	strmap_free(&e->symmap);
+	strmap_free(&e->ordmap);
 	free(e->syms);
 	free(e->orders);
 	free(e);
@@ -85,7 +85,7 @@ void engine_free(engine_t *e)
 
 struct sym *eng_sym(struct engine *e, const char *name)
 {
-	int64_t i = eng_idmap_get(&e->symmap, name);
+	int64_t i = strmap_get(&e->symmap, name);
 	return i == NONE ? NULL : &e->syms[i];
 }
 

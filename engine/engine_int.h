@@ -8,9 +8,8 @@
  * Orders and tranches refer to each other by index, never by pointer, so the
  * pools may grow.
  *
- * Files: engine.c (lifecycle, event dispatch, time, journal), idmap.c (string
- * to index hash), window.c (liquidation windows), market.c (best prices),
- * price.c (exact price and size arithmetic), signal.c (trigger to entry),
+ * Files: engine.c (lifecycle, event dispatch, time, journal), window.c
+ * (liquidation windows), market.c (best prices), price.c (exact price and size arithmetic), signal.c (trigger to entry),
  * orders.c (order pool, ids, exchange answers), tranche.c (tranches),
  * protect.c (take-profit, stop-loss, closing), adopt.c (what a restarted
  * run finds open on the exchange), names.c (enum spellings).
@@ -25,23 +24,6 @@
 
 /* Directions of a position: index 0 is long, 1 is short, in both modes. */
 enum { DIR_LONG = 0, DIR_SHORT = 1 };
-
-/* ---- idmap.c: NUL-terminated string -> uint32 index, open addressing ---- */
-
-typedef const char *(*idmap_key_fn)(const void *ctx, uint32_t idx);
-
-struct idmap {
-	struct idmap_slot { uint32_t hash, idx1; } *slots; /* idx1 = index + 1, 0 = empty */
-	uint32_t cap, count;
-	idmap_key_fn key;
-	const void *ctx;
-};
-
-int eng_idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx);
-void eng_idmap_free(struct idmap *m);
-int64_t eng_idmap_get(const struct idmap *m, const char *s); /* NONE when absent */
-int eng_idmap_put(struct idmap *m, const char *s, uint32_t idx);
-void eng_idmap_del(struct idmap *m, const char *s);
 
 /* ---- window.c: liquidations of one symbol and side over the window ---- */
 
@@ -137,11 +119,11 @@ struct engine {
 	struct engine_io io;
 	struct sym *syms;
 	uint32_t nsyms;
-	struct idmap symmap;
+	struct strmap symmap;
 	struct eng_order *orders;
 	uint32_t norders, orders_cap;
 	int32_t free_order;
-	struct idmap ordmap;
+	struct strmap ordmap;
 	int64_t now;
 	int64_t start_ms;   /* first time seen: makes client ids unique across runs */
 	bool started;

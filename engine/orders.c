@@ -91,7 +91,7 @@ static int32_t alloc_order(struct engine *e)
 static int32_t pool_put(struct engine *e, int32_t idx)
 {
 	struct eng_order *o = &e->orders[idx];
-	if (!eng_idmap_put(&e->ordmap, o->req.client_id, (uint32_t)idx))
+	if (!strmap_put(&e->ordmap, o->req.client_id, (uint32_t)idx))
 		return idx;
 	o->used = false;
 	o->next_free = e->free_order;
@@ -182,7 +182,7 @@ static void release(struct engine *e, int32_t idx, int code)
 		eng_protect_on_gone(e, idx, code);
 	}
 	o = &e->orders[idx]; /* eng_protect_on_gone may have sent orders */
-	eng_idmap_del(&e->ordmap, o->req.client_id);
+	strmap_del(&e->ordmap, o->req.client_id);
 	o->used = false;
 	o->next_free = e->free_order;
 	e->free_order = idx;
@@ -274,7 +274,7 @@ static order_role_t foreign_role(const struct ev_order *u)
 static void on_foreign_fill(struct engine *e, const ev_t *ev)
 {
 	const struct ev_order *u = &ev->u.order;
-	int64_t si = eng_idmap_get(&e->symmap, ev->symbol);
+	int64_t si = strmap_get(&e->symmap, ev->symbol);
 	if (si == NONE || u->last_qty <= 0)
 		return;
 	struct sym *s = &e->syms[si];
@@ -293,7 +293,7 @@ static void on_foreign_fill(struct engine *e, const ev_t *ev)
 void eng_orders_on_update(struct engine *e, const ev_t *ev)
 {
 	const struct ev_order *u = &ev->u.order;
-	int64_t found = eng_idmap_get(&e->ordmap, u->client_id);
+	int64_t found = strmap_get(&e->ordmap, u->client_id);
 	if (found == NONE) {
 		if (u->exec == EXEC_TRADE || u->exec == EXEC_CALCULATED)
 			on_foreign_fill(e, ev);
@@ -326,7 +326,7 @@ void eng_orders_on_update(struct engine *e, const ev_t *ev)
 /* Returns false when the order is not one of ours (or has already ended). */
 bool eng_orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg)
 {
-	int64_t found = eng_idmap_get(&e->ordmap, client_id);
+	int64_t found = strmap_get(&e->ordmap, client_id);
 	if (found == NONE)
 		return false;
 	int32_t idx = (int32_t)found;

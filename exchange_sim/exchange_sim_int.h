@@ -170,16 +170,16 @@ struct sim {
 	int64_t now;
 	int64_t next_order_id, next_trade_id;
 	struct sym **syms;     /* by creation order, for deterministic sweeps */
-	uint32_t nsyms, capsyms;
-	uint32_t *slots;       /* open addressing: index + 1 into syms, 0 = free */
-	uint32_t nslots;
+	uint32_t nsyms;
+	size_t capsyms;
+	struct strmap symmap;  /* name -> index into syms */
 	struct job_queue jobs;
 	/* account */
 	dec_t wallet, fees_paid, funding_paid;
 	/* sim_open_state's answer */
 	struct position *open_pos;
 	ev_t *open_ord;
-	uint32_t open_pos_cap, open_ord_cap;
+	size_t open_pos_cap, open_ord_cap;
 };
 
 /* Whether data stamped `at` may still price an order (max_quote_age_ms). */

@@ -40,11 +40,19 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+static const char *sym_key(const void *ctx, uint32_t idx)
+{
+	const sim_t *s = ctx;
+	return s->syms[idx]->name;
+}
+
 sim_t *sim_new(const struct sim_params *p, const struct exchange_sink *cb)
 {
 	sim_t *s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s || strmap_init(&s->symmap, sym_key, s)) {
+		free(s);
 		return NULL;
+	}
 	s->p = *p;
 	s->cb = *cb;
 	s->wallet = p->starting_balance;
@@ -64,7 +72,7 @@ void sim_free(sim_t *s)
 		free(s->syms[i]);
 	}
 	free(s->syms);
-	free(s->slots);
+	strmap_free(&s->symmap);
 	free(s->open_pos);
 	free(s->open_ord);
 	sim_jobs_free(&s->jobs);
@@ -72,70 +80,34 @@ void sim_free(sim_t *s)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Symbol table: open addressing over FNV-1a, at most half full.             */
+/* Symbol table                                                              */
 /* ------------------------------------------------------------------------ */
-
-static uint32_t hash(const char *name)
-{
-	uint32_t h = 2166136261u;
-	for (; *name; name++)
-		h = (h ^ (uint8_t)*name) * 16777619u;
-	return h;
-}
-
-static uint32_t *slot_for(uint32_t *slots, uint32_t nslots, struct sym **syms, const char *name)
-{
-	uint32_t mask = nslots - 1;
-	for (uint32_t i = hash(name) & mask;; i = (i + 1) & mask)
-		if (!slots[i] || !strcmp(syms[slots[i] - 1]->name, name))
-			return &slots[i];
-}
 
 static struct sym *sym_find(sim_t *s, const char *name)
 {
-	if (!s->nslots)
-		return NULL;
-	uint32_t *slot = slot_for(s->slots, s->nslots, s->syms, name);
-	return *slot ? s->syms[*slot - 1] : NULL;
+	int64_t i = strmap_get(&s->symmap, name);
+	return i < 0 ? NULL : s->syms[i];
 }
 
-static void rehash(sim_t *s)
-{
-	uint32_t n = s->nslots ? s->nslots * 2 : 64;
-	uint32_t *slots = calloc(n, sizeof(*slots));
-	if (!slots)
-		abort();
-	for (uint32_t i = 0; i < s->nsyms; i++)
-		*slot_for(slots, n, s->syms, s->syms[i]->name) = i + 1;
-	free(s->slots);
-	s->slots = slots;
-	s->nslots = n;
-}
-
+/* Out of memory here aborts: the simulation cannot go on without the
+ * symbol, and a half-built run would be worse than none. */
 static struct sym *sym_get(sim_t *s, const char *name)
 {
 	struct sym *y = sym_find(s, name);
 	if (y)
 		return y;
-	if (s->nsyms == s->capsyms) {
-		uint32_t cap = s->capsyms ? s->capsyms * 2 : 16;
-		struct sym **a = realloc(s->syms, cap * sizeof(*a));
-		if (!a)
-			abort();
-		s->syms = a;
-		s->capsyms = cap;
-	}
-	y = calloc(1, sizeof(*y));
+	struct sym **a = grow_array(s->syms, &s->capsyms, s->nsyms + 1, sizeof *a);
+	y = a ? calloc(1, sizeof(*y)) : NULL;
 	if (!y)
 		abort();
+	s->syms = a;
 	copy_str(y->name, sizeof(y->name), name, strlen(name));
 	memcpy(y->stats.symbol, y->name, sizeof(y->name));
 	y->leverage = SIM_DEFAULT_LEVERAGE;
-	s->syms[s->nsyms++] = y;
-	if (2 * s->nsyms > s->nslots)
-		rehash(s);
-	else
-		*slot_for(s->slots, s->nslots, s->syms, y->name) = s->nsyms;
+	s->syms[s->nsyms] = y;
+	if (strmap_put(&s->symmap, y->name, s->nsyms))
+		abort();
+	s->nsyms++;
 	return y;
 }
 
@@ -419,17 +391,12 @@ uint32_t sim_symbol_stats(const sim_t *s, struct sim_symbol_stats *out, uint32_t
 /* What is open, and the exchange interface                                  */
 /* ------------------------------------------------------------------------ */
 
-static void *grow_to(void *v, uint32_t *cap, uint32_t need, size_t size)
+/* The answer arrays grow as needed; without memory there is no answer. */
+static void *grow_or_die(void *v, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return v;
-	uint32_t n = *cap ? *cap : 16;
-	while (n < need)
-		n *= 2;
-	void *a = realloc(v, (size_t)n * size);
+	void *a = grow_array(v, cap, need, size);
 	if (!a)
 		abort();
-	*cap = n;
 	return a;
 }
 
@@ -455,7 +422,7 @@ void sim_open_state(sim_t *s, struct exchange_open *out)
 	const struct sym *y;
 	const struct pos *p;
 	for (uint32_t k = 0; (p = next_open(s, &k, &y));) {
-		s->open_pos = grow_to(s->open_pos, &s->open_pos_cap, np + 1, sizeof *s->open_pos);
+		s->open_pos = grow_or_die(s->open_pos, &s->open_pos_cap, np + 1, sizeof *s->open_pos);
 		struct position *q = &s->open_pos[np++];
 		*q = (struct position){.amount = p->amount, .entry_price = dabs(sim_pos_entry(p)),
 		                       .realized = p->realized, .unrealized = sim_pos_unrealized(y, p),
@@ -468,7 +435,7 @@ void sim_open_state(sim_t *s, struct exchange_open *out)
 		for (uint32_t k = 0; k < ys->norders; k++) {
 			if (ys->orders[k].done)
 				continue;
-			s->open_ord = grow_to(s->open_ord, &s->open_ord_cap, no + 1, sizeof *s->open_ord);
+			s->open_ord = grow_or_die(s->open_ord, &s->open_ord_cap, no + 1, sizeof *s->open_ord);
 			open_order_of(ys, &ys->orders[k], s->now, &s->open_ord[no++]);
 		}
 	}

@@ -97,14 +97,10 @@ static int own_parts(imp_set_t *s, ev_t *e)
 
 int imp_set_add(imp_set_t *s, const ev_t *ev)
 {
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 4096;
-		ev_t *nevs = realloc(s->evs, ncap * sizeof *nevs);
-		if (!nevs)
-			return -1;
-		s->evs = nevs;
-		s->cap = ncap;
-	}
+	ev_t *nevs = grow_array(s->evs, &s->cap, s->n + 1, sizeof *nevs);
+	if (!nevs)
+		return -1;
+	s->evs = nevs;
 	ev_t *e = &s->evs[s->n];
 	*e = *ev;
 	if (own_parts(s, e))

@@ -40,14 +40,10 @@ static const char *snapshot_symbol(const struct imp_ctx *c)
 static int wait_for_symbol(struct waiting *w, const char *json, size_t len, int64_t recv_ns,
                            uint64_t line)
 {
-	if (w->n == w->cap) {
-		size_t ncap = w->cap ? w->cap * 2 : 4;
-		struct pending *nv = realloc(w->v, ncap * sizeof *nv);
-		if (!nv)
-			return -1;
-		w->v = nv;
-		w->cap = ncap;
-	}
+	struct pending *nv = grow_array(w->v, &w->cap, w->n + 1, sizeof *nv);
+	if (!nv)
+		return -1;
+	w->v = nv;
 	char *copy = malloc(len + 1);
 	if (!copy)
 		return -1;

@@ -43,7 +43,7 @@ struct imp_summary {
 	struct span gaps[LIST_MAX], holes[LIST_MAX];
 	struct sym_stat *syms;
 	size_t nsyms, symcap;
-	uint32_t *slots; /* index + 1 into syms, 0 = empty; symcap * 2 of them */
+	struct strmap symmap; /* symbol -> index into syms */
 };
 
 static char *dup_or_null(const char *s)
@@ -51,11 +51,19 @@ static char *dup_or_null(const char *s)
 	return s && *s ? strdup(s) : NULL;
 }
 
+static const char *sym_key(const void *ctx, uint32_t idx)
+{
+	const imp_summary_t *s = ctx;
+	return s->syms[idx].symbol;
+}
+
 imp_summary_t *imp_summary_new(const char *name, int64_t hole_ms)
 {
 	imp_summary_t *s = calloc(1, sizeof *s);
-	if (!s)
+	if (!s || strmap_init(&s->symmap, sym_key, s)) {
+		free(s);
 		return NULL;
+	}
 	s->name = dup_or_null(name);
 	s->hole_ms = hole_ms;
 	return s;
@@ -72,59 +80,26 @@ void imp_summary_free(imp_summary_t *s)
 	free(s->warning);
 	free(s->error);
 	free(s->syms);
-	free(s->slots);
+	strmap_free(&s->symmap);
 	free(s);
-}
-
-static uint32_t hash(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static uint32_t *slot_of(const imp_summary_t *s, const char *symbol)
-{
-	size_t mask = s->symcap * 2 - 1;
-	for (size_t i = hash(symbol) & mask;; i = (i + 1) & mask)
-		if (!s->slots[i] || !strcmp(s->syms[s->slots[i] - 1].symbol, symbol))
-			return &s->slots[i];
-}
-
-static int grow(imp_summary_t *s)
-{
-	size_t cap = s->symcap ? s->symcap * 2 : 64;
-	struct sym_stat *syms = realloc(s->syms, cap * sizeof *syms);
-	uint32_t *slots = calloc(cap * 2, sizeof *slots);
-	if (!syms || !slots) {
-		free(slots);
-		if (syms)
-			s->syms = syms;
-		return -1;
-	}
-	s->syms = syms;
-	free(s->slots);
-	s->slots = slots;
-	s->symcap = cap;
-	for (size_t i = 0; i < s->nsyms; i++)
-		*slot_of(s, s->syms[i].symbol) = (uint32_t)i + 1;
-	return 0;
 }
 
 /* The symbol's stats, added if new; NULL when out of memory. */
 static struct sym_stat *sym(imp_summary_t *s, const char *symbol)
 {
-	if (s->nsyms == s->symcap && grow(s))
+	int64_t i = strmap_get(&s->symmap, symbol);
+	if (i >= 0)
+		return &s->syms[i];
+	struct sym_stat *syms = grow_array(s->syms, &s->symcap, s->nsyms + 1, sizeof *syms);
+	if (!syms)
 		return NULL;
-	uint32_t *slot = slot_of(s, symbol);
-	if (!*slot) {
-		struct sym_stat *n = &s->syms[s->nsyms];
-		memset(n, 0, sizeof *n);
-		copy_str(n->symbol, sizeof n->symbol, symbol, strlen(symbol));
-		*slot = (uint32_t)++s->nsyms;
-	}
-	return &s->syms[*slot - 1];
+	s->syms = syms;
+	struct sym_stat *n = &s->syms[s->nsyms];
+	memset(n, 0, sizeof *n);
+	copy_str(n->symbol, sizeof n->symbol, symbol, strlen(symbol));
+	if (strmap_put(&s->symmap, n->symbol, (uint32_t)s->nsyms))
+		return NULL;
+	return &s->syms[s->nsyms++];
 }
 
 static void note_span(struct span *list, uint64_t *count, const char *symbol, int type,

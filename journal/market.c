@@ -182,14 +182,10 @@ static struct msym *find_symbol(struct market *m, const char *symbol)
 			m->hit = i;
 			return &m->sym[i];
 		}
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 16;
-		struct msym *v = realloc(m->sym, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		m->sym = v;
-		m->cap = cap;
-	}
+	struct msym *v = grow_array(m->sym, &m->cap, m->n + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	m->sym = v;
 	struct msym *s = &m->sym[m->n];
 	memset(s, 0, sizeof *s);
 	copy_str(s->symbol, sizeof s->symbol, symbol, strlen(symbol));

@@ -28,14 +28,10 @@ static struct trip *slot_get(struct trips *ts, const char *symbol, pos_side_t ps
 	struct trip *t = slot_find(ts, symbol, ps);
 	if (t)
 		return t;
-	if (ts->n == ts->cap) {
-		size_t cap = ts->cap ? ts->cap * 2 : 8;
-		struct trip *v = realloc(ts->slot, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		ts->slot = v;
-		ts->cap = cap;
-	}
+	struct trip *v = grow_array(ts->slot, &ts->cap, ts->n + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	ts->slot = v;
 	t = &ts->slot[ts->n++];
 	memset(t, 0, sizeof *t);
 	copy_str(t->symbol, sizeof t->symbol, symbol, strlen(symbol));

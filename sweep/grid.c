@@ -44,14 +44,10 @@ static int number_dec(const cJSON *n, dec_t *out)
 
 static int add_value(struct grid_key *k, cJSON *v)
 {
-	if (k->nvalues == k->cap) {
-		uint32_t cap = k->cap ? 2 * k->cap : 8;
-		cJSON **a = realloc(k->values, cap * sizeof *a);
-		if (!a)
-			return -1;
-		k->values = a;
-		k->cap = cap;
-	}
+	cJSON **a = grow_array(k->values, &k->cap, k->nvalues + 1, sizeof *a);
+	if (!a)
+		return -1;
+	k->values = a;
 	k->values[k->nvalues++] = v;
 	return 0;
 }

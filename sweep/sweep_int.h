@@ -17,7 +17,8 @@
 struct grid_key {
 	char *path;       /* "symbols.*.take_profit_pct" */
 	cJSON **values;   /* as the grid wrote them (a range: exact decimals) */
-	uint32_t nvalues, cap;
+	uint32_t nvalues;
+	size_t cap;
 };
 
 struct grid {

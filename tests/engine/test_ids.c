@@ -144,8 +144,8 @@ static const char *key_of(const void *ctx, uint32_t idx)
 
 Test(ids, idmap_agrees_with_a_plain_array)
 {
-	struct idmap m;
-	cr_assert_eq(eng_idmap_init(&m, key_of, NULL), 0);
+	struct strmap m;
+	cr_assert_eq(strmap_init(&m, key_of, NULL), 0);
 	bool in[4096] = {0};
 	unsigned seed = 7;
 	for (int i = 0; i < 4096; i++)
@@ -154,15 +154,15 @@ Test(ids, idmap_agrees_with_a_plain_array)
 		seed = seed * 1103515245u + 12345u;
 		int k = (int)((seed >> 8) % 4096);
 		if ((seed >> 24) % 3) {
-			cr_assert_eq(eng_idmap_put(&m, keys[k], (uint32_t)k), 0);
+			cr_assert_eq(strmap_put(&m, keys[k], (uint32_t)k), 0);
 			in[k] = true;
 		} else {
-			eng_idmap_del(&m, keys[k]);
+			strmap_del(&m, keys[k]);
 			in[k] = false;
 		}
 		if (step % 997 == 0)
 			for (int j = 0; j < 4096; j++)
-				cr_assert_eq(eng_idmap_get(&m, keys[j]), in[j] ? j : NONE, "key %d", j);
+				cr_assert_eq(strmap_get(&m, keys[j]), in[j] ? j : NONE, "key %d", j);
 	}
-	eng_idmap_free(&m);
+	strmap_free(&m);
 }

@@ -1,7 +1,8 @@
 /*
- * idmap.c - a string-to-index hash table with linear probing, used to find a
- * symbol by name on every market event and an order by client id on every
- * order update.
+ * strmap.c - a string-to-index hash table with linear probing: the engine
+ * finds a symbol by name on every market event and an order by client id on
+ * every order update through it, the simulated exchange and the recording
+ * summary their symbols.
  *
  * The table stores only the hash and the index; the key string lives in the
  * caller's array and is read back through `key`, so entries never own memory
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_int.h"
+#include "core.h"
 
 static uint32_t hash_str(const char *s)
 {
@@ -22,7 +23,7 @@ static uint32_t hash_str(const char *s)
 	return h;
 }
 
-int eng_idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx)
+int strmap_init(struct strmap *m, strmap_key_fn key, const void *ctx)
 {
 	m->cap = 16;
 	m->count = 0;
@@ -32,35 +33,35 @@ int eng_idmap_init(struct idmap *m, idmap_key_fn key, const void *ctx)
 	return m->slots ? 0 : -1;
 }
 
-void eng_idmap_free(struct idmap *m)
+void strmap_free(struct strmap *m)
 {
 	free(m->slots);
 	m->slots = NULL;
 }
 
 /* Slot holding `s`, or the empty slot where it would go. */
-static uint32_t find_slot(const struct idmap *m, const char *s, uint32_t h)
+static uint32_t find_slot(const struct strmap *m, const char *s, uint32_t h)
 {
 	uint32_t mask = m->cap - 1, i = h & mask;
 	for (;;) {
-		const struct idmap_slot *sl = &m->slots[i];
+		const struct strmap_slot *sl = &m->slots[i];
 		if (!sl->idx1 || (sl->hash == h && !strcmp(m->key(m->ctx, sl->idx1 - 1), s)))
 			return i;
 		i = (i + 1) & mask;
 	}
 }
 
-int64_t eng_idmap_get(const struct idmap *m, const char *s)
+int64_t strmap_get(const struct strmap *m, const char *s)
 {
-	const struct idmap_slot *sl = &m->slots[find_slot(m, s, hash_str(s))];
-	return sl->idx1 ? (int64_t)sl->idx1 - 1 : NONE;
+	const struct strmap_slot *sl = &m->slots[find_slot(m, s, hash_str(s))];
+	return sl->idx1 ? (int64_t)sl->idx1 - 1 : -1;
 }
 
-static int grow(struct idmap *m)
+static int grow(struct strmap *m)
 {
-	struct idmap_slot *old = m->slots;
+	struct strmap_slot *old = m->slots;
 	uint32_t oldcap = m->cap;
-	struct idmap_slot *slots = calloc((size_t)oldcap * 2, sizeof(*slots));
+	struct strmap_slot *slots = calloc((size_t)oldcap * 2, sizeof(*slots));
 	if (!slots)
 		return -1;
 	m->slots = slots;
@@ -77,18 +78,18 @@ static int grow(struct idmap *m)
 	return 0;
 }
 
-int eng_idmap_put(struct idmap *m, const char *s, uint32_t idx)
+int strmap_put(struct strmap *m, const char *s, uint32_t idx)
 {
 	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
 		return -1;
 	uint32_t h = hash_str(s), i = find_slot(m, s, h);
 	if (!m->slots[i].idx1)
 		m->count++;
-	m->slots[i] = (struct idmap_slot){h, idx + 1};
+	m->slots[i] = (struct strmap_slot){h, idx + 1};
 	return 0;
 }
 
-void eng_idmap_del(struct idmap *m, const char *s)
+void strmap_del(struct strmap *m, const char *s)
 {
 	uint32_t mask = m->cap - 1, i = find_slot(m, s, hash_str(s));
 	if (!m->slots[i].idx1)
@@ -102,5 +103,5 @@ void eng_idmap_del(struct idmap *m, const char *s)
 			i = j;
 		}
 	}
-	m->slots[i] = (struct idmap_slot){0, 0};
+	m->slots[i] = (struct strmap_slot){0, 0};
 }
