@@ -5,6 +5,8 @@
  * parameters say what produced the figures below, as strategy.md §6 asks
  * of every result.
  */
+#include <string.h>
+
 #include "report_int.h"
 
 static void fact(FILE *f, const char *name, const char *value)
@@ -95,6 +97,13 @@ static void model(struct report *r)
 	}
 	fputs("<table class=\"facts\">\n", f);
 	fact(f, "simulated exchange", text ? text : "");
+	if (text && strcmp(text, "none: the live exchange"))
+		fact(f, "assumed where the data is silent",
+		     "MARK_PRICE stops watch the last trade when no mark price is fresher than"
+		     " max_quote_age_sec (and CONTRACT_PRICE stops the mark when no trade is); a"
+		     " quote older than that prices no taker fill; taker quantity beyond the"
+		     " liquidity seen fills in slices impact_ticks worse each (docs/simulation.md;"
+		     " how much each symbol relied on it is under Data quality)");
 	fputs("</table>\n", f);
 	sqlite3_finalize(st);
 }
