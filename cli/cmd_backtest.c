@@ -103,6 +103,10 @@ int cmd_backtest(int argc, char **argv)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
+	if (o.from_ms && o.to_ms && o.from_ms >= o.to_ms) {
+		fprintf(stderr, "hunter backtest: --from must be before --to\n");
+		return EXIT_USAGE;
+	}
 	if (!o.settings_path || optind >= argc) {
 		fprintf(stderr, "hunter backtest: %s\n",
 		        o.settings_path ? "no recording given" : "--settings FILE is required");
