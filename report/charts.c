@@ -175,8 +175,18 @@ static void remove_files(struct plot *p)
 	unlink(path);
 }
 
+/* The charts of a run report. */
+static void run_charts(struct plot *p)
+{
+	time_axis(p);
+	chart_equity(p);
+	rp_chart_symbols(p);
+	rp_chart_tranches(p);
+	chart_pnl(p);
+}
+
 /* Writes the script and data; returns false if nothing can be drawn. */
-static bool write_script(struct plot *p)
+static bool write_script(struct plot *p, void (*charts)(struct plot *p))
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/" SCRIPT, p->r->dir);
@@ -187,22 +197,18 @@ static bool write_script(struct plot *p)
 	}
 	fputs("# hunter report charts: data files sit next to this script\n"
 	      "set grid lc rgb '#dddddd'\nset key tmargin horizontal\nset border lc rgb '#555555'\n", p->gp);
-	time_axis(p);
-	chart_equity(p);
-	rp_chart_symbols(p);
-	rp_chart_tranches(p);
-	chart_pnl(p);
+	charts(p);
 	fputs("set output\n", p->gp);
 	bool ok = !ferror(p->gp);
 	fclose(p->gp);
 	return ok && p->ncharts > 0 && !p->r->err[0];
 }
 
-static void draw(struct report *r, struct plot *p)
+static void draw(struct report *r, struct plot *p, void (*charts)(struct plot *p))
 {
 	const char *prog = r->o->gnuplot ? r->o->gnuplot : "gnuplot";
-	if (!write_script(p)) {
-		r->chart_note = "There is nothing to chart in this run.";
+	if (!write_script(p, charts)) {
+		r->chart_note = "There is nothing to chart here.";
 		remove_files(p);
 		return;
 	}
@@ -234,13 +240,18 @@ static bool exists(const struct report *r, const char *file)
 
 void rp_page_charts(struct report *r)
 {
+	rp_charts_section(r, run_charts);
+}
+
+void rp_charts_section(struct report *r, void (*charts)(struct plot *p))
+{
 	struct plot *p = calloc(1, sizeof *p);
 	if (!p) {
 		rp_report_fail(r, "out of memory for the charts");
 		return;
 	}
 	p->r = r;
-	draw(r, p);
+	draw(r, p, charts);
 	rp_html_section(r->f, "charts", "Charts");
 	if (r->chart_note)
 		rp_html_note(r->f, r->chart_note);

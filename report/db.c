@@ -97,6 +97,11 @@ int rp_db_open(struct report *r, const char *path)
 	}
 	int version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	/* a sweep's database (docs/sweep.md) gets its own page */
+	if (rp_db_has_table(r, "sweep") && rp_db_has_table(r, "results")) {
+		r->sweep = true;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
 		if (!rp_db_has_table(r, required[i])) {
 			rp_report_fail(r, "%s: not a hunter run database (it has no %s table)", path,

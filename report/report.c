@@ -35,14 +35,19 @@ static const char css[] =
 
 void rp_page_head(struct report *r)
 {
+	rp_page_start(r, "<a href=\"#run\">Run</a><a href=\"#summary\">Summary</a>"
+	                 "<a href=\"#charts\">Charts</a><a href=\"#trades\">Trades</a>"
+	                 "<a href=\"#study\">Event study</a><a href=\"#quality\">Data quality</a>");
+}
+
+void rp_page_start(struct report *r, const char *nav)
+{
 	FILE *f = r->f;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n", f);
 	if (r->o->refresh_seconds > 0)
 		rp_html_printf(f, "<meta http-equiv=\"refresh\" content=\"%d\"/>\n", r->o->refresh_seconds);
 	rp_html_printf(f, "<title>hunter report</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-	fputs("<nav><a href=\"#run\">Run</a><a href=\"#summary\">Summary</a>"
-	      "<a href=\"#charts\">Charts</a><a href=\"#trades\">Trades</a>"
-	      "<a href=\"#study\">Event study</a><a href=\"#quality\">Data quality</a></nav>\n", f);
+	rp_html_printf(f, "<nav>%s</nav>\n", nav);
 }
 
 void rp_page_foot(struct report *r)
@@ -67,6 +72,10 @@ static int make_dir(struct report *r, const char *dir)
 
 static void write_page(struct report *r)
 {
+	if (r->sweep) {
+		rp_page_sweep(r);
+		return;
+	}
 	r->first_ms = rp_db_int(r, "SELECT coalesce(first_ms, 0) FROM run");
 	r->last_ms = rp_db_int(r, "SELECT coalesce(last_ms, 0) FROM run");
 	rp_page_head(r);
@@ -91,6 +100,9 @@ int report_write(const char *db_path, const char *dir, const struct report_opts 
 		snprintf(err, errlen, "%s: path too long", dir);
 		return -1;
 	}
+	const char *slash = strrchr(db_path, '/');
+	snprintf(r.db_dir, sizeof r.db_dir, "%.*s", slash ? (int)(slash - db_path) : 1,
+	         slash ? db_path : ".");
 	if (rp_db_open(&r, db_path) || make_dir(&r, dir))
 		goto done;
 	r.f = fopen(res->index_path, "w");

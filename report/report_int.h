@@ -32,6 +32,8 @@ struct report {
 	char *err;
 	size_t errlen;
 	bool market;              /* the run database has the market_* tables */
+	bool sweep;               /* it is a sweep's database, not a run's */
+	char db_dir[4096];        /* the folder of the database */
 	bool charts;              /* gnuplot drew the charts */
 	const char *chart_note;   /* why there are no charts, when there are none */
 	int64_t first_ms, last_ms;
@@ -136,9 +138,15 @@ size_t rp_table_sql(struct report *r, const char *caption, const char *sql, cons
 /* ---- the page's sections, in order ------------------------------------ */
 
 void rp_page_head(struct report *r);
+/* The page's head and styles, then `nav` (trusted HTML) as its menu. */
+void rp_page_start(struct report *r, const char *nav);
 void rp_page_header(struct report *r);    /* header.c: what the run was */
 void rp_page_summary(struct report *r);   /* summary.c */
 void rp_page_charts(struct report *r);    /* charts.c: draws, then shows them */
+struct plot;
+/* The charts section with the charts `charts` writes (a sweep's, say). */
+void rp_charts_section(struct report *r, void (*charts)(struct plot *p));
+void rp_page_sweep(struct report *r);     /* sweep_page.c: a sweep database */
 void rp_page_trades(struct report *r);    /* trades.c: per symbol, signals, trips, fills */
 void rp_page_study(struct report *r);     /* study.c: the event study */
 void rp_page_quality(struct report *r);   /* quality.c */
