@@ -116,7 +116,8 @@ struct sym {
 	int64_t funding_at;     /* next funding time announced by the mark price */
 	int64_t funding_queued; /* the latest funding time put in the job queue */
 	struct order *orders;   /* resting and untriggered, in arrival order */
-	uint32_t norders, cap;
+	uint32_t norders;
+	size_t cap;
 	struct pos pos[PS_SHORT + 1]; /* indexed by pos_side_t */
 	struct sim_symbol_stats stats; /* what sim_symbol_stats reports */
 };
@@ -160,7 +161,8 @@ struct job {
 
 struct job_queue {
 	struct job *heap;
-	uint32_t n, cap;
+	uint32_t n;
+	size_t cap;
 	uint64_t seq;
 };
 

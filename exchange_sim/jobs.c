@@ -52,14 +52,10 @@ static void sift_down(struct job *h, uint32_t n, uint32_t i)
  * memory in a simulation has no sensible recovery, so it aborts. */
 void sim_job_push(struct job_queue *q, const struct job *j)
 {
-	if (q->n == q->cap) {
-		uint32_t cap = q->cap ? q->cap * 2 : 64;
-		struct job *h = realloc(q->heap, cap * sizeof(*h));
-		if (!h)
-			abort();
-		q->heap = h;
-		q->cap = cap;
-	}
+	struct job *h = grow_array(q->heap, &q->cap, q->n + 1, sizeof(*h));
+	if (!h)
+		abort();
+	q->heap = h;
 	q->heap[q->n] = *j;
 	q->heap[q->n].seq = q->seq++;
 	sift_up(q->heap, q->n++);

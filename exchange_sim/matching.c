@@ -287,14 +287,10 @@ static void activate(sim_t *s, struct sym *y, struct order *o)
 
 static struct order *order_add(sim_t *s, struct sym *y, const order_req *req)
 {
-	if (y->norders == y->cap) {
-		uint32_t cap = y->cap ? y->cap * 2 : 8;
-		struct order *a = realloc(y->orders, cap * sizeof(*a));
-		if (!a)
-			abort();
-		y->orders = a;
-		y->cap = cap;
-	}
+	struct order *a = grow_array(y->orders, &y->cap, y->norders + 1, sizeof(*a));
+	if (!a)
+		abort();
+	y->orders = a;
 	struct order *o = &y->orders[y->norders++];
 	memset(o, 0, sizeof(*o));
 	o->req = *req;
