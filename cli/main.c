@@ -28,7 +28,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nRun `hunter <command> --help` for a command's options.\n"
-	             "Exit codes: 0 success, 1 the work failed, 2 bad usage or settings.\n");
+	             "Exit codes: 0 success, 1 the work failed, 2 bad usage or settings,\n"
+	             "130 stopped by Ctrl-C or SIGTERM (what was done is kept).\n");
 }
 
 int main(int argc, char **argv)
