@@ -354,7 +354,10 @@ typedef int (*ev_sink_fn)(void *ctx, const ev_t *ev);
 typedef const char *(*strmap_key_fn)(const void *ctx, uint32_t idx);
 
 struct strmap {
-	struct strmap_slot { uint32_t hash, idx1; } *slots; /* idx1 = index + 1, 0 = empty */
+	struct strmap_slot {
+		uint32_t hash, idx1; /* idx1 = index + 1, 0 = empty */
+		uint64_t prefix;     /* the key's first 8 bytes */
+	} *slots;
 	uint32_t cap, count;
 	strmap_key_fn key;
 	const void *ctx;

@@ -15,12 +15,27 @@
 
 #include "core.h"
 
-static uint32_t hash_str(const char *s)
+/* A key as the table compares it: its FNV-1a hash and its first 8 bytes
+ * (the terminating NUL included when it is shorter). Two keys of under 8
+ * characters are equal exactly when their prefixes are, so the symbols
+ * looked up on every market event ("BTCUSDT") never reach strcmp. */
+struct probe {
+	uint32_t hash;
+	uint64_t prefix;
+	bool whole; /* the prefix holds the whole key */
+};
+
+static struct probe probe_of(const char *s)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
+	struct probe p = {2166136261u, 0, false};
+	size_t n = 0;
+	for (; s[n]; n++) {
+		p.hash = (p.hash ^ (uint8_t)s[n]) * 16777619u;
+		if (n < 8)
+			p.prefix |= (uint64_t)(uint8_t)s[n] << (8 * n);
+	}
+	p.whole = n < 8;
+	return p;
 }
 
 int strmap_init(struct strmap *m, strmap_key_fn key, const void *ctx)
@@ -39,21 +54,26 @@ void strmap_free(struct strmap *m)
 	m->slots = NULL;
 }
 
-/* Slot holding `s`, or the empty slot where it would go. */
-static uint32_t find_slot(const struct strmap *m, const char *s, uint32_t h)
+static bool same(const struct strmap *m, const struct strmap_slot *sl, const char *s,
+                 const struct probe *p)
 {
-	uint32_t mask = m->cap - 1, i = h & mask;
-	for (;;) {
-		const struct strmap_slot *sl = &m->slots[i];
-		if (!sl->idx1 || (sl->hash == h && !strcmp(m->key(m->ctx, sl->idx1 - 1), s)))
-			return i;
+	return sl->hash == p->hash && sl->prefix == p->prefix &&
+	       (p->whole || !strcmp(m->key(m->ctx, sl->idx1 - 1), s));
+}
+
+/* Slot holding `s`, or the empty slot where it would go. */
+static uint32_t find_slot(const struct strmap *m, const char *s, const struct probe *p)
+{
+	uint32_t mask = m->cap - 1, i = p->hash & mask;
+	while (m->slots[i].idx1 && !same(m, &m->slots[i], s, p))
 		i = (i + 1) & mask;
-	}
+	return i;
 }
 
 int64_t strmap_get(const struct strmap *m, const char *s)
 {
-	const struct strmap_slot *sl = &m->slots[find_slot(m, s, hash_str(s))];
+	struct probe p = probe_of(s);
+	const struct strmap_slot *sl = &m->slots[find_slot(m, s, &p)];
 	return sl->idx1 ? (int64_t)sl->idx1 - 1 : -1;
 }
 
@@ -82,16 +102,18 @@ int strmap_put(struct strmap *m, const char *s, uint32_t idx)
 {
 	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
 		return -1;
-	uint32_t h = hash_str(s), i = find_slot(m, s, h);
+	struct probe p = probe_of(s);
+	uint32_t i = find_slot(m, s, &p);
 	if (!m->slots[i].idx1)
 		m->count++;
-	m->slots[i] = (struct strmap_slot){h, idx + 1};
+	m->slots[i] = (struct strmap_slot){p.hash, idx + 1, p.prefix};
 	return 0;
 }
 
 void strmap_del(struct strmap *m, const char *s)
 {
-	uint32_t mask = m->cap - 1, i = find_slot(m, s, hash_str(s));
+	struct probe p = probe_of(s);
+	uint32_t mask = m->cap - 1, i = find_slot(m, s, &p);
 	if (!m->slots[i].idx1)
 		return;
 	m->count--;
@@ -103,5 +125,5 @@ void strmap_del(struct strmap *m, const char *s)
 			i = j;
 		}
 	}
-	m->slots[i] = (struct strmap_slot){0, 0};
+	m->slots[i] = (struct strmap_slot){0, 0, 0};
 }
