@@ -163,7 +163,8 @@ static int check_coverage(struct pass *p)
 {
 	if (p->user_events)
 		diag(p, "warning: %llu order/account updates in the recordings were ignored (a"
-		        " backtest trades its own simulated account)", (unsigned long long)p->user_events);
+		        " backtest trades its own simulated account)",
+		     (unsigned long long)p->user_events);
 	uint64_t ooo = replay_out_of_order(p->rp);
 	if (ooo)
 		diag(p, "warning: %llu events went back in time within their recording; they were"

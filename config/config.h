@@ -63,8 +63,9 @@ struct live_settings {
  * Loads settings from a file or from text (`len` bytes, need not be
  * NUL-terminated). Always fills *s, *live and *sim (defaults where the file
  * says nothing) and *d; `live` may be NULL when the caller trades no
- * account (a backtest reads and checks those keys all the same). Returns 0 on success, perhaps with warnings; -1 when there
- * was at least one error, in which case *s owns nothing and must not be used.
+ * account (a backtest reads and checks those keys all the same). Returns 0
+ * on success, perhaps with warnings; -1 when there was at least one error,
+ * in which case *s owns nothing and must not be used.
  * On success release *s with config_free().
  */
 int config_load_file(const char *path, struct settings *s, struct live_settings *live,

@@ -289,8 +289,9 @@ static void check_duplicate_symbols(struct loader *L, const cJSON *obj, size_t n
 	qsort(v, k, sizeof *v, by_name_then_line);
 	for (size_t i = 1; i < k; i++)
 		if (!strcmp(v[i].name, v[i - 1].name) && symbol_name_ok(v[i].name))
-			cf_diag_add(L->d, CONFIG_ERROR, v[i].line, "symbols.%s: given twice (first on line %u)",
-				    v[i].name, v[i - 1].line);
+			cf_diag_add(L->d, CONFIG_ERROR, v[i].line,
+			            "symbols.%s: given twice (first on line %u)", v[i].name,
+			            v[i - 1].line);
 	free(v);
 }
 

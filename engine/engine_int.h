@@ -9,8 +9,8 @@
  * pools may grow.
  *
  * Files: engine.c (lifecycle, event dispatch, time, journal), window.c
- * (liquidation windows), market.c (best prices), price.c (exact price and size arithmetic), signal.c (trigger to entry),
- * orders.c (order pool, ids, exchange answers), tranche.c (tranches),
+ * (liquidation windows), market.c (best prices), price.c (exact price and
+ * size arithmetic), signal.c (trigger to entry), orders.c (order pool, ids, exchange answers), tranche.c (tranches),
  * protect.c (take-profit, stop-loss, closing), adopt.c (what a restarted
  * run finds open on the exchange), names.c (enum spellings).
  */

@@ -190,8 +190,9 @@ static void load_snapshot(const sim_t *s, struct sym *y, const struct ev_depth *
 	}
 	for (uint32_t i = 0; i < y->norders; i++)
 		if (first_at_price(y, i))
-			sim_match_level_changed(s, y, side_book(y->orders[i].req.side), y->orders[i].req.price,
-						before[i], size_at(y, &y->orders[i]));
+			sim_match_level_changed(s, y, side_book(y->orders[i].req.side),
+			                        y->orders[i].req.price, before[i],
+			                        size_at(y, &y->orders[i]));
 	free(before);
 	y->book.last_id = d->last_id;
 	y->book.synced = true;

@@ -435,7 +435,8 @@ void sim_open_state(sim_t *s, struct exchange_open *out)
 		for (uint32_t k = 0; k < ys->norders; k++) {
 			if (ys->orders[k].done)
 				continue;
-			s->open_ord = grow_or_die(s->open_ord, &s->open_ord_cap, no + 1, sizeof *s->open_ord);
+			s->open_ord = grow_or_die(s->open_ord, &s->open_ord_cap, no + 1,
+			                          sizeof *s->open_ord);
 			open_order_of(ys, &ys->orders[k], s->now, &s->open_ord[no++]);
 		}
 	}

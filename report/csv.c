@@ -56,7 +56,8 @@ static void csv_row(FILE *f, sqlite3_stmt *st)
 		if (n > 3 && !strcmp(name + n - 3, "_e8"))
 			fputs(null ? "" : rp_fmt_e8(buf, v), f);
 		else if (n > 3 && !strcmp(name + n - 3, "_ms"))
-			fprintf(f, "%s,%s", null ? "" : rp_db_text(st, i), null ? "" : rp_fmt_time(buf, v));
+			fprintf(f, "%s,%s", null ? "" : rp_db_text(st, i),
+			        null ? "" : rp_fmt_time(buf, v));
 		else
 			csv_text(f, rp_db_text(st, i));
 	}

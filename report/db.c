@@ -58,7 +58,8 @@ int64_t rp_db_int(struct report *r, const char *sql)
 
 bool rp_db_has_table(struct report *r, const char *name)
 {
-	sqlite3_stmt *st = rp_db_query(r, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+	sqlite3_stmt *st = rp_db_query(r, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+	                                  " AND name = ?");
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);

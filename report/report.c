@@ -45,7 +45,8 @@ void rp_page_start(struct report *r, const char *nav)
 	FILE *f = r->f;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n", f);
 	if (r->o->refresh_seconds > 0)
-		rp_html_printf(f, "<meta http-equiv=\"refresh\" content=\"%d\"/>\n", r->o->refresh_seconds);
+		rp_html_printf(f, "<meta http-equiv=\"refresh\" content=\"%d\"/>\n",
+		               r->o->refresh_seconds);
 	rp_html_printf(f, "<title>hunter report</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 	rp_html_printf(f, "<nav>%s</nav>\n", nav);
 }

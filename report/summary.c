@@ -123,7 +123,8 @@ static struct equity_point *read_equity(struct report *r, size_t *n)
 static double *read_trip_nets(struct report *r, size_t *n)
 {
 	*n = 0;
-	size_t total = (size_t)rp_db_int(r, "SELECT count(*) FROM round_trips WHERE close_ms IS NOT NULL");
+	size_t total = (size_t)rp_db_int(r, "SELECT count(*) FROM round_trips"
+	                                    " WHERE close_ms IS NOT NULL");
 	double *v = malloc((total ? total : 1) * sizeof *v);
 	if (!v) {
 		rp_report_fail(r, "out of memory for %zu round trips", total);
