@@ -80,6 +80,32 @@ static inline void market_liquidation(struct market *m, int64_t ms, const char *
 	        T0 + ms, side, qty, price, price, qty, qty, T0 + ms);
 }
 
+/* BTCUSDT quoted at 60000.0 / 60000.1 with one trade at 0, then longs
+ * liquidated at 1, 2 and 3 s (3000 USDT each): with market_settings() a
+ * long entry fires at 2 s, a bid 0.1 % under the book at 59940.0. */
+static inline void market_cascade(struct market *m)
+{
+	market_book(m, 0, "60000.0", "60000.1");
+	market_trade(m, 0, "60000.0", "0.010", true);
+	for (int64_t ms = 1000; ms <= 3000; ms += 1000)
+		market_liquidation(m, ms, "SELL", "60000.0", "0.050");
+}
+
+/* One-way settings trading BTCUSDT: long entries of 100 USDT margin fire
+ * at 5000 USDT of long liquidations, 0.1 % under the bid, TTL 30 s;
+ * `keys` adds the symbol's other keys (short threshold, leverage, TP, SL). */
+static inline const char *market_settings(const char *keys)
+{
+	static char buf[1024];
+	snprintf(buf, sizeof buf,
+	         "{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
+	         " \"order_ttl_seconds\": 30, \"max_total_exposure_usdt\": 1000,"
+	         " \"use_usdt_volume\": true}, \"symbols\": {\"BTCUSDT\": {"
+	         "\"volume_threshold_long\": 5000, \"trade_value_usdt\": 100,"
+	         " \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, %s}}}\n", keys);
+	return buf;
+}
+
 /* Imports the frames with the hunter binary; returns the recording's path. */
 static inline const char *market_import(struct market *m)
 {

@@ -14,23 +14,18 @@
 
 TEST_SCRATCH_SUITE(deadlines, dir, "hunter-deadline");
 
-static const char settings[] =
-	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
-	" \"order_ttl_seconds\": 30, \"max_total_exposure_usdt\": 1000, \"use_usdt_volume\": true},"
-	" \"symbols\": {\"BTCUSDT\": {\"volume_threshold_long\": 5000,"
-	"  \"volume_threshold_short\": 5000, \"leverage\": 10, \"trade_value_usdt\": 100,"
-	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
-	"  \"take_profit_pct\": 0.5, \"stop_loss_enabled\": true, \"stop_loss_pct\": 2}}}\n";
+static const char *settings(void)
+{
+	return market_settings("\"volume_threshold_short\": 5000, \"leverage\": 10,"
+	                       " \"take_profit_pct\": 0.5, \"stop_loss_pct\": 2");
+}
 
 /* Longs liquidated at 1-3 s; the entry (a bid 0.1 % under 60000) rests;
  * nothing happens until 60 s, when the price falls through it. */
 static const char *quiet_minute(struct market *m)
 {
 	market_open(m, dir);
-	market_book(m, 0, "60000.0", "60000.1");
-	market_trade(m, 0, "60000.0", "0.010", true);
-	for (int64_t ms = 1000; ms <= 3000; ms += 1000)
-		market_liquidation(m, ms, "SELL", "60000.0", "0.050");
+	market_cascade(m);
 	market_book(m, 60000, "59900.0", "59900.1");
 	market_trade(m, 60000, "59900.0", "1.000", true);
 	market_trade(m, 70000, "59900.0", "0.010", true);
@@ -41,7 +36,7 @@ Test(deadlines, a_ttl_fires_in_a_quiet_minute_before_the_next_trade)
 {
 	struct market m;
 	struct backtest_summary s;
-	market_backtest(&m, settings, quiet_minute(&m), &s);
+	market_backtest(&m, settings(), quiet_minute(&m), &s);
 	const char *db = s.db_path;
 
 	cr_assert_eq(s.t.signals_fired, 1, "the cascade must fire one entry");
@@ -69,15 +64,12 @@ Test(deadlines, a_fill_records_when_the_exchange_matched_it)
 {
 	struct market m;
 	market_open(&m, dir);
-	market_book(&m, 0, "60000.0", "60000.1");
-	market_trade(&m, 0, "60000.0", "0.010", true);
-	for (int64_t ms = 1000; ms <= 3000; ms += 1000)
-		market_liquidation(&m, ms, "SELL", "60000.0", "0.050");
+	market_cascade(&m);
 	market_book(&m, 20000, "59900.0", "59900.1");
 	market_trade(&m, 20000, "59900.0", "1.000", true);
 	market_trade(&m, 70000, "59900.0", "0.010", true);
 	struct backtest_summary s;
-	market_backtest(&m, settings, market_import(&m), &s);
+	market_backtest(&m, settings(), market_import(&m), &s);
 	const char *db = s.db_path;
 	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);
 	cr_assert_eq(test_db_int(db, "SELECT exchange_ms FROM fills WHERE role='entry'"), T0 + 20000);

@@ -16,21 +16,17 @@
 
 TEST_SCRATCH_SUITE(own_liquidation, dir, "hunter-ownliq");
 
-static const char settings[] =
-	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
-	" \"order_ttl_seconds\": 30, \"max_total_exposure_usdt\": 1000, \"use_usdt_volume\": true},"
-	" \"symbols\": {\"BTCUSDT\": {\"volume_threshold_long\": 5000,"
-	"  \"volume_threshold_short\": 500000, \"leverage\": 20, \"trade_value_usdt\": 100,"
-	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
-	"  \"take_profit_pct\": 5, \"stop_loss_enabled\": false}}}\n";
+/* 20x, no stop-loss: nothing but the exchange can close the position. */
+static const char *settings(void)
+{
+	return market_settings("\"volume_threshold_short\": 500000, \"leverage\": 20,"
+	                       " \"take_profit_pct\": 5, \"stop_loss_enabled\": false");
+}
 
 static const char *crash(struct market *m)
 {
 	market_open(m, dir);
-	market_book(m, 0, "60000.0", "60000.1");
-	market_trade(m, 0, "60000.0", "0.010", true);
-	for (int64_t ms = 1000; ms <= 3000; ms += 1000)
-		market_liquidation(m, ms, "SELL", "60000.0", "0.050");
+	market_cascade(m);
 	/* the entry (a bid at 59940) fills on a trade through it */
 	market_trade(m, 5000, "59900.0", "1.000", true);
 	/* then trades only, down 8 %: the book ticker stops */
@@ -47,7 +43,7 @@ Test(own_liquidation, the_lost_margin_is_a_fill_and_the_books_square)
 {
 	struct market m;
 	struct backtest_summary s;
-	market_backtest(&m, settings, crash(&m), &s);
+	market_backtest(&m, settings(), crash(&m), &s);
 	const char *db = s.db_path;
 
 	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);

@@ -13,13 +13,11 @@
 
 TEST_SCRATCH_SUITE(stale_quote, dir, "hunter-stale");
 
-static const char settings[] =
-	"{\"globals\": {\"volume_window_sec\": 60, \"hedge_mode\": false,"
-	" \"order_ttl_seconds\": 30, \"max_total_exposure_usdt\": 1000, \"use_usdt_volume\": true},"
-	" \"symbols\": {\"BTCUSDT\": {\"volume_threshold_long\": 5000,"
-	"  \"volume_threshold_short\": 5000, \"leverage\": 10, \"trade_value_usdt\": 100,"
-	"  \"price_offset_pct\": 0.1, \"max_position_usdt\": 500, \"take_profit_enabled\": true,"
-	"  \"take_profit_pct\": 0.5, \"stop_loss_enabled\": true, \"stop_loss_pct\": 2}}}\n";
+static const char *settings(void)
+{
+	return market_settings("\"volume_threshold_short\": 5000, \"leverage\": 10,"
+	                       " \"take_profit_pct\": 0.5, \"stop_loss_pct\": 2");
+}
 
 Test(stale_quote, an_entry_is_not_priced_from_a_frozen_book)
 {
@@ -36,7 +34,7 @@ Test(stale_quote, an_entry_is_not_priced_from_a_frozen_book)
 		market_liquidation(&m, ms, "SELL", "58800.0", "0.050");
 	market_trade(&m, 150000, "58800.0", "0.010", true);
 	struct backtest_summary s;
-	market_backtest(&m, settings, market_import(&m), &s);
+	market_backtest(&m, settings(), market_import(&m), &s);
 	int64_t price = test_db_int(s.db_path, "SELECT price_e8 FROM orders WHERE role='entry'"
 	                                 " AND state='placed'");
 	/* a bid 0.1 % under the last trade (58800), not under the frozen 60000 */
