@@ -56,7 +56,8 @@ static const char market_schema_sql[] =
 	" stream TEXT NOT NULL,"
 	" events INTEGER NOT NULL,"
 	" first_ms INTEGER NOT NULL,"
-	" last_ms INTEGER NOT NULL);"
+	" last_ms INTEGER NOT NULL,"
+	" longest_silence_ms INTEGER);"
 	"CREATE TABLE market_gaps ("
 	" id INTEGER PRIMARY KEY,"
 	" ms INTEGER NOT NULL,"
@@ -77,8 +78,8 @@ static const char *const market_stmt_sql[MS__COUNT] = {
 	           " avg_price_e8, filled_qty_e8, notional_e8) VALUES (?,?,?,?,?,?,?,?)",
 	[MS_PRICE] = "INSERT INTO market_prices (ms, symbol, last_e8, bid_e8, ask_e8, mark_e8)"
 	             " VALUES (?,?,?,?,?,?)",
-	[MS_STREAM] = "INSERT INTO market_streams (symbol, stream, events, first_ms, last_ms)"
-	              " VALUES (?,?,?,?,?)",
+	[MS_STREAM] = "INSERT INTO market_streams (symbol, stream, events, first_ms, last_ms,"
+	              " longest_silence_ms) VALUES (?,?,?,?,?,?)",
 	[MS_GAP] = "INSERT INTO market_gaps (ms, symbol, kind, from_ms, reason) VALUES (?,?,?,?,?)",
 	[MS_SILENCE] = "INSERT INTO market_silences (symbol, stream, from_ms, to_ms, stopped)"
 	               " VALUES (?,?,?,?,?)",
@@ -87,6 +88,7 @@ static const char *const market_stmt_sql[MS__COUNT] = {
 struct stream_count {
 	uint64_t events;
 	int64_t first_ms, last_ms;
+	int64_t longest_ms; /* longest time between two events, or to the end */
 };
 
 /* What the run has seen of one symbol ("" for events of no symbol). */
@@ -324,10 +326,13 @@ static bool continuous(int type)
 	       type == EV_TRADE || type == EV_MARK_PRICE;
 }
 
-static void write_silence(struct market *m, const struct msym *s, int type, int64_t to_ms,
-                          bool stopped)
+/* Ends a quiet spell of one stream at `to_ms`: the longest is kept for
+ * market_streams, and a long one of a flowing stream becomes a row. */
+static void end_silence(struct market *m, struct msym *s, int type, int64_t to_ms, bool stopped)
 {
-	const struct stream_count *c = &s->count[type];
+	struct stream_count *c = &s->count[type];
+	if (to_ms - c->last_ms > c->longest_ms)
+		c->longest_ms = to_ms - c->last_ms;
 	if (!s->symbol[0] || !continuous(type) || to_ms - c->last_ms <= SILENCE_MS)
 		return;
 	sqlite3_stmt *st = m->st[MS_SILENCE];
@@ -343,7 +348,7 @@ static void count_event(struct market *m, struct msym *s, const ev_t *ev)
 {
 	struct stream_count *c = &s->count[ev->type];
 	if (c->events)
-		write_silence(m, s, ev->type, ev->exch_ms, false);
+		end_silence(m, s, ev->type, ev->exch_ms, false);
 	if (c->events++ == 0 || ev->exch_ms < c->first_ms)
 		c->first_ms = ev->exch_ms;
 	if (ev->exch_ms > c->last_ms)
@@ -394,6 +399,10 @@ static void write_streams(struct market *m, const struct msym *s)
 		sqlite3_bind_int64(st, 3, (int64_t)c->events);
 		sqlite3_bind_int64(st, 4, c->first_ms);
 		sqlite3_bind_int64(st, 5, c->last_ms);
+		if (continuous(t) || t == EV_LIQUIDATION)
+			sqlite3_bind_int64(st, 6, c->longest_ms);
+		else
+			sqlite3_bind_null(st, 6); /* one-off events: no flow to break */
 		step_stmt(m, MS_STREAM);
 	}
 }
@@ -406,10 +415,10 @@ void jn_market_finish(struct market *m)
 	for (size_t i = 0; i < m->n && !m->err[0]; i++) {
 		if (m->sym[i].pending)
 			write_sample(m, &m->sym[i]);
-		write_streams(m, &m->sym[i]);
 		for (int t = 1; t < EV__COUNT; t++)
 			if (m->sym[i].count[t].events)
-				write_silence(m, &m->sym[i], t, m->last_ms, true);
+				end_silence(m, &m->sym[i], t, m->last_ms, true);
+		write_streams(m, &m->sym[i]);
 	}
 	flush_samples(m);
 	if (!m->err[0] && sqlite3_exec(m->db, "CREATE INDEX market_prices_by_symbol ON market_prices"

@@ -68,6 +68,19 @@ bool rp_db_has_table(struct report *r, const char *name)
 	return yes;
 }
 
+/* Columns later schema versions added are read only where they exist. */
+bool rp_db_has_column(struct report *r, const char *table, const char *column)
+{
+	sqlite3_stmt *st = rp_db_query(r, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	bool yes = rp_db_row(r, st);
+	sqlite3_finalize(st);
+	return yes;
+}
+
 const char *rp_db_text(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);

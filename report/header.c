@@ -21,8 +21,7 @@ static void fact(FILE *f, const char *name, const char *value)
  * never say it. */
 static void interrupted_note(struct report *r)
 {
-	if (rp_db_int(r, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'interrupted'") &&
-	    rp_db_int(r, "SELECT interrupted FROM run"))
+	if (rp_db_has_column(r, "run", "interrupted") && rp_db_int(r, "SELECT interrupted FROM run"))
 		rp_html_printf(r->f, "<p class=\"note\" data-key=\"interrupted\" data-value=\"1\"><b>This"
 		                  " run was interrupted</b> (Ctrl-C or SIGTERM) before its inputs ended:"
 		                  " every figure covers the part that ran.</p>\n");
@@ -32,8 +31,7 @@ static void interrupted_note(struct report *r)
  * trade time, when there was one. */
 static void arrival_fact(struct report *r)
 {
-	if (!rp_db_int(r, "SELECT count(*) FROM pragma_table_info('run')"
-	               " WHERE name = 'liq_arrival_delay_ms'"))
+	if (!rp_db_has_column(r, "run", "liq_arrival_delay_ms"))
 		return;
 	int64_t ms = rp_db_int(r, "SELECT coalesce(liq_arrival_delay_ms, 0) FROM run");
 	if (ms <= 0)

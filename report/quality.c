@@ -2,7 +2,8 @@
  * quality.c - the data-quality section: what the figures above rest on.
  * The exchange's one-liquidation-per-second throttle, duplicates, gaps and
  * reconnects reported by the sources, holes in each symbol's market data,
- * and how many events of each stream the run processed.
+ * streams that went silent, how the simulated exchange priced each
+ * symbol's fills, and how many events of each stream the run processed.
  */
 #include "report_int.h"
 
@@ -81,15 +82,22 @@ static void fill_modes(struct report *r)
 		     " ORDER BY symbol", cols, 8, false);
 }
 
+/* Databases written before longest_silence_ms existed show the column
+ * empty rather than a figure nobody measured. */
 static void streams(struct report *r)
 {
 	static const struct col cols[] = {
 		{"symbol", COL_TEXT}, {"stream", COL_TEXT}, {"events", COL_INT},
 		{"first (UTC)", COL_TIME}, {"last (UTC)", COL_TIME}, {"span", COL_DUR},
+		{"longest silence", COL_DUR},
 	};
-	rp_table_sql(r, "Events per stream and symbol",
-		     "SELECT symbol, stream, events, first_ms, last_ms, last_ms - first_ms"
-		     " FROM market_streams ORDER BY events DESC, symbol, stream", cols, 6, true);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT symbol, stream, events, first_ms, last_ms,"
+	         " last_ms - first_ms, %s FROM market_streams ORDER BY events DESC, symbol, stream",
+	         rp_db_has_column(r, "market_streams", "longest_silence_ms") ? "longest_silence_ms"
+	                                                                     : "NULL");
+	rp_table_sql(r, "Events per stream and symbol, with the longest time between two events"
+	             " (or from the last one to the end of the run)", sql, cols, 7, true);
 }
 
 void rp_page_quality(struct report *r)

@@ -49,6 +49,7 @@ bool rp_db_row(struct report *r, sqlite3_stmt *st);
 /* First column of the first row of `sql` (0 when NULL, absent or failed). */
 int64_t rp_db_int(struct report *r, const char *sql);
 bool rp_db_has_table(struct report *r, const char *name);
+bool rp_db_has_column(struct report *r, const char *table, const char *column);
 /* Column text, "" for NULL. */
 const char *rp_db_text(sqlite3_stmt *st, int col);
 void rp_report_fail(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

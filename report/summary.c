@@ -10,8 +10,9 @@
 
 #include "report_int.h"
 
-/* Sharpe and Sortino sample the equity curve this often; the equity table
- * has a sample at least every minute of exchange time with activity. */
+/* Sharpe and Sortino take returns over this period, from the equity
+ * table's `minute` samples: fills and price samples come at any rate and
+ * would weigh busy minutes more than quiet ones. */
 #define RATIO_PERIOD_MS 60000
 /* Annualising returns from less than a day of them flatters or damns at
  * random: below this the ratios are not shown. */
@@ -99,17 +100,21 @@ static void read_money(struct report *r, struct money *m)
 	m->unrealized = rp_db_int(r, "SELECT unrealized_e8 FROM equity ORDER BY id DESC LIMIT 1");
 }
 
-/* The equity samples in time order; NULL with *n = 0 when there are none. */
-static struct equity_point *read_equity(struct report *r, size_t *n)
+/* The equity samples `where` selects, in time order; NULL with *n = 0
+ * when there are none. */
+static struct equity_point *read_equity(struct report *r, const char *where, size_t *n)
 {
+	char count[160], rows[160];
+	snprintf(count, sizeof count, "SELECT count(*) FROM equity %s", where);
+	snprintf(rows, sizeof rows, "SELECT ms, equity_e8 FROM equity %s ORDER BY id", where);
 	*n = 0;
-	size_t total = (size_t)rp_db_int(r, "SELECT count(*) FROM equity");
+	size_t total = (size_t)rp_db_int(r, count);
 	struct equity_point *p = total ? malloc(total * sizeof *p) : NULL;
 	if (total && !p) {
 		rp_report_fail(r, "out of memory for %zu equity samples", total);
 		return NULL;
 	}
-	sqlite3_stmt *st = rp_db_query(r, "SELECT ms, equity_e8 FROM equity ORDER BY id");
+	sqlite3_stmt *st = rp_db_query(r, rows);
 	while (*n < total && rp_db_row(r, st)) {
 		p[*n].ms = sqlite3_column_int64(st, 0);
 		p[*n].equity_e8 = sqlite3_column_int64(st, 1);
@@ -155,15 +160,19 @@ static void money_figures(struct report *r, const struct money *m)
 	        m->peak_margin > 0 ? (double)m->net / (double)m->peak_margin : NAN);
 }
 
+/* Drawdown over every sample, whatever its reason: each fill and each
+ * second of prices while a position is open can be the deepest point. */
 static void risk_figures(struct report *r)
 {
 	size_t n;
-	struct equity_point *p = read_equity(r, &n);
+	struct equity_point *p = read_equity(r, "", &n);
 	struct drawdown dd;
-	struct ratios ra;
 	rp_stats_drawdown(p, n, &dd);
-	bool ok = rp_stats_ratios(p, n, RATIO_PERIOD_MS, &ra);
 	int64_t span = n ? p[n - 1].ms - p[0].ms : 0;
+	free(p);
+	struct ratios ra;
+	p = read_equity(r, "WHERE reason = 'minute'", &n);
+	bool ok = rp_stats_ratios(p, n, RATIO_PERIOD_MS, &ra);
 	free(p);
 	FILE *f = r->f;
 	fig_e8(f, "max_drawdown", "Max drawdown (USDT, at every fill and price sample)",

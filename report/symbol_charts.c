@@ -48,9 +48,9 @@ static void read_window(struct report *r, struct window *w)
 static void read_threshold(struct report *r, const char *symbol, struct threshold *t)
 {
 	*t = (struct threshold){0};
-	sqlite3_stmt *st = rp_db_query(r, "SELECT coalesce(json_extract(value, '$.volume_threshold_long'),"
-	                               " 0), coalesce(json_extract(value, '$.volume_threshold_short'),"
-	                               " 0) FROM json_each(" SETTINGS ", '$.symbols') WHERE key = ?1");
+	sqlite3_stmt *st = rp_db_query(r, "SELECT json_extract(value, '$.volume_threshold_long'),"
+	                               " json_extract(value, '$.volume_threshold_short')"
+	                               " FROM json_each(" SETTINGS ", '$.symbols') WHERE key = ?1");
 	if (!st)
 		return;
 	sqlite3_bind_text(st, 1, symbol, -1, SQLITE_STATIC);
@@ -346,7 +346,7 @@ void rp_chart_symbols(struct plot *p)
 	int n = read_symbols(p->r, sym);
 	for (int k = 0; k < n; k++) {
 		price_chart(p, k, sym[k]);
-		if (p->r->market)
+		if (p->r->market && w.ms > 0)
 			window_chart(p, k, sym[k], &w);
 	}
 }
