@@ -14,6 +14,21 @@ static sim_t *market_at_100(struct sim_params *p)
 	return s;
 }
 
+/* A market at 100 whose rules hold stops with priceProtect while last and
+ * mark differ by more than 2 %; `with_mark` false gives trades-only data. */
+static sim_t *protected_market_at_100(struct sim_params *p, bool with_mark)
+{
+	sim_t *s = new_sim(&R, p);
+	struct symbol_rules r = btc_rules();
+	r.trigger_protect = D("0.02");
+	sim_set_rules(s, &r);
+	ticker(s, 1000, "100.0", "5", "100.1", "5");
+	trade(s, 1000, "100.0", "1", true);
+	if (with_mark)
+		mark(s, 1000, "100.0", "0", 0);
+	return s;
+}
+
 static void place_now(sim_t *s, order_req o, int64_t ms)
 {
 	place(s, &R, &o, ms);
@@ -136,13 +151,7 @@ Test(stops, close_position_without_position_expires)
 Test(stops, price_protect_holds_while_last_and_mark_diverge)
 {
 	struct sim_params p = quiet_params();
-	sim_t *s = new_sim(&R, &p);
-	struct symbol_rules r = btc_rules();
-	r.trigger_protect = D("0.02");
-	sim_set_rules(s, &r);
-	ticker(s, 1000, "100.0", "5", "100.1", "5");
-	trade(s, 1000, "100.0", "1", true);
-	mark(s, 1000, "100.0", "0", 0);
+	sim_t *s = protected_market_at_100(&p, true);
 	order_req o = stop_req("sl", OT_STOP_MARKET, SIDE_SELL, "98.0", "1", 0);
 	o.price_protect = true;
 	place_now(s, o, 1000);
@@ -159,12 +168,7 @@ Test(stops, price_protect_holds_while_last_and_mark_diverge)
 Test(stops, mark_price_stop_fires_on_the_last_trade_without_mark_data)
 {
 	struct sim_params p = quiet_params();
-	sim_t *s = new_sim(&R, &p);
-	struct symbol_rules r = btc_rules();
-	r.trigger_protect = D("0.02");
-	sim_set_rules(s, &r);
-	ticker(s, 1000, "100.0", "5", "100.1", "5");
-	trade(s, 1000, "100.0", "1", true);
+	sim_t *s = protected_market_at_100(&p, false);
 	order_req o = stop_req("sl", OT_STOP_MARKET, SIDE_SELL, "98.5", "1", WT_MARK_PRICE);
 	o.price_protect = true;
 	place_now(s, o, 1000);
