@@ -328,6 +328,7 @@ typedef struct ev {
 	int64_t recv_ns;
 	const char *raw;
 	uint32_t raw_len;
+	uint32_t sym_key; /* symkey_of(symbol) where the event was decoded; 0 = not given */
 	union {
 		struct ev_liquidation liq;
 		struct ev_trade trade;
@@ -340,6 +341,29 @@ typedef struct ev {
 		struct ev_gap gap;
 	} u;
 } ev_t;
+
+/*
+ * Symbol keys: a small number per symbol name, the same in every thread
+ * for the life of the process (0 for "" and past a bound). A decoder stamps
+ * it on the event so that consumers find their per-symbol state through a
+ * sym_index, an array indexed by key, instead of hashing the name again.
+ */
+uint32_t symkey_of(const char *name);
+
+#define SYM_INDEX_UNKNOWN (-2) /* the key was never recorded: look the name up */
+struct sym_index {
+	int64_t *slot;
+	size_t cap;
+};
+/* The consumer's index recorded for `key` (-1 for "no such symbol"), or
+ * SYM_INDEX_UNKNOWN. */
+static inline int64_t sym_index_get(const struct sym_index *x, uint32_t key)
+{
+	/* a slot holds index + 2: 0, a new slot, is "never recorded" */
+	return key && key < x->cap && x->slot[key] ? x->slot[key] - 2 : SYM_INDEX_UNKNOWN;
+}
+void sym_index_set(struct sym_index *x, uint32_t key, int64_t idx);
+void sym_index_free(struct sym_index *x);
 
 /* A consumer of events; returns 0 to go on, non-zero to stop the producer. */
 typedef int (*ev_sink_fn)(void *ctx, const ev_t *ev);

@@ -77,6 +77,7 @@ void engine_free(engine_t *e)
 		eng_window_free(&e->syms[i].win[1]);
 	}
 	strmap_free(&e->symmap);
+	sym_index_free(&e->bykey);
 	strmap_free(&e->ordmap);
 	free(e->syms);
 	free(e->orders);
@@ -86,6 +87,18 @@ void engine_free(engine_t *e)
 struct sym *eng_sym(struct engine *e, const char *name)
 {
 	int64_t i = strmap_get(&e->symmap, name);
+	return i == NONE ? NULL : &e->syms[i];
+}
+
+/* The event's symbol, found by its key after the first time: the symbol
+ * table is fixed once the engine is made, so an absent one stays absent. */
+static struct sym *event_sym(struct engine *e, const ev_t *ev)
+{
+	int64_t i = sym_index_get(&e->bykey, ev->sym_key);
+	if (i == SYM_INDEX_UNKNOWN) {
+		i = strmap_get(&e->symmap, ev->symbol);
+		sym_index_set(&e->bykey, ev->sym_key, i);
+	}
 	return i == NONE ? NULL : &e->syms[i];
 }
 
@@ -150,7 +163,7 @@ void engine_on_event(engine_t *e, const ev_t *ev)
 	default:
 		break;
 	}
-	struct sym *s = eng_sym(e, ev->symbol);
+	struct sym *s = event_sym(e, ev);
 	if (!s)
 		return;
 	if (ev->type == EV_LIQUIDATION)

@@ -120,6 +120,7 @@ struct engine {
 	struct sym *syms;
 	uint32_t nsyms;
 	struct strmap symmap;
+	struct sym_index bykey; /* event symbol keys -> index into syms */
 	struct eng_order *orders;
 	uint32_t norders, orders_cap;
 	int32_t free_order;

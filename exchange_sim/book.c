@@ -25,11 +25,14 @@ static dec_t key(int book, dec_t price)
 	return book == BIDS ? price : -price;
 }
 
-/* Index of the first level whose key is >= the price's key. */
+/* Index of the first level whose key is >= the price's key. Book tickers,
+ * most of the updates, touch the best level or beyond it: looked at first. */
 static uint32_t lower_bound(const struct book_side *bs, int book, dec_t price)
 {
 	uint32_t lo = 0, hi = bs->n;
 	dec_t k = key(book, price);
+	if (hi && key(book, bs->lv[hi - 1].price) <= k)
+		return key(book, bs->lv[hi - 1].price) == k ? hi - 1 : hi;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (key(book, bs->lv[mid].price) < k)

@@ -175,6 +175,7 @@ struct sim {
 	uint32_t nsyms;
 	size_t capsyms;
 	struct strmap symmap;  /* name -> index into syms */
+	struct sym_index bykey; /* event symbol keys -> index into syms */
 	struct job_queue jobs;
 	/* account */
 	dec_t wallet, fees_paid, funding_paid;

@@ -73,6 +73,7 @@ void sim_free(sim_t *s)
 	}
 	free(s->syms);
 	strmap_free(&s->symmap);
+	sym_index_free(&s->bykey);
 	free(s->open_pos);
 	free(s->open_ord);
 	sim_jobs_free(&s->jobs);
@@ -91,13 +92,13 @@ static struct sym *sym_find(sim_t *s, const char *name)
 
 /* Out of memory here aborts: the simulation cannot go on without the
  * symbol, and a half-built run would be worse than none. */
-static struct sym *sym_get(sim_t *s, const char *name)
+static uint32_t sym_slot(sim_t *s, const char *name)
 {
-	struct sym *y = sym_find(s, name);
-	if (y)
-		return y;
+	int64_t i = strmap_get(&s->symmap, name);
+	if (i >= 0)
+		return (uint32_t)i;
 	struct sym **a = grow_array(s->syms, &s->capsyms, s->nsyms + 1, sizeof *a);
-	y = a ? calloc(1, sizeof(*y)) : NULL;
+	struct sym *y = a ? calloc(1, sizeof(*y)) : NULL;
 	if (!y)
 		abort();
 	s->syms = a;
@@ -107,8 +108,24 @@ static struct sym *sym_get(sim_t *s, const char *name)
 	s->syms[s->nsyms] = y;
 	if (strmap_put(&s->symmap, y->name, s->nsyms))
 		abort();
-	s->nsyms++;
-	return y;
+	return s->nsyms++;
+}
+
+static struct sym *sym_get(sim_t *s, const char *name)
+{
+	uint32_t i = sym_slot(s, name); /* before reading s->syms, which it may move */
+	return s->syms[i];
+}
+
+/* A market event's symbol, by the event's key after the first time. */
+static struct sym *event_sym(sim_t *s, const ev_t *ev)
+{
+	int64_t i = sym_index_get(&s->bykey, ev->sym_key);
+	if (i < 0) {
+		i = sym_slot(s, ev->symbol);
+		sym_index_set(&s->bykey, ev->sym_key, i);
+	}
+	return s->syms[i];
 }
 
 void sim_set_rules(sim_t *s, const struct symbol_rules *r)
@@ -272,7 +289,7 @@ static void dispatch(sim_t *s, const ev_t *ev)
 	}
 	if (!ev->symbol[0])
 		return;
-	struct sym *y = sym_get(s, ev->symbol);
+	struct sym *y = event_sym(s, ev);
 	switch (ev->type) {
 	case EV_BOOK_TICKER:
 		sim_book_on_ticker(s, y, &ev->u.book);

@@ -252,6 +252,7 @@ int rec_reader_next(rec_reader *r, ev_t *ev)
 		return fail(r, "frame at byte %llu: %s (byte %llu)", (unsigned long long)r->off,
 		            why, (unsigned long long)(r->off + REC_FRAME_HEAD + at));
 	consume(r, REC_FRAME_HEAD + (size_t)len);
+	ev->sym_key = symkey_of(ev->symbol); /* once here, not per consumer */
 	if (r->events && ev->exch_ms < r->last_ms)
 		r->out_of_order++;
 	r->last_ms = ev->exch_ms;
