@@ -204,9 +204,14 @@ static inline bool sym_last_fresh(const sim_t *s, const struct sym *y)
 
 /* jobs.c */
 void sim_job_push(struct job_queue *q, const struct job *j);
-bool sim_job_due(const struct job_queue *q, int64_t now);
 void sim_job_pop(struct job_queue *q, struct job *out);
 void sim_jobs_free(struct job_queue *q);
+
+/* Asked twice per market event: inline. */
+static inline bool sim_job_due(const struct job_queue *q, int64_t now)
+{
+	return q->n > 0 && q->heap[0].at <= now;
+}
 
 /* book.c */
 void sim_book_free(struct book *b);

@@ -61,11 +61,6 @@ void sim_job_push(struct job_queue *q, const struct job *j)
 	sift_up(q->heap, q->n++);
 }
 
-bool sim_job_due(const struct job_queue *q, int64_t now)
-{
-	return q->n > 0 && q->heap[0].at <= now;
-}
-
 void sim_job_pop(struct job_queue *q, struct job *out)
 {
 	*out = q->heap[0];
