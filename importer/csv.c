@@ -203,7 +203,6 @@ static int liq_row(struct row *r, ev_t *ev)
 	l->status = (order_status_t)status;
 	/* the logger keeps T, not the frame's E */
 	ev->exch_ms = l->trade_ms + r->c->o->liq_arrival_delay_ms;
-	r->c->st->liq_delayed += r->c->o->liq_arrival_delay_ms > 0;
 	return 0;
 }
 
@@ -247,8 +246,14 @@ static int read_row(struct imp_ctx *c, void *arg, char *line, size_t len)
 	r.n = split(line, len, r.f);
 	if (r.n != l->nfields && r.n != l->nfields_later)
 		imp_bad(c, "expected %zu or %zu fields, found %zu", l->nfields, l->nfields_later, r.n);
-	else if (l->build(&r, &ev) == 0 && imp_keep(c, &ev))
-		return -1;
+	else if (l->build(&r, &ev) == 0) {
+		uint64_t kept = c->st->events;
+		if (imp_keep(c, &ev))
+			return -1;
+		/* counted once kept: a row the window drops was not delayed into the recording */
+		if (ev.type == EV_LIQUIDATION && c->st->events > kept)
+			c->st->liq_delayed += c->o->liq_arrival_delay_ms > 0;
+	}
 	return 0;
 }
 

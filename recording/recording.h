@@ -46,8 +46,10 @@ struct rec_header {
 	/* Milliseconds the importer added to liquidations that carried only
 	 * their trade time, to stand for when a stream would have delivered
 	 * them (docs/recording-format.md); 0 when none was added. */
-	int64_t liq_arrival_delay_ms;
+	int64_t liq_arrival_delay_ms; /* 0 .. REC_LIQ_DELAY_MAX_MS */
 };
+
+#define REC_LIQ_DELAY_MAX_MS 86400000 /* a day: more is a mistake, not a stream's lag */
 
 /*
  * When to move on to the next file; 0 disables a limit, both 0 means one

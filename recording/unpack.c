@@ -361,7 +361,7 @@ static int header_value(struct unpack *x, int key, char **text, struct rec_heade
 		h->part = (uint32_t)v;
 		return 0;
 	case K_LIQ_DELAY:
-		return unpack_ranged(x, 0, 86400000, &h->liq_arrival_delay_ms);
+		return unpack_ranged(x, 0, REC_LIQ_DELAY_MAX_MS, &h->liq_arrival_delay_ms);
 	default:
 		return header_symbols(x, text, h, mem);
 	}

@@ -100,6 +100,12 @@ static int copy_header(struct header_copy *c, const struct rec_header *h, const 
                        char *err)
 {
 	size_t need = strlen(h->source ? h->source : "") + strlen(h->command ? h->command : "") + 2;
+	/* a file its own reader would refuse is not written */
+	if (h->liq_arrival_delay_ms < 0 || h->liq_arrival_delay_ms > REC_LIQ_DELAY_MAX_MS) {
+		snprintf(err, REC_ERR_MAX, "%s: liquidation arrival delay %lld ms is outside 0..%d",
+		         path, (long long)h->liq_arrival_delay_ms, REC_LIQ_DELAY_MAX_MS);
+		return -1;
+	}
 	for (uint32_t i = 0; i < h->nsymbols; i++) {
 		size_t n = h->symbols[i] ? strlen(h->symbols[i]) : SYMBOL_MAX;
 		if (n >= SYMBOL_MAX) {

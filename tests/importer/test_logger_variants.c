@@ -113,3 +113,18 @@ Test(variants, liquidations_arrive_after_their_trade_time)
 	cr_assert_eq(l->st.liq_delayed, 2);
 	done(l, path);
 }
+
+Test(variants, only_liquidations_kept_in_the_window_count_as_delayed)
+{
+	const char *rows =
+		"BTC,SELL,LIMIT,IOC,0.5,100000.1,100000.2,FILLED,0.5,0.5,1737908829000,50000\n"
+		"ETH,BUY,LIMIT,IOC,1,3000,3000,FILLED,1,1,1737908839500,3000\n";
+	char *path = temp_file(rows, strlen(rows));
+	struct imp_options o = {.format = IMP_LIQ_CSV, .liq_arrival_delay_ms = 1000,
+	                        .to_ms = 1737908835000};
+	struct loaded *l = load_with(o, (const char *const *)&path, 1);
+	cr_assert_eq(l->st.events, 1);
+	cr_assert_eq(l->st.outside, 1);
+	cr_assert_eq(l->st.liq_delayed, 1, "the row after --to was not delayed into the file");
+	done(l, path);
+}

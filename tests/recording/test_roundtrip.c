@@ -136,6 +136,23 @@ Test(roundtrip, empty_header_fields)
 	rec_reader_close(r);
 }
 
+/* A header its own reader would refuse is never written. */
+Test(writer, refuses_a_liquidation_delay_out_of_range)
+{
+	char p[300], err[REC_ERR_MAX];
+	struct rec_header h = {.liq_arrival_delay_ms = REC_LIQ_DELAY_MAX_MS + 1};
+	cr_assert_null(rec_writer_open(tmp_path(p, sizeof p, "delay.hrec"), &h, NULL, err));
+	cr_expect(strstr(err, "arrival delay"), "%s", err);
+	h.liq_arrival_delay_ms = REC_LIQ_DELAY_MAX_MS;
+	rec_writer *w = rec_writer_open(p, &h, NULL, err);
+	cr_assert_not_null(w, "%s", err);
+	cr_assert_eq(rec_writer_close(w), 0, "%s", err);
+	rec_reader *r = rec_reader_open(p, err);
+	cr_assert_not_null(r, "%s", err);
+	cr_expect_eq(rec_reader_header(r)->liq_arrival_delay_ms, REC_LIQ_DELAY_MAX_MS);
+	rec_reader_close(r);
+}
+
 /* Each invalid event is refused with a reason; the writer goes on. */
 Test(writer, refuses_invalid_events)
 {
