@@ -66,6 +66,8 @@ static const struct field global_fields[] = {
 	NUM("tranche_merge_profit_pct", F_DEC, G, merge_profit_pct, 0, DEC(100), HI_OPEN),
 	NUM("unprotected_close_seconds", F_SECONDS, G, unprotected_timeout_ms, 0, DEC(3600), LO_OPEN),
 	NUM("max_quote_age_sec", F_SECONDS, G, max_quote_age_ms, 0, DEC(86400), 0),
+	NUM("daily_loss_limit_usdt", F_DEC, G, daily_loss_limit_usdt, 0, NO_LIMIT, 0),
+	NUM("min_free_margin_usdt", F_DEC, G, min_free_margin_usdt, 0, NO_LIMIT, 0),
 	BOOL("use_usdt_volume", G, use_usdt_volume),
 	ENUM("time_in_force", G, time_in_force, tifs),
 	LIVE_BOOL("set_leverage", set_leverage),

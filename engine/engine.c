@@ -159,7 +159,9 @@ void engine_on_event(engine_t *e, const ev_t *ev)
 		on_gap(e, ev);
 		return;
 	case EV_ACCOUNT_UPDATE:
-		return; /* positions are tracked from our own fills */
+		/* positions are tracked from our own fills; the balance is not ours to count */
+		eng_risk_on_account(e, &ev->u.account);
+		return;
 	default:
 		break;
 	}

@@ -65,6 +65,8 @@ struct settings {
 	dec_t merge_profit_pct;          /* adjacent tranches merge at this profit */
 	int64_t unprotected_timeout_ms;  /* close at market after this long */
 	int64_t max_quote_age_ms;        /* an older quote does not price entries; 0: no limit */
+	dec_t daily_loss_limit_usdt;     /* kill switch (risk.c); 0: off */
+	dec_t min_free_margin_usdt;      /* kill switch (risk.c); 0: off */
 	uint32_t nsymbols;
 	struct symbol_settings *symbols; /* owned by whoever filled the struct */
 };
@@ -183,6 +185,10 @@ void engine_free(engine_t *e);
 /* Trading rules of a symbol (tick, step, minimums). A symbol without rules
  * cannot trade: its signals are journaled as skipped ("no_rules"). */
 void engine_set_rules(engine_t *e, const struct symbol_rules *r);
+
+/* The account's USDT wallet balance, for min_free_margin_usdt: the session
+ * gives it at start; ACCOUNT_UPDATE events keep it current after that. */
+void engine_set_wallet(engine_t *e, dec_t wallet);
 
 /* Any event: market data, EV_ORDER_UPDATE, EV_ACCOUNT_UPDATE, EV_EXCHANGE_INFO.
  * Advances engine time to ev->exch_ms when that is later. */

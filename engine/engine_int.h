@@ -131,6 +131,12 @@ struct engine {
 	uint64_t next_id;
 	int64_t next_due;   /* earliest TTL or protection deadline; INT64_MAX if none */
 	dec_t margin;
+	struct {
+		int64_t day;      /* UTC day (days since the epoch) that `net` is of */
+		dec_t net;        /* its fills' realized PnL less USDT fees */
+		dec_t wallet;     /* USDT wallet balance last reported */
+		bool wallet_known;
+	} risk;               /* risk.c: the kill switch */
 	struct engine_stats st;
 };
 
@@ -156,6 +162,11 @@ dec_t eng_pct_change(dec_t from, dec_t to);
 dec_t eng_qty_for_value(dec_t value, dec_t price, dec_t step);
 dec_t eng_qty_for_notional(dec_t notional, dec_t price, dec_t step);
 dec_t eng_notional_of(dec_t qty, dec_t price);
+
+/* ---- risk.c ---- */
+void eng_risk_on_fill(struct engine *e, const struct ev_order *u);
+void eng_risk_on_account(struct engine *e, const struct ev_account *a);
+const char *eng_risk_check(struct engine *e, dec_t entry_margin); /* NULL or why not */
 
 /* ---- signal.c ---- */
 void eng_signal_on_liquidation(struct engine *e, struct sym *s, const ev_t *ev);

@@ -218,6 +218,7 @@ static void journal_fill(struct engine *e, const struct sym *s, const struct ev_
 	memcpy(r.u.fill.client_id, u->client_id, CLIENT_ID_MAX);
 	e->st.fills++;
 	e->io.journal(e->io.ctx, &r);
+	eng_risk_on_fill(e, u);
 }
 
 /* Journals the fill and the order's new state before acting on them, so the

@@ -160,6 +160,8 @@ static const char *try_entry(struct engine *e, struct sym *s, struct entry *en,
 		why = price_entry(e, s, en, l);
 	if (!why)
 		why = size_entry(e, s, en);
+	if (!why)
+		why = eng_risk_check(e, eng_margin(s, en->req.qty, en->ref));
 	if (why)
 		return why;
 	memcpy(en->req.symbol, s->cfg.symbol, SYMBOL_MAX);

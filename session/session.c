@@ -162,6 +162,9 @@ session_t *session_new(const struct settings *settings, journal_t *journal)
 int session_attach(session_t *s, exchange_t *x)
 {
 	s->x = *x;
+	struct exchange_account a;
+	exchange_account(&s->x, &a);
+	engine_set_wallet(s->engine, a.wallet);
 	int rc = exchange_set_position_mode(&s->x, s->settings->hedge_mode);
 	for (uint32_t i = 0; i < s->settings->nsymbols && !rc; i++) {
 		const struct symbol_settings *y = &s->settings->symbols[i];
