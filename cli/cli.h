@@ -19,6 +19,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,  /* the work failed: unreadable or corrupt input, I/O error */
 	EXIT_USAGE = 2, /* bad command line or settings: nothing was done */
+	EXIT_DIFFERENT = 3, /* hunter parity: the runs differ */
 	EXIT_INTERRUPTED = 130, /* stopped by Ctrl-C or SIGTERM; what was done is kept */
 };
 
@@ -29,6 +30,7 @@ int cmd_check_config(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_parity(int argc, char **argv);
 
 /* "500ms", "25s", "30m", "6h", "1d", "1h30m" into milliseconds; 0 or -1
  * for anything else (or zero). */

@@ -19,6 +19,7 @@ static const struct command {
 	{"backtest", cmd_backtest, "replay recordings through the engine and simulated exchange"},
 	{"report", cmd_report, "write the HTML report of a run database"},
 	{"sweep", cmd_sweep, "backtest a grid of settings in one pass over the recordings"},
+	{"parity", cmd_parity, "what two runs of the same market did differently, and why"},
 };
 
 static void usage(FILE *out)
@@ -29,7 +30,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nRun `hunter <command> --help` for a command's options.\n"
 	             "Exit codes: 0 success, 1 the work failed, 2 bad usage or settings,\n"
-	             "130 stopped by Ctrl-C or SIGTERM (what was done is kept).\n");
+	             "3 the runs differ (parity), 130 stopped by Ctrl-C or SIGTERM (what was\n"
+	             "done is kept).\n");
 }
 
 int main(int argc, char **argv)
