@@ -1,0 +1,82 @@
+/*
+ * exchange_aster.h - the pieces of hunter's Aster client that need no
+ * network: an order as Aster's request parameters and back, and the budget
+ * of requests the exchange allows.
+ *
+ * Orders (POST /fapi/v1/order, V3 /fapi/v3/order): xa_order_encode writes
+ * an order_req as the exact form-encoded parameter string that is signed and
+ * sent; every price and quantity is printed from its exact decimal, never
+ * from a double. xa_order_decode reads such a string back, as a server
+ * (`hunter serve`) must, and answers a bad one with Aster's error code and
+ * message. For every order the encoder accepts, decode(encode(r)) == r.
+ *
+ * Rate limits (aster-api.md section 6): the exchange's minute weight and
+ * order counts, learnt from exchangeInfo's rateLimits and corrected by the
+ * X-MBX-USED-WEIGHT-* / X-MBX-ORDER-COUNT-* headers of every reply. A
+ * request asks xa_rl_wait how long to wait before it may go; a share of
+ * every limit (rate_limit_buffer_pct) is never used. A 429 blocks every
+ * request until its Retry-After (or an exponential back-off without one);
+ * a 418 (an IP ban) blocks every request and is reported as a ban, so the
+ * caller stops new entries and says so.
+ */
+#ifndef HUNTER_EXCHANGE_ASTER_H
+#define HUNTER_EXCHANGE_ASTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+/* ---- orders ------------------------------------------------------------ */
+
+#define XA_PARAMS_MAX 512 /* an encoded order always fits */
+
+/*
+ * Writes the order's parameters, `symbol=...&side=...`, in a fixed order,
+ * NUL-terminated. `reduceOnly` is sent only when set (hedge mode rejects it
+ * with -1106), `newOrderRespType` never (ACK is the default). Returns the
+ * length, or 0 for an order that cannot be sent as it is (a bad client id,
+ * a LIMIT without price, a non-positive quantity...), with the reason in
+ * `why`.
+ */
+size_t xa_order_encode(const order_req *r, char buf[XA_PARAMS_MAX], const char **why);
+
+/*
+ * Reads a new-order parameter string (`len` bytes, form-encoded). Returns
+ * 0 and fills *r, or Aster's error code (-1102 missing or malformed
+ * parameter, -1106 parameter not allowed, -1116 bad order type, -1117 bad
+ * side, -1115 bad time in force, -1121 bad symbol, -4061 bad position
+ * side...) with its message in msg.
+ */
+int xa_order_decode(const char *params, size_t len, order_req *r, char *msg, size_t cap);
+
+/* ---- rate limits ------------------------------------------------------- */
+
+enum xa_limit { XA_WEIGHT_1M, XA_ORDERS_10S, XA_ORDERS_1M, XA__LIMITS };
+
+struct xa_rl {
+	int64_t limit[XA__LIMITS];  /* per window; 0 = unknown, not enforced */
+	int64_t used[XA__LIMITS];   /* in the current window */
+	int64_t window_start[XA__LIMITS];
+	int buffer_pct;             /* share of each limit kept in reserve */
+	int64_t blocked_until;      /* after a 429 or 418: no request before */
+	bool banned;                /* the block is a 418 ban */
+	int backoffs;               /* 429s in a row without Retry-After */
+};
+
+void xa_rl_init(struct xa_rl *rl, int buffer_pct);
+/* exchangeInfo's limits: REQUEST_WEIGHT / ORDERS with interval and number. */
+void xa_rl_set_limit(struct xa_rl *rl, enum xa_limit which, int64_t limit);
+/* Milliseconds to wait before a request of `weight` (and one order when
+ * `order`) may be sent at `now`; 0 = now, and the budget is taken. */
+int64_t xa_rl_wait(struct xa_rl *rl, int64_t now, int weight, bool order);
+/* One header of a reply (any case): X-MBX-USED-WEIGHT-1M and
+ * X-MBX-ORDER-COUNT-10S / -1M replace the local counts with the exchange's. */
+void xa_rl_on_header(struct xa_rl *rl, int64_t now, const char *name, const char *value);
+/* A reply's HTTP status: 429 blocks for Retry-After seconds (-1 when the
+ * header is absent: 1, 2, 4 ... 60 s for 429s in a row), 418 blocks as a
+ * ban; any other status ends the run of 429s. */
+void xa_rl_on_status(struct xa_rl *rl, int64_t now, int status, int64_t retry_after_s);
+
+#endif
