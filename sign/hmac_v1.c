@@ -56,7 +56,8 @@ const char *sign_v1_append(const char *secret, const char *params, int64_t times
 		return "V1: recvWindow must be 0 (left out) to 60000 ms";
 	if (!params)
 		params = "";
-	size_t cap = strlen(params) + 128;
+	/* "&recvWindow=60000&timestamp=" 19 digits "&signature=" 64 hex: 123 */
+	size_t cap = strlen(params) + 160;
 	char *s = malloc(cap);
 	if (!s)
 		return "V1: out of memory";

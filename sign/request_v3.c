@@ -48,7 +48,9 @@ const char *sign_v3_request(const struct sign_v3_creds *c, const char *params, u
 	char user[SIGN_ADDR_STR], signer[SIGN_ADDR_STR];
 	sign_addr_format(c->user, user);
 	sign_addr_format(c->signer, signer);
-	size_t cap = strlen(params) + 256;
+	/* "&nonce=" 20 digits, two "&user=0x..."-sized pairs, "&signature=" and
+	 * 132 characters: under 300 bytes beyond the parameters */
+	size_t cap = strlen(params) + 320;
 	char *s = malloc(cap);
 	if (!s)
 		return "V3: out of memory";
