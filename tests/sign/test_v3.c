@@ -67,7 +67,7 @@ Test(v3, address_of_the_demo_key_in_eip55)
 	struct sign_key k;
 	uint8_t a[SIGN_ADDR_LEN], b[SIGN_ADDR_LEN];
 	char s[SIGN_ADDR_STR];
-	cr_assert_null(sign_key_parse(&k, KEY + 2)); /* without 0x too */
+	cr_assert_null(sign_key_parse(&k, &KEY[2])); /* without 0x too */
 	cr_assert_null(sign_key_address(&k, a));
 	sign_key_clear(&k);
 	sign_addr_format(a, s);
@@ -185,9 +185,10 @@ Test(v3, high_s_is_refused)
 		                       0xBA, 0xAE, 0xDC, 0xE6, 0xAF, 0x48, 0xA0, 0x3B,
 		                       0xBF, 0xD2, 0x5E, 0x8C, 0xD0, 0x36, 0x41, 0x41 };
 	uint8_t raw[SIGN_SIG_LEN];
+	const char *hex = &SIG[2];
 	for (int i = 0; i < SIGN_SIG_LEN; i++) {
 		unsigned v = 0;
-		sscanf(SIG + 2 + 2 * i, "%2x", &v);
+		sscanf(hex + 2 * i, "%2x", &v);
 		raw[i] = (uint8_t)v;
 	}
 	int borrow = 0;
