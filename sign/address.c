@@ -16,7 +16,7 @@ void sign_key_clear(struct sign_key *k)
 
 const char *sign_key_parse(struct sign_key *k, const char *hex)
 {
-	const char *err = sign_hex_decode(hex, k->d, sizeof k->d, "private key");
+	const char *err = sign_hex_decode(hex, k->d, sizeof k->d, SIGN_HEX_KEY);
 	uint8_t any = 0;
 	for (size_t i = 0; !err && i < sizeof k->d; i++)
 		any |= k->d[i];
@@ -60,7 +60,7 @@ const char *sign_addr_parse(const char *s, uint8_t addr[SIGN_ADDR_LEN])
 		return "address: missing";
 	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return "address: must start with 0x";
-	return sign_hex_decode(s, addr, SIGN_ADDR_LEN, "address");
+	return sign_hex_decode(s, addr, SIGN_ADDR_LEN, SIGN_HEX_ADDR);
 }
 
 /* EIP-55: hex digit i is upper case when it is a letter and nibble i of

@@ -62,7 +62,7 @@ const char *sign_v3_recover(const char *msg, size_t n, uint32_t chain_id, const 
                             uint8_t addr[SIGN_ADDR_LEN])
 {
 	uint8_t digest[SIGN_HASH_LEN], raw[SIGN_SIG_LEN];
-	const char *err = sign_hex_decode(sig, raw, sizeof raw, "signature");
+	const char *err = sign_hex_decode(sig, raw, sizeof raw, SIGN_HEX_SIG);
 	if (!err)
 		err = sign_v3_digest(msg, n, chain_id, digest);
 	if (!err)

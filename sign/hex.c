@@ -20,44 +20,34 @@ static int nibble(char c)
 	return -1;
 }
 
-/* One static message per input kind and fault; the table keeps them fixed
- * strings (nothing is formatted at run time). */
-struct hex_msgs {
-	const char *what, *missing, *length, *digit;
+/* One fixed message per input kind and fault (nothing is formatted at run
+ * time), indexed by enum sign_hex_kind. */
+static const struct {
+	const char *missing, *length, *digit;
+} msgs[] = {
+	[SIGN_HEX_KEY] = { "private key: missing", "private key: must be 32 bytes (64 hex digits)",
+	                   "private key: not hex" },
+	[SIGN_HEX_ADDR] = { "address: missing",
+	                    "address: must be 20 bytes (40 hex digits after 0x)",
+	                    "address: not hex" },
+	[SIGN_HEX_SIG] = { "signature: missing", "signature: must be 65 bytes (130 hex digits)",
+	                   "signature: not hex" },
+	[SIGN_HEX_HMAC] = { "signature: missing", "signature: must be 32 bytes (64 hex digits)",
+	                    "signature: not hex" },
 };
 
-static const struct hex_msgs msgs[] = {
-	{ "private key", "private key: missing", "private key: must be 32 bytes (64 hex digits)",
-	  "private key: not hex" },
-	{ "address", "address: missing", "address: must be 20 bytes (40 hex digits after 0x)",
-	  "address: not hex" },
-	{ "signature", "signature: missing", "signature: must be 65 bytes (130 hex digits)",
-	  "signature: not hex" },
-	{ "hmac", "signature: missing", "signature: must be 32 bytes (64 hex digits)",
-	  "signature: not hex" },
-};
-
-static const struct hex_msgs *msgs_for(const char *what)
+const char *sign_hex_decode(const char *s, uint8_t *out, size_t n, enum sign_hex_kind kind)
 {
-	for (size_t i = 0; i < sizeof msgs / sizeof msgs[0] - 1; i++)
-		if (!strcmp(msgs[i].what, what))
-			return &msgs[i];
-	return &msgs[sizeof msgs / sizeof msgs[0] - 1];
-}
-
-const char *sign_hex_decode(const char *s, uint8_t *out, size_t n, const char *what)
-{
-	const struct hex_msgs *m = msgs_for(what);
 	if (!s || !*s)
-		return m->missing;
+		return msgs[kind].missing;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	if (strlen(s) != 2 * n)
-		return m->length;
+		return msgs[kind].length;
 	for (size_t i = 0; i < n; i++) {
 		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
-			return m->digit;
+			return msgs[kind].digit;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return NULL;

@@ -81,7 +81,7 @@ const char *sign_v1_verify(const char *secret, const char *query, const char *bo
                            const char *sig_hex)
 {
 	uint8_t want[SIGN_HASH_LEN], got[SIGN_HASH_LEN];
-	const char *err = sign_hex_decode(sig_hex, got, sizeof got, "hmac");
+	const char *err = sign_hex_decode(sig_hex, got, sizeof got, SIGN_HEX_HMAC);
 	if (!err)
 		err = v1_mac(secret, query, body, want);
 	if (err)

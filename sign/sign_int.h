@@ -8,9 +8,11 @@
 
 #include "sign.h"
 
-/* Exactly `n` bytes from 2n hex digits (any case) after an optional "0x";
- * `what` names the input in the fixed error message it picks. */
-const char *sign_hex_decode(const char *s, uint8_t *out, size_t n, const char *what);
+/* What a hex input is, which names it in the fixed error messages. */
+enum sign_hex_kind { SIGN_HEX_KEY, SIGN_HEX_ADDR, SIGN_HEX_SIG, SIGN_HEX_HMAC };
+
+/* Exactly `n` bytes from 2n hex digits (any case) after an optional "0x". */
+const char *sign_hex_decode(const char *s, uint8_t *out, size_t n, enum sign_hex_kind kind);
 
 /* `n` bytes as lower-case hex after "0x", NUL-terminated. */
 void sign_hex_0x(const uint8_t *b, size_t n, char *out);
