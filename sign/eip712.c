@@ -19,7 +19,7 @@ static void keccak_str(const char *s, uint8_t out[SIGN_HASH_LEN])
 
 /* keccak256(typeHash || keccak("AsterSignTransaction") || keccak("1") ||
  * uint256(chainId) || uint256(0)): five 32-byte words. */
-static void domain_separator(uint32_t chain_id, uint8_t out[SIGN_HASH_LEN])
+void sign_eip712_domain(uint32_t chain_id, uint8_t out[SIGN_HASH_LEN])
 {
 	uint8_t enc[5 * 32] = { 0 };
 	keccak_str(domain_type, enc);
@@ -31,17 +31,23 @@ static void domain_separator(uint32_t chain_id, uint8_t out[SIGN_HASH_LEN])
 	sign_keccak256(enc, sizeof enc, out);
 }
 
+/* keccak256(typeHash(Message) || keccak256(msg)) */
+void sign_eip712_struct(const char *msg, size_t n, uint8_t out[SIGN_HASH_LEN])
+{
+	uint8_t st[2 * 32];
+	keccak_str(message_type, st);
+	sign_keccak256(msg, n, st + 32);
+	sign_keccak256(st, sizeof st, out);
+}
+
 const char *sign_v3_digest(const char *msg, size_t n, uint32_t chain_id,
                            uint8_t digest[SIGN_HASH_LEN])
 {
 	if (!msg || !n)
 		return "V3: empty parameters";
-	uint8_t st[2 * 32]; /* hashStruct = keccak(typeHash(Message) || keccak(msg)) */
-	keccak_str(message_type, st);
-	sign_keccak256(msg, n, st + 32);
 	uint8_t pre[2 + 2 * 32] = { 0x19, 0x01 };
-	domain_separator(chain_id, pre + 2);
-	sign_keccak256(st, sizeof st, pre + 34);
+	sign_eip712_domain(chain_id, pre + 2);
+	sign_eip712_struct(msg, n, pre + 34);
 	sign_keccak256(pre, sizeof pre, digest);
 	return NULL;
 }

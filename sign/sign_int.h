@@ -17,6 +17,12 @@ const char *sign_hex_decode(const char *s, uint8_t *out, size_t n, enum sign_hex
 /* `n` bytes as lower-case hex after "0x", NUL-terminated. */
 void sign_hex_0x(const uint8_t *b, size_t n, char *out);
 
+/* The two halves of the V3 digest, apart so that tests can check each
+ * against the reference's intermediate values: the EIP-712 domain
+ * separator for a chain, and hashStruct of Message(string msg). */
+void sign_eip712_domain(uint32_t chain_id, uint8_t out[SIGN_HASH_LEN]);
+void sign_eip712_struct(const char *msg, size_t n, uint8_t out[SIGN_HASH_LEN]);
+
 /* r || s || v (v = 27 + recovery id) over a 32-byte digest. */
 const char *sign_ecdsa(const struct sign_key *k, const uint8_t digest[SIGN_HASH_LEN],
                        uint8_t sig[SIGN_SIG_LEN]);

@@ -8,6 +8,7 @@
 
 #include "core.h"
 #include "sign.h"
+#include "sign_int.h"
 
 /* aster-api.md 2.3, "Test vector" (ethers v6, the docs' public demo key) */
 #define KEY "0x4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1"
@@ -39,8 +40,25 @@ Test(v3, type_hashes_of_the_vector)
 	              "c4cfb57eea370ef2a92403a7e865b2de262d7ca272333665b54ad7e6a602ef68");
 }
 
-/* The domain separators and hashStruct of the vector are inner values; the
- * digest covers them all, and a wrong chain id must change it. */
+static void expect_hash(const uint8_t h[SIGN_HASH_LEN], const char *want)
+{
+	char hex[2 * SIGN_HASH_LEN + 1];
+	hex_encode(h, SIGN_HASH_LEN, hex);
+	cr_assert_str_eq(hex, want);
+}
+
+Test(v3, domain_separators_and_hash_struct_of_the_vector)
+{
+	uint8_t h[SIGN_HASH_LEN];
+	sign_eip712_domain(SIGN_CHAIN_MAINNET, h);
+	expect_hash(h, "a95d0a7a6f3f17fcebb0c2336645385ce79cde7523f71ab147fdb7f15e9f37f9");
+	sign_eip712_domain(SIGN_CHAIN_TESTNET, h);
+	expect_hash(h, "fad01b07bed5729a04dbb977fd86da612eba71d668660bf12cf10b3d65b74d94");
+	sign_eip712_struct(MSG, strlen(MSG), h);
+	expect_hash(h, "7d6780374a1ca1752d8c9779a80240ef1bee332c2f7d30b65ffd46cb0c51ac19");
+}
+
+/* The digest, and another chain id gives another one. */
 Test(v3, digest_of_the_vector)
 {
 	uint8_t d[SIGN_HASH_LEN], t[SIGN_HASH_LEN];
