@@ -79,4 +79,32 @@ void xa_rl_on_header(struct xa_rl *rl, int64_t now, const char *name, const char
  * ban; any other status ends the run of 429s. */
 void xa_rl_on_status(struct xa_rl *rl, int64_t now, int status, int64_t retry_after_s);
 
+/* ---- credentials -------------------------------------------------------- */
+
+enum xa_scheme { XA_AUTH_NONE, XA_AUTH_V1, XA_AUTH_V3 };
+
+#define XA_SECRET_MAX 160
+
+struct xa_creds {
+	enum xa_scheme scheme;
+	char api_key[XA_SECRET_MAX], api_secret[XA_SECRET_MAX]; /* V1 */
+	char user[XA_SECRET_MAX], signer[XA_SECRET_MAX];        /* V3 addresses */
+	char signer_key[XA_SECRET_MAX];                         /* V3 private key, hex */
+};
+
+/*
+ * Credentials from the environment, then from the `.env` file at `path`
+ * (NULL: ./.env; a missing file is no error), the environment winning:
+ *   V1  ASTER_API_KEY, ASTER_API_SECRET (or the old bot's API_KEY, API_SECRET)
+ *   V3  ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_KEY
+ * V3 is used when any of its names is given, else V1, else none (a
+ * simulated run needs none). Returns 0, or -1 with the reason in err: a malformed line of
+ * the file (by line number), or a scheme given in part (by the names that
+ * are missing). A file that others may read gives a warning in warn. No
+ * message ever holds a value. xa_creds_clear wipes what was read.
+ */
+int xa_creds_load(struct xa_creds *c, const char *path, char *warn, size_t wcap, char *err,
+                  size_t ecap);
+void xa_creds_clear(struct xa_creds *c);
+
 #endif
