@@ -20,6 +20,7 @@
 #include "engine.h"
 
 #define NONE (-1)
+#define FOREIGN_SEEN_MAX 64 /* foreign fills remembered to tell a repeat */
 #define TRANCHE_MAX 64 /* tranches per symbol and side, whatever the settings say */
 
 /* Directions of a position: index 0 is long, 1 is short, in both modes. */
@@ -137,6 +138,8 @@ struct engine {
 		dec_t wallet;     /* USDT wallet balance last reported */
 		bool wallet_known;
 	} risk;               /* risk.c: the kill switch */
+	int64_t foreign_seen[FOREIGN_SEEN_MAX]; /* trade ids of recent foreign fills */
+	uint32_t foreign_next;
 	struct engine_stats st;
 };
 

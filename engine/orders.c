@@ -272,11 +272,24 @@ static order_role_t foreign_role(const struct ev_order *u)
  * shrinks the position it closes, newest tranche first, and a tranche it
  * empties is closed with its protection cancelled and its margin released;
  * anything else is not ours to track. */
+/* Whether a foreign fill was seen before, by its trade id: a stream that
+ * reconnects may send the exchange's closing of our position twice. */
+static bool foreign_seen(struct engine *e, int64_t trade_id)
+{
+	if (!trade_id)
+		return false;
+	for (int i = 0; i < FOREIGN_SEEN_MAX; i++)
+		if (e->foreign_seen[i] == trade_id)
+			return true;
+	e->foreign_seen[e->foreign_next++ % FOREIGN_SEEN_MAX] = trade_id;
+	return false;
+}
+
 static void on_foreign_fill(struct engine *e, const ev_t *ev)
 {
 	const struct ev_order *u = &ev->u.order;
 	int64_t si = strmap_get(&e->symmap, ev->symbol);
-	if (si == NONE || u->last_qty <= 0)
+	if (si == NONE || u->last_qty <= 0 || foreign_seen(e, u->trade_id))
 		return;
 	struct sym *s = &e->syms[si];
 	int dir = u->side == SIDE_SELL ? DIR_LONG : DIR_SHORT;
@@ -296,7 +309,10 @@ void eng_orders_on_update(struct engine *e, const ev_t *ev)
 	const struct ev_order *u = &ev->u.order;
 	int64_t found = strmap_get(&e->ordmap, u->client_id);
 	if (found == NONE) {
-		if (u->exec == EXEC_TRADE || u->exec == EXEC_CALCULATED)
+		/* An id of ours that is no longer in the pool is an order that has
+		 * ended: a repeated or late update of it was already counted. */
+		if (!eng_order_id_role(u->client_id) &&
+		    (u->exec == EXEC_TRADE || u->exec == EXEC_CALCULATED))
 			on_foreign_fill(e, ev);
 		return;
 	}
@@ -307,6 +323,9 @@ void eng_orders_on_update(struct engine *e, const ev_t *ev)
 		break;
 	case EXEC_TRADE:
 		accept(e, idx);
+		/* the order's cumulative filled quantity tells a repeated fill */
+		if (u->last_qty > 0 && u->filled_qty > 0 && u->filled_qty <= e->orders[idx].filled)
+			break;
 		if (u->last_qty > 0)
 			on_fill(e, idx, u);
 		else if (u->status == OS_FILLED)

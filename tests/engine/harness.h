@@ -36,6 +36,7 @@ struct fx {
 	struct symbol_rules rules;
 	int64_t now;
 	int64_t trade_id;
+	ev_t last;                  /* the last event given to the engine, to repeat it */
 	struct fx_intent in[FX_MAX];
 	int nin;
 	struct fx_order ord[FX_MAX];

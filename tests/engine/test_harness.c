@@ -123,6 +123,7 @@ static ev_t market_ev(struct fx *f, ev_type_t type, int64_t ms)
 
 void fx_event(struct fx *f, const ev_t *ev)
 {
+	f->last = *ev;
 	engine_on_event(f->e, ev);
 }
 
