@@ -1,0 +1,235 @@
+/*
+ * bench_record.c - how fast `hunter record` takes Aster's streams, and what
+ * it costs on disk, measured against `hunter serve --as-fast` on loopback.
+ *
+ *   bench_record [RECORDING]   default: a 1 M-event `hunter synth` recording
+ *
+ * The server plays the recording as fast as the recorder reads; the
+ * recorder takes every market stream of every symbol in it. Printed: the
+ * messages received against those served (loss), messages per second of
+ * elapsed time and per second of the recorder's own CPU (its one core), and
+ * bytes on disk per million messages against the messages' JSON. Both
+ * programs are the real binaries, next to this one's folder.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "aster.h"
+#include "bench.h"
+#include "replay.h"
+
+static char hunter[PATH_MAX];
+
+/* The hunter binary: build/hunter, beside build/bench/. */
+static int find_hunter(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (snprintf(hunter, sizeof hunter, "%s/../hunter", self) >= (int)sizeof hunter)
+		return -1;
+	return access(hunter, X_OK);
+}
+
+static pid_t spawn(char *const argv[], int out_fd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(out_fd >= 0 ? out_fd : null, 1);
+		dup2(null, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Starts the server on a free port; returns its pid, the port in *port. */
+static pid_t start_server(const char *rec, int *port)
+{
+	int fd[2];
+	if (pipe(fd))
+		return -1;
+	char *argv[] = {hunter, "serve", (char *)rec, "--port", "0", "--as-fast", NULL};
+	pid_t pid = spawn(argv, fd[1]);
+	close(fd[1]);
+	FILE *f = fdopen(fd[0], "r");
+	char line[256] = "";
+	if (!f || !fgets(line, sizeof line, f) ||
+	    sscanf(line, "hunter serve: listening on http://127.0.0.1:%d", port) != 1) {
+		fprintf(stderr, "bench_record: the server did not start: %s\n", line);
+		return -1;
+	}
+	/* the rest of its output is not read: keep the pipe drained elsewhere */
+	return pid;
+}
+
+struct counts {
+	uint64_t market; /* stream messages: trades, tickers, diffs, marks, liquidations */
+	uint64_t json_bytes;
+	char symbols[256];
+};
+
+static bool streamed(const ev_t *ev)
+{
+	return ev->type == EV_AGG_TRADE || ev->type == EV_BOOK_TICKER ||
+	       ev->type == EV_DEPTH_UPDATE || ev->type == EV_MARK_PRICE ||
+	       ev->type == EV_LIQUIDATION;
+}
+
+static void add_symbol(struct counts *c, const char *s)
+{
+	char key[SYMBOL_MAX + 2];
+	snprintf(key, sizeof key, ",%s,", s);
+	char have[260];
+	snprintf(have, sizeof have, ",%s,", c->symbols);
+	if (strstr(have, key) || strlen(c->symbols) + strlen(s) + 2 >= sizeof c->symbols)
+		return;
+	if (c->symbols[0])
+		strcat(c->symbols, ",");
+	strcat(c->symbols, s);
+}
+
+static int count(const char *const *paths, size_t n, struct counts *c, bool json)
+{
+	char err[REC_ERR_MAX];
+	replay *rp = replay_open(paths, n, err);
+	if (!rp) {
+		fprintf(stderr, "bench_record: %s\n", err);
+		return -1;
+	}
+	static char buf[1 << 20];
+	ev_t ev;
+	int rc;
+	while ((rc = replay_next(rp, &ev)) == 1) {
+		if (!streamed(&ev))
+			continue;
+		c->market++;
+		if (json) {
+			c->json_bytes += aster_format(&ev, buf, sizeof buf);
+			add_symbol(c, ev.symbol);
+		}
+	}
+	replay_close(rp);
+	return rc;
+}
+
+/* The recordings the recorder wrote, and their size. */
+static size_t written(const char *dir, char paths[][PATH_MAX], size_t cap, uint64_t *bytes)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	*bytes = 0;
+	for (struct dirent *e; d && (e = readdir(d)) && n < cap;) {
+		if (!strstr(e->d_name, ".hrec"))
+			continue;
+		if (snprintf(paths[n], PATH_MAX, "%s/%s", dir, e->d_name) >= PATH_MAX)
+			continue;
+		struct stat st;
+		if (!stat(paths[n], &st))
+			*bytes += (uint64_t)st.st_size;
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static double cpu_of(const struct rusage *ru)
+{
+	return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+	       (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
+static int run(const char *rec, const char *work)
+{
+	struct counts served = {0};
+	if (count(&rec, 1, &served, true))
+		return 1;
+	int port;
+	pid_t server = start_server(rec, &port);
+	if (server < 0)
+		return 1;
+	char out[PATH_MAX], rest[64], ws[64];
+	snprintf(out, sizeof out, "%s/recorded", work);
+	snprintf(rest, sizeof rest, "http://127.0.0.1:%d", port);
+	snprintf(ws, sizeof ws, "ws://127.0.0.1:%d", port);
+	char *argv[] = {hunter, "record", "--symbols", served.symbols, "--out", out,
+	                "--rest-url", rest, "--ws-url", ws, NULL};
+	double t0 = bench_now();
+	pid_t recorder = spawn(argv, -1);
+	int st;
+	waitpid(server, &st, 0);
+	double t1 = bench_now();
+	kill(recorder, SIGINT);
+	struct rusage ru;
+	wait4(recorder, &st, 0, &ru);
+
+	char paths[64][PATH_MAX];
+	uint64_t disk;
+	size_t n = written(out, paths, 64, &disk);
+	const char *p[64];
+	for (size_t i = 0; i < n; i++)
+		p[i] = paths[i];
+	struct counts got = {0};
+	if (!n || count(p, n, &got, false))
+		return 1;
+	double cpu = cpu_of(&ru);
+	printf("served %llu stream messages (%s), recorded %llu: %s\n",
+	       (unsigned long long)served.market, served.symbols, (unsigned long long)got.market,
+	       got.market == served.market ? "no loss" : "LOSS");
+	printf("rate: %.0f messages/s elapsed (%.2f s), %.0f messages per CPU second of the"
+	       " recorder (%.2f s CPU) (target >= 100000)\n",
+	       (double)got.market / (t1 - t0), t1 - t0, (double)got.market / cpu, cpu);
+	printf("disk: %.1f MB per million messages, against %.1f MB of their JSON (%.1f%%)\n",
+	       (double)disk / (double)got.market, (double)served.json_bytes / (double)served.market,
+	       100.0 * (double)disk / (double)served.json_bytes);
+	return got.market == served.market ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (find_hunter()) {
+		fprintf(stderr, "bench_record: no hunter binary beside %s\n", argv[0]);
+		return 1;
+	}
+	char work[] = "/tmp/bench-record-XXXXXX";
+	if (!mkdtemp(work)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	char rec[PATH_MAX];
+	if (argc > 1) {
+		snprintf(rec, sizeof rec, "%s", argv[1]);
+	} else {
+		snprintf(rec, sizeof rec, "%s/synth.hrec", work);
+		char cmd[PATH_MAX * 2 + 64];
+		snprintf(cmd, sizeof cmd, "'%s' synth --seed 1 --events 1000000 -o '%s' >/dev/null",
+		         hunter, rec);
+		if (system(cmd)) {
+			fprintf(stderr, "bench_record: synth failed\n");
+			return 1;
+		}
+	}
+	int rc = run(rec, work);
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
+	if (system(cmd))
+		fprintf(stderr, "bench_record: could not remove %s\n", work);
+	return rc;
+}
