@@ -59,24 +59,32 @@ static pid_t spawn(char *const argv[], int out_fd)
 	return pid;
 }
 
-/* Starts the server on a free port; returns its pid, the port in *port. */
-static pid_t start_server(const char *rec, int *port)
+/* Starts the server on a free port, its output to a file (a pipe nobody
+ * reads would stop it once full); returns its pid, the port in *port. */
+static pid_t start_server(const char *rec, const char *work, int *port)
 {
-	int fd[2];
-	if (pipe(fd))
+	char log[PATH_MAX];
+	if (snprintf(log, sizeof log, "%s/serve.out", work) >= (int)sizeof log)
+		return -1;
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
 		return -1;
 	char *argv[] = {hunter, "serve", (char *)rec, "--port", "0", "--as-fast", NULL};
-	pid_t pid = spawn(argv, fd[1]);
-	close(fd[1]);
-	FILE *f = fdopen(fd[0], "r");
+	pid_t pid = spawn(argv, fd);
+	close(fd);
 	char line[256] = "";
-	if (!f || !fgets(line, sizeof line, f) ||
-	    sscanf(line, "hunter serve: listening on http://127.0.0.1:%d", port) != 1) {
-		fprintf(stderr, "bench_record: the server did not start: %s\n", line);
-		return -1;
+	for (int tries = 0; tries < 200; tries++) { /* 10 s */
+		FILE *f = fopen(log, "r");
+		bool got = f && fgets(line, sizeof line, f) && strchr(line, '\n');
+		if (f)
+			fclose(f);
+		if (got && sscanf(line, "hunter serve: listening on http://127.0.0.1:%d", port) == 1)
+			return pid;
+		usleep(50000);
 	}
-	/* the rest of its output is not read: keep the pipe drained elsewhere */
-	return pid;
+	fprintf(stderr, "bench_record: the server did not start: %s\n", line);
+	kill(pid, SIGTERM);
+	return -1;
 }
 
 struct counts {
@@ -162,7 +170,7 @@ static int run(const char *rec, const char *work)
 	if (count(&rec, 1, &served, true))
 		return 1;
 	int port;
-	pid_t server = start_server(rec, &port);
+	pid_t server = start_server(rec, work, &port);
 	if (server < 0)
 		return 1;
 	char out[PATH_MAX], rest[64], ws[64];
