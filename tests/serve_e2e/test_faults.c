@@ -139,3 +139,49 @@ Test(faults, sigterm_exits_130, .timeout = 30)
 	wsc_free(&c);
 	cr_assert_eq(serve_stop(&s), 130);
 }
+
+/* A WebSocket handshake on a socket that then never reads. */
+static int open_unread(int port, const char *path)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int small = 4096;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	char req[512];
+	int n = snprintf(req, sizeof req,
+	                 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+	                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+	                 "Sec-WebSocket-Version: 13\r\n\r\n", path);
+	cr_assert_eq(write(fd, req, (size_t)n), n);
+	return fd;
+}
+
+Test(faults, a_client_that_does_not_read_is_dropped_at_the_queue_bound, .timeout = 60)
+{
+	struct served s;
+	serve_start(&s, dir, "--port 0 --speed 100000 " SYNTH);
+	int fd = open_unread(s.port, "/stream?streams=btcusdt@depth/ethusdt@depth/solusdt@depth/"
+	                             "btcusdt@bookTicker/ethusdt@bookTicker/solusdt@bookTicker");
+	int64_t end = test_now_ms() + 30000;
+	while (!strstr(serve_stderr(&s), "send queue over 8 MiB") && test_now_ms() < end)
+		usleep(50000);
+	cr_assert_not_null(strstr(serve_stderr(&s), "send queue over 8 MiB"), "%s",
+	                   serve_stderr(&s));
+	close(fd);
+	cr_assert_eq(serve_wait(&s, 10000), 0, "after the drop the replay ends alone");
+}
+
+Test(faults, loop_plays_the_recordings_again, .timeout = 60)
+{
+	struct served s;
+	serve_start(&s, dir, "--port 0 --as-fast --loop " SYNTH);
+	struct wsc c;
+	cr_assert(wsc_open(&c, s.port, "/ws/!forceOrder@arr"));
+	/* the recording holds 119 liquidations */
+	cr_assert(wsc_wait(&c, 250, 30000), "%zu messages", c.n);
+	cr_assert_str_eq(c.msgs[0], c.msgs[119], "the second pass starts with the first event");
+	wsc_free(&c);
+	cr_assert_eq(serve_stop(&s), 130);
+}
