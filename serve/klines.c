@@ -97,9 +97,12 @@ static void write_row(struct text *out, const struct kline *k, int64_t interval_
 	serve_text_puts(out, ",\"0\"]");
 }
 
-/* The bars of the interval, oldest first, into bars[]; returns how many. */
+/* The bars of the interval, oldest first, into the ring bars[cap]; returns
+ * how many were built. With `from_start` (a startTime was given) it stops at
+ * cap bars, as Binance returns the first `limit` bars from the start;
+ * otherwise the ring keeps the latest. */
 static size_t build(const struct sym_state *s, int64_t interval_ms, int64_t from, int64_t to,
-                    struct kline *bars, size_t cap)
+                    bool from_start, struct kline *bars, size_t cap)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->nklines; i++) {
@@ -109,6 +112,8 @@ static size_t build(const struct sym_state *s, int64_t interval_ms, int64_t from
 			continue;
 		if (n && bars[(n - 1) % cap].open_ms == k.open_ms)
 			merge(&bars[(n - 1) % cap], &k);
+		else if (from_start && n == cap)
+			break;
 		else
 			bars[n++ % cap] = k;
 	}
@@ -120,7 +125,7 @@ void serve_klines_write(const struct sym_state *s, int64_t interval_ms, int64_t 
 {
 	struct kline bars[1500];
 	size_t cap = limit > 0 && limit < 1500 ? (size_t)limit : 1500;
-	size_t n = build(s, interval_ms, from, to, bars, cap);
+	size_t n = build(s, interval_ms, from, to, from > INT64_MIN, bars, cap);
 	size_t first = n > cap ? n - cap : 0;
 	serve_text_puts(out, "[");
 	for (size_t i = first; i < n; i++) {

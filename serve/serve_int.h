@@ -163,7 +163,9 @@ int serve_market_apply(struct market *m, const ev_t *ev);
 /* klines.c: the 1-minute bar of a trade; 0 or -1 out of memory. */
 int serve_klines_add(struct sym_state *s, const struct ev_trade *t);
 /* Bars of `interval_ms` (a whole number of minutes) built from the minute
- * bars, as Binance's kline rows; only bars overlapping [from, to]. */
+ * bars, as Binance's kline rows: bars overlapping [from, to], at most
+ * `limit` of them, the first ones when `from` is given (> INT64_MIN), else
+ * the latest. */
 void serve_klines_write(const struct sym_state *s, int64_t interval_ms, int64_t from, int64_t to,
                         int64_t limit, struct text *out);
 /* "1m".."1d" to ms; -1 when not supported. */

@@ -369,7 +369,8 @@ static void ws_receive(struct server *sv, struct conn *c, const char *in, size_t
 {
 	/* one byte past the control limit is enough for the "too long" reply */
 	size_t room = 65537 > c->rx.len ? 65537 - c->rx.len : 0;
-	serve_text_put(&c->rx, in, len < room ? len : room);
+	if (len && room)
+		serve_text_put(&c->rx, in, len < room ? len : room);
 	if (!lws_is_final_fragment(c->wsi) || lws_remaining_packet_payload(c->wsi))
 		return;
 	struct text reply = {0};
@@ -586,9 +587,13 @@ static void describe(struct server *sv)
 static int serve_loop(struct server *sv)
 {
 	schedule(sv, TICK_MAX_NS);
-	while (!sv->done && !*sv->o->stop)
-		if (lws_service(sv->ctx, 0) < 0)
+	while (!sv->done && !*sv->o->stop) {
+		if (lws_service(sv->ctx, 0) < 0) {
+			say(sv, "the event loop failed");
+			sv->failed = true;
 			break;
+		}
+	}
 	lws_sul_cancel(&sv->tick);
 	if (*sv->o->stop)
 		return SERVE_EINTR;

@@ -219,6 +219,13 @@ Test(rest, market_endpoints_answer_binance_shapes, .timeout = 30)
 	cr_assert_geq(cJSON_GetArraySize(j), 1);
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetArrayItem(j, 0)), 12);
 	cJSON_Delete(j);
+	/* from a start, the first bar: the recording's first minute */
+	j = get_json(s.port, "/fapi/v1/klines?symbol=BTCUSDT&interval=5m&startTime=0&limit=1");
+	cr_assert_eq(cJSON_GetArraySize(j), 1);
+	cr_assert_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(j, 0), 0)->valuedouble, 1768176000000.0);
+	cr_assert_eq(cJSON_GetArrayItem(cJSON_GetArrayItem(j, 0), 6)->valuedouble,
+	             1768176000000.0 + 300000 - 1);
+	cJSON_Delete(j);
 	cr_assert_eq(serve_stop(&s), 130);
 }
 
