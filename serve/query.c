@@ -37,7 +37,8 @@ int serve_query_int(const char *query, const char *key, int64_t min, int64_t max
 	char *end;
 	errno = 0;
 	long long v = strtoll(buf, &end, 10);
-	if (errno || end == buf || *end || !(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')) || v < min || v > max)
+	bool digits = buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9'); /* no spaces or '+' */
+	if (errno || end == buf || *end || !digits || v < min || v > max)
 		return -1;
 	*out = v;
 	return 1;
