@@ -3,11 +3,12 @@
  * buffers (text.c), stream names and subscriptions (streams.c), the
  * client's control messages (control.c), query strings (query.c), the
  * market state REST answers from (market.c, klines.c), the REST endpoints
- * (rest.c), replay pacing (clock.c), faults (faults.c) and per-connection
- * send queues (queue.c). server.c ties them to libwebsockets.
+ * (rest.c), replay pacing (clock.c), faults (faults.c), the recordings
+ * (feed.c) and per-connection send queues (queue.c). server.c, conn.c and
+ * http.c tie them to libwebsockets (server_int.h).
  *
- * Everything but server.c and queue.c is free of libwebsockets, so the
- * parsers of client input can be fuzzed on their own.
+ * Only queue.c of these needs libwebsockets (for LWS_PRE), so the parsers
+ * of client input can be fuzzed on their own.
  */
 #ifndef HUNTER_SERVE_INT_H
 #define HUNTER_SERVE_INT_H
