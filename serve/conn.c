@@ -100,11 +100,11 @@ void serve_conns_watch(struct server *sv, int64_t now)
 	for (struct conn *c = sv->conns; c; c = c->next) {
 		if (c->state != C_OPEN)
 			continue;
-		if (o->max_age_ms && now - c->opened_ns >= o->max_age_ms * 1000000) {
+		if (o->max_age_ms && (now - c->opened_ns) / 1000000 >= o->max_age_ms) {
 			close_conn(c, LWS_CLOSE_STATUS_GOINGAWAY, "connection older than the limit");
 		} else if (sv->played_out && !c->q.head) {
 			close_conn(c, LWS_CLOSE_STATUS_NORMAL, "replay finished");
-		} else if (o->ping_ms && now - c->pinged_ns >= o->ping_ms * 1000000) {
+		} else if (o->ping_ms && (now - c->pinged_ns) / 1000000 >= o->ping_ms) {
 			c->pinged_ns = now;
 			c->ping_due = true;
 			lws_callback_on_writable(c->wsi);
