@@ -186,7 +186,10 @@ static int open_file(rec_writer *w)
 	free(w->cur);
 	w->cur = name;
 	errno = 0;
-	w->gz = gzopen(name, is_gz(name) ? "wb" : "wbT");
+	/* Level 1: a recorder compresses as the streams arrive, and level 6 took
+	 * 2.4 times as long for 15 % less disk; `gzip -9` can shrink a finished
+	 * file later. */
+	w->gz = gzopen(name, is_gz(name) ? "wb1" : "wbT");
 	if (!w->gz) {
 		w->failed = true;
 		return fail(w, "%s: cannot create: %s", name,
