@@ -291,13 +291,19 @@ static void print_spans(FILE *out, const char *title, const struct span *v, uint
 	char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
 	fprintf(out, "  %s: %llu\n", title, (unsigned long long)n);
 	for (uint64_t i = 0; i < n && i < LIST_MAX; i++) {
-		utc_format(v[i].from_ms, a);
+		/* a gap from 0 (a recorder's start) has no known beginning, nor length */
+		bool open = !v[i].from_ms;
+		char len[40] = "";
+		if (open)
+			snprintf(a, sizeof a, "(unknown)");
+		else
+			utc_format(v[i].from_ms, a);
+		if (!open)
+			snprintf(len, sizeof len, " (%.3f s)", (double)(v[i].to_ms - v[i].from_ms) / 1000.0);
 		utc_format(v[i].to_ms, b);
-		fprintf(out, "    %-14s %-12s %s .. %s (%.3f s)%s%s\n",
-		        v[i].symbol[0] ? v[i].symbol : "(all)",
-		        gaps ? gap_kind_str(v[i].type) : ev_type_name(v[i].type), a, b,
-		        (double)(v[i].to_ms - v[i].from_ms) / 1000.0, v[i].reason[0] ? ": " : "",
-		        v[i].reason);
+		fprintf(out, "    %-14s %-12s %s .. %s%s%s%s\n", v[i].symbol[0] ? v[i].symbol : "(all)",
+		        gaps ? gap_kind_str(v[i].type) : ev_type_name(v[i].type), a, b, len,
+		        v[i].reason[0] ? ": " : "", v[i].reason);
 	}
 	if (n > LIST_MAX)
 		fprintf(out, "    ... and %llu more\n", (unsigned long long)(n - LIST_MAX));

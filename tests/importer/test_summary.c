@@ -92,3 +92,27 @@ Test(summary, many_symbols)
 	free(json);
 	imp_summary_free(s);
 }
+
+/* A recorder's start gap has no beginning (from 0): no date of 1970, no
+ * length of fifty years. */
+Test(summary, a_gap_without_a_start_is_printed_as_such)
+{
+	imp_summary_t *s = imp_summary_new("r.hrec", 5000);
+	ev_t gap;
+	memset(&gap, 0, sizeof gap);
+	gap.type = EV_GAP;
+	gap.exch_ms = 1737996900000;
+	gap.u.gap.kind = GAP_RESTART;
+	strcpy(gap.u.gap.reason, "recorder started");
+	imp_summary_add(s, &gap);
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	imp_summary_print(s, f);
+	fclose(f);
+	cr_assert(strstr(text, "restart      (unknown) .. 2025-01-27T16:55:00.000Z: recorder started"),
+	          "%s", text);
+	cr_assert_null(strstr(text, "1970"), "%s", text);
+	free(text);
+	imp_summary_free(s);
+}
