@@ -100,12 +100,15 @@ static void drop_front(booksync_t *b, size_t k)
 		b->nbuf = b->npool = 0;
 		return;
 	}
-	size_t cut = b->buf[k].at;
+	if (!k)
+		return;
+	size_t cut = b->buf[k].at; /* 0 when the pool was never needed (and is NULL) */
 	memmove(b->buf, b->buf + k, (b->nbuf - k) * sizeof *b->buf);
 	b->nbuf -= k;
 	for (size_t i = 0; i < b->nbuf; i++)
 		b->buf[i].at -= cut;
-	memmove(b->pool, b->pool + cut, (b->npool - cut) * sizeof *b->pool);
+	if (cut)
+		memmove(b->pool, b->pool + cut, (b->npool - cut) * sizeof *b->pool);
 	b->npool -= cut;
 }
 
@@ -214,14 +217,16 @@ static int append(booksync_t *b, const struct diff *d)
 	if (!buf)
 		return -1;
 	b->buf = buf;
-	level_t *pool = b->pool;
 	if (nlv) {
-		pool = grow_array(b->pool, &b->pool_cap, b->npool + nlv, sizeof *pool);
+		level_t *pool = grow_array(b->pool, &b->pool_cap, b->npool + nlv, sizeof *pool);
 		if (!pool)
 			return -1;
 		b->pool = pool;
-		memcpy(pool + b->npool, d->bids, d->nbids * sizeof *pool);
-		memcpy(pool + b->npool + d->nbids, d->asks, d->nasks * sizeof *pool);
+		/* an empty side may have no array at all: no copy from NULL */
+		if (d->nbids)
+			memcpy(pool + b->npool, d->bids, d->nbids * sizeof *pool);
+		if (d->nasks)
+			memcpy(pool + b->npool + d->nbids, d->asks, d->nasks * sizeof *pool);
 	}
 	buf[b->nbuf++] = (struct pending){d->first, d->last, d->prev, d->nbids, d->nasks, b->npool};
 	b->npool += nlv;
