@@ -66,9 +66,11 @@ booksync_t *booksync_new(const char *symbol);
 void booksync_free(booksync_t *b);
 
 enum booksync_state {
-	BOOKSYNC_NEED_SNAPSHOT, /* caller must fetch a REST depth snapshot (diffs are buffered meanwhile) */
-	BOOKSYNC_WAITING,       /* snapshot requested/applied, still waiting for the overlapping diff */
-	BOOKSYNC_LIVE           /* book is in sync */
+	/* caller must fetch a REST depth snapshot (diffs are buffered meanwhile) */
+	BOOKSYNC_NEED_SNAPSHOT,
+	/* snapshot requested/applied, still waiting for the overlapping diff */
+	BOOKSYNC_WAITING,
+	BOOKSYNC_LIVE /* book is in sync */
 };
 
 /* Feeds a diff depthUpdate. When LIVE, a diff with u no newer than the book

@@ -72,8 +72,9 @@ int booksync_compare(const booksync_t *b, const ev_t *snap, struct booksync_cmp 
 	    strncmp(snap->symbol, booksync_symbol(b), sizeof snap->symbol))
 		return -1;
 	const struct ev_depth *d = &snap->u.depth;
-	if (!booksync_levels_valid(d->bids, d->nbids) || !booksync_levels_valid(d->asks, d->nasks) ||
-	    !sorted(false, d->bids, d->nbids) || !sorted(true, d->asks, d->nasks))
+	if (!booksync_levels_valid(d->bids, d->nbids) ||
+	    !booksync_levels_valid(d->asks, d->nasks) || !sorted(false, d->bids, d->nbids) ||
+	    !sorted(true, d->asks, d->nasks))
 		return -1;
 	compare_side(b, SIDE_BUY, d->bids, d->nbids, out);
 	compare_side(b, SIDE_SELL, d->asks, d->nasks, out);
