@@ -38,8 +38,9 @@ static inline int64_t frame_ns(const char *s, bool seconds)
 	if (!seconds)
 		return v;
 	v *= 1000000000;
-	int64_t scale = 100000000;
-	for (end += *end == '.'; isdigit((unsigned char)*end) && scale; end++, scale /= 10)
+	if (*end == '.')
+		end++;
+	for (int64_t scale = 100000000; isdigit((unsigned char)*end) && scale; end++, scale /= 10)
 		v += (*end - '0') * scale;
 	return v;
 }
