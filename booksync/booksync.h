@@ -55,9 +55,9 @@
 
 #include "core.h"
 
-#define BOOKSYNC_BUFFER_EVENTS 4096     /* diffs buffered while waiting */
+#define BOOKSYNC_BUFFER_EVENTS 4096       /* diffs buffered while waiting */
 #define BOOKSYNC_BUFFER_LEVELS (1u << 18) /* price levels in those diffs */
-#define BOOKSYNC_SIDE_MAX 10000         /* levels held per side of the book */
+#define BOOKSYNC_SIDE_MAX 10000           /* levels held per side of the book */
 
 typedef struct booksync booksync_t;
 
