@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "importer.h"
+#include "input_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,20 +23,6 @@ static void count_bad(void *ctx, const char *file, uint64_t line, const char *ms
 		abort(); /* every report names a line and a reason */
 }
 
-/* The importer reads files, so the input goes to one temporary file. */
-static const char *input_file(void)
-{
-	static char path[] = "/tmp/fuzz_csv_import.XXXXXX";
-	static int made;
-	if (!made) {
-		int fd = mkstemp(path);
-		if (fd < 0)
-			abort();
-		close(fd);
-		made = 1;
-	}
-	return path;
-}
 
 static void import_as(const char *path, imp_format_t f)
 {
@@ -56,10 +43,7 @@ static void import_as(const char *path, imp_format_t f)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *path = input_file();
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, size, f) != size || fclose(f))
-		abort();
+	const char *path = fuzz_input_file("fuzz_csv_import", data, size);
 	import_as(path, IMP_LIQ_CSV);
 	import_as(path, IMP_TRADES_CSV);
 	return 0;

@@ -8,23 +8,13 @@
 #include <unistd.h>
 
 #include "exchange_aster.h"
+#include "input_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[] = "/tmp/fuzz_dotenv.XXXXXX";
-	static int made;
-	if (!made) {
-		int fd = mkstemp(path);
-		if (fd < 0)
-			abort();
-		close(fd);
-		made = 1;
-	}
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, size, f) != size || fclose(f))
-		abort();
+	const char *path = fuzz_input_file("fuzz_dotenv", data, size);
 	struct xa_creds c;
 	char warn[256], err[256];
 	if (xa_creds_load(&c, path, warn, sizeof warn, err, sizeof err) && c.api_secret[0])

@@ -15,34 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "input_file.h"
 #include "format_int.h" /* the frame layout and rec_crc32c */
 #include "recording.h"
 #include "replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char input_path[256];
-
-static void remove_input(void)
-{
-	unlink(input_path);
-}
-
-/* One file per fuzzing process, rewritten for each input. */
-static const char *input_file(void)
-{
-	if (!input_path[0]) {
-		const char *dir = getenv("TMPDIR");
-		snprintf(input_path, sizeof input_path, "%s/fuzz_recording-XXXXXX",
-		         dir ? dir : "/tmp");
-		int fd = mkstemp(input_path);
-		if (fd < 0)
-			abort();
-		close(fd);
-		atexit(remove_input);
-	}
-	return input_path;
-}
 
 static void read_to_end(const char *path)
 {
@@ -76,12 +55,6 @@ static void replay_twice(const char *path)
 	replay_close(rp);
 }
 
-static void put_file(const char *path, const uint8_t *data, size_t size)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-		abort();
-}
 
 /* Walks the frames after the preamble and rewrites each one's CRC. */
 static void fix_crcs(uint8_t *p, size_t size)
@@ -101,16 +74,14 @@ static void fix_crcs(uint8_t *p, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *path = input_file();
-	put_file(path, data, size);
+	const char *path = fuzz_input_file("fuzz_recording", data, size);
 	read_to_end(path);
 	replay_twice(path);
 	if (size > REC_PREAMBLE_LEN) {
 		uint8_t *copy = malloc(size);
 		memcpy(copy, data, size);
 		fix_crcs(copy, size);
-		put_file(path, copy, size);
-		read_to_end(path);
+		read_to_end(fuzz_input_file("fuzz_recording", copy, size));
 		free(copy);
 	}
 	return 0;

@@ -70,12 +70,20 @@ static void books_square(const struct backtest_summary *s)
 	             (long long)s->t.unrealized, (long long)(s->t.end_equity - s->t.start_equity));
 }
 
-Test(kill_switch, a_days_loss_stops_entries_until_utc_midnight)
+/* Backtests the three cascades with `key` added to the globals; returns the
+ * run database, after checking that the books square. */
+static const char *run_with(const char *key, struct backtest_summary *s)
 {
 	struct market m;
+	market_backtest(&m, limited(key), three_days_of_losses(&m), s);
+	books_square(s);
+	return s->db_path;
+}
+
+Test(kill_switch, a_days_loss_stops_entries_until_utc_midnight)
+{
 	struct backtest_summary s;
-	market_backtest(&m, limited("\"daily_loss_limit_usdt\": 5"), three_days_of_losses(&m), &s);
-	const char *db = s.db_path;
+	const char *db = run_with("\"daily_loss_limit_usdt\": 5", &s);
 	cr_assert_eq(signals(db, "fired"), 2, "the first cascade and the next day's fire");
 	cr_assert_eq(signals(db, "daily_loss_limit"), 1, "the second cascade is skipped");
 	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills WHERE role='sl'"), 2,
@@ -84,28 +92,23 @@ Test(kill_switch, a_days_loss_stops_entries_until_utc_midnight)
 	snprintf(sql, sizeof sql, "SELECT min(ms) FROM signals WHERE reason='fired' AND ms > %lld",
 	         T0 + 120000);
 	cr_assert_gt(test_db_int(db, sql), T0 + MIDNIGHT_MS, "no entry before midnight");
-	books_square(&s);
 }
 
 Test(kill_switch, without_a_limit_every_cascade_fires)
 {
-	struct market m;
 	struct backtest_summary s;
-	market_backtest(&m, limited("\"daily_loss_limit_usdt\": 0"), three_days_of_losses(&m), &s);
-	cr_assert_eq(signals(s.db_path, "fired"), 3);
-	cr_assert_eq(signals(s.db_path, "daily_loss_limit"), 0);
-	books_square(&s);
+	const char *db = run_with("\"daily_loss_limit_usdt\": 0", &s);
+	cr_assert_eq(signals(db, "fired"), 3);
+	cr_assert_eq(signals(db, "daily_loss_limit"), 0);
 }
 
 Test(kill_switch, free_margin_floor_skips_the_entry)
 {
-	struct market m;
 	struct backtest_summary s;
 	/* the simulated account starts with 10000 USDT; the entry needs 100 */
-	market_backtest(&m, limited("\"min_free_margin_usdt\": 9950"), three_days_of_losses(&m), &s);
-	cr_assert_eq(signals(s.db_path, "min_free_margin"), 3);
-	cr_assert_eq(signals(s.db_path, "fired"), 0);
-	struct market m2;
-	market_backtest(&m2, limited("\"min_free_margin_usdt\": 9850"), three_days_of_losses(&m2), &s);
-	cr_assert_eq(signals(s.db_path, "fired"), 3, "9900 stays free after a 100 USDT entry");
+	const char *db = run_with("\"min_free_margin_usdt\": 9950", &s);
+	cr_assert_eq(signals(db, "min_free_margin"), 3);
+	cr_assert_eq(signals(db, "fired"), 0);
+	db = run_with("\"min_free_margin_usdt\": 9850", &s);
+	cr_assert_eq(signals(db, "fired"), 3, "9900 stays free after a 100 USDT entry");
 }
