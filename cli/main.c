@@ -19,6 +19,7 @@ static const struct command {
 	{"backtest", cmd_backtest, "replay recordings through the engine and simulated exchange"},
 	{"report", cmd_report, "write the HTML report of a run database"},
 	{"sweep", cmd_sweep, "backtest a grid of settings in one pass over the recordings"},
+	{"record", cmd_record, "record Aster's market streams into recordings"},
 };
 
 static void usage(FILE *out)

@@ -250,11 +250,28 @@ static void peer_closed(net_ws *ws, const unsigned char *in, size_t len)
 	         len > 2 ? (const char *)in + 2 : "");
 }
 
+/* Whether `reason` concerns one of our client connections, whose user
+ * pointer is then its net_ws (other reasons carry other pointers). */
+static bool is_client_reason(enum lws_callback_reasons reason)
+{
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int net_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len)
 {
 	net_ws *ws = user;
-	if (!ws || ws->loop->closing)
+	if (!is_client_reason(reason) || !ws || ws->loop->closing)
 		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
@@ -275,11 +292,8 @@ int net_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		went_down(ws, why);
 		break;
 	}
-	case LWS_CALLBACK_CLIENT_CLOSED:
-	case LWS_CALLBACK_WSI_DESTROY:
-		went_down(ws, "connection lost"); /* once per attempt: see ws->live */
-		break;
-	default:
+	default: /* LWS_CALLBACK_CLIENT_CLOSED */
+		went_down(ws, "connection lost");
 		break;
 	}
 	return 0;

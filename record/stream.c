@@ -1,0 +1,255 @@
+/*
+ * stream.c - the recorder's side of the WebSockets: every frame goes
+ * through aster_parse and into the recording with its receive time; an
+ * interruption becomes a gap event written before the first event after
+ * it; a depth stream whose pu does not continue the previous u gets a
+ * "sequence" gap and a fresh REST snapshot.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_int.h"
+
+#define SNAPSHOT_TIMEOUT_MS 15000
+#define SNAPSHOT_RETRY_MS 5000
+
+/* The gap of a connection that went down, written before its next event. */
+static int put_disconnect_gap(struct recorder *r, struct rconn *c, const ev_t *next)
+{
+	ev_t gap;
+	record_gap_event(&gap, GAP_DISCONNECT, "", c->last_exch_ms, next->exch_ms,
+	                 next->recv_ns, c->why);
+	c->gap_pending = false;
+	r->st.gaps++;
+	return record_put(r, &gap);
+}
+
+static struct rbook *find_book(struct recorder *r, const char *symbol)
+{
+	for (size_t i = 0; i < r->nbooks; i++)
+		if (!strcmp(r->books[i].symbol, symbol))
+			return &r->books[i];
+	return NULL;
+}
+
+/* A diff must continue the last one (pu == previous u); else the book is
+ * broken from here: a sequence gap, and a snapshot to start again. */
+static int check_sequence(struct recorder *r, const ev_t *ev)
+{
+	struct rbook *b = find_book(r, ev->symbol);
+	if (!b)
+		return 0;
+	int rc = 0;
+	if (b->last_u && ev->u.depth.prev_id != b->last_u) {
+		char why[64];
+		ev_t gap;
+		snprintf(why, sizeof why, "depth pu %lld after u %lld",
+		         (long long)ev->u.depth.prev_id, (long long)b->last_u);
+		record_gap_event(&gap, GAP_SEQUENCE, ev->symbol, b->last_ms, ev->exch_ms,
+		                 ev->recv_ns, why);
+		r->st.gaps++;
+		b->want_snapshot = true;
+		rc = record_put(r, &gap);
+	}
+	b->last_u = ev->u.depth.last_id;
+	b->last_ms = ev->exch_ms;
+	return rc;
+}
+
+static void count(struct recorder *r, const ev_t *ev)
+{
+	r->st.msgs[ev->type]++;
+	if (ev->exch_ms > 0 && ev->recv_ns > 0) {
+		int64_t lag = ev->recv_ns / 1000000 - ev->exch_ms;
+		r->lag_sum += (double)lag;
+		r->lag_n++;
+		if (lag > r->st.lag_ms_max)
+			r->st.lag_ms_max = lag;
+	}
+}
+
+static int on_event(void *ctx, const ev_t *ev)
+{
+	struct recorder *r = ctx;
+	struct rconn *c = r->cur;
+	if (c->gap_pending && put_disconnect_gap(r, c, ev) < 0)
+		return -1;
+	if (ev->type == EV_DEPTH_UPDATE && check_sequence(r, ev) < 0)
+		return -1;
+	if (record_put(r, ev) < 0)
+		return -1;
+	c->last_exch_ms = ev->exch_ms;
+	count(r, ev);
+	return 0;
+}
+
+static void on_message(void *ctx, net_ws *ws, const char *data, size_t len, int64_t recv_ns)
+{
+	struct rconn *c = ctx;
+	struct recorder *r = c->r;
+	struct aster_ctx actx = {.recv_ns = recv_ns};
+	struct aster_result res;
+	if (r->failed)
+		return;
+	r->cur = c;
+	aster_parse(r->parser, data, len, &actx, on_event, r, &res);
+	if (res.status == ASTER_IGNORED)
+		r->st.ignored_frames++;
+	else if (res.status == ASTER_ERROR && ++r->st.bad_frames <= RECORD_WARN_MAX)
+		record_warn(r, "bad frame skipped (%s): %s%s", res.what[0] ? res.what : "?",
+		            res.err, r->st.bad_frames == RECORD_WARN_MAX ? " (further ones counted)"
+		                                                       : "");
+}
+
+static void on_open(void *ctx, net_ws *ws)
+{
+	struct rconn *c = ctx;
+	c->up = true;
+	if (c->opened)
+		c->r->st.reconnects++;
+	c->opened = true;
+	record_want_snapshots(c->r, c);
+}
+
+static void on_down(void *ctx, net_ws *ws, const char *why, int64_t retry_ms)
+{
+	struct rconn *c = ctx;
+	c->up = false;
+	for (size_t i = 0; i < c->r->nbooks; i++)
+		if (c->r->books[i].conn == c)
+			c->r->books[i].last_u = 0; /* the disconnect gap covers the break */
+	if (c->opened && !c->gap_pending) {
+		c->gap_pending = true;
+		snprintf(c->why, sizeof c->why, "%s", why);
+	}
+}
+
+/* Which connection carries symbol `s`'s depth stream. */
+static struct rconn *depth_conn(struct recorder *r, const char *symbol)
+{
+	char want[SYMBOL_MAX + 8];
+	size_t n = strlen(symbol);
+	for (size_t i = 0; i < n && i < SYMBOL_MAX; i++)
+		want[i] = (char)(symbol[i] >= 'A' && symbol[i] <= 'Z' ? symbol[i] + 32 : symbol[i]);
+	snprintf(want + n, sizeof want - n, "@depth");
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!strcmp(r->names[i], want))
+			return &r->conns[i / NET_STREAMS_PER_CONN];
+	return NULL;
+}
+
+static int setup_books(struct recorder *r)
+{
+	if (!(r->o->streams & RECORD_DEPTH) || !r->o->nsymbols)
+		return 0;
+	r->books = calloc(r->o->nsymbols, sizeof *r->books);
+	if (!r->books)
+		return record_fail(r, "out of memory");
+	for (size_t i = 0; i < r->o->nsymbols; i++) {
+		struct rbook *b = &r->books[r->nbooks++];
+		snprintf(b->symbol, sizeof b->symbol, "%s", r->o->symbols[i]);
+		b->conn = depth_conn(r, b->symbol);
+	}
+	return 0;
+}
+
+int record_open_streams(struct recorder *r)
+{
+	static const struct net_ws_handlers h = {on_open, on_message, on_down};
+	r->nconns = net_stream_conns(r->nnames);
+	r->conns = calloc(r->nconns ? r->nconns : 1, sizeof *r->conns);
+	if (!r->conns)
+		return record_fail(r, "out of memory");
+	if (setup_books(r) < 0)
+		return -1;
+	for (size_t i = 0; i < r->nconns; i++) {
+		char url[NET_URL_MAX * 4], why[NET_ERR_MAX];
+		r->conns[i].r = r;
+		if (net_stream_url(url, sizeof url, r->o->bases.ws, (const char *const *)r->names,
+		                   r->nnames, i) < 0)
+			return record_fail(r, "stream URL too long");
+		r->conns[i].ws = net_ws_open(r->loop, url, &r->o->ws, &h, &r->conns[i], why);
+		if (!r->conns[i].ws)
+			return record_fail(r, "%s", why);
+	}
+	r->streaming = true;
+	return 0;
+}
+
+void record_want_snapshots(struct recorder *r, const struct rconn *only)
+{
+	for (size_t i = 0; i < r->nbooks; i++)
+		if (!only || r->books[i].conn == only)
+			r->books[i].want_snapshot = true;
+}
+
+static int put_snapshot(void *ctx, const ev_t *ev)
+{
+	struct recorder *r = ctx;
+	if (record_put(r, ev) < 0)
+		return -1;
+	r->st.snapshots++;
+	return 0;
+}
+
+/* Asks again later, after saying why this one failed. */
+static void snapshot_failed(struct recorder *r, struct rbook *b, const char *why)
+{
+	record_warn(r, "depth snapshot of %s failed (retrying in %d s): %s", b->symbol,
+	            SNAPSHOT_RETRY_MS / 1000, why);
+	b->want_snapshot = true;
+	b->retry_ms = record_now_ms() + SNAPSHOT_RETRY_MS;
+}
+
+static void on_snapshot(void *ctx, long status, const char *body, size_t len, const char *err,
+                        int64_t recv_ns)
+{
+	struct rbook *b = ctx;
+	struct recorder *r = b->conn->r;
+	char why[200];
+	b->fetching = false;
+	if (r->failed)
+		return;
+	if (err || status != 200) {
+		snprintf(why, sizeof why, "%s", err ? err : "");
+		if (!err)
+			snprintf(why, sizeof why, "HTTP %ld: %.120s", status, body);
+		snapshot_failed(r, b, why);
+		return;
+	}
+	struct aster_ctx actx = {.recv_ns = recv_ns, .symbol = b->symbol};
+	struct aster_result res;
+	if (aster_parse(r->parser, body, len, &actx, put_snapshot, r, &res) < 0 && !r->failed)
+		snapshot_failed(r, b, res.err);
+}
+
+void record_fetch_snapshots(struct recorder *r)
+{
+	int64_t now = record_now_ms();
+	for (size_t i = 0; i < r->nbooks; i++) {
+		struct rbook *b = &r->books[i];
+		if (!b->want_snapshot || b->fetching || !b->conn || !b->conn->up || now < b->retry_ms)
+			continue;
+		char url[NET_URL_MAX + 64], why[NET_ERR_MAX];
+		snprintf(url, sizeof url, "%s/fapi/v1/depth?symbol=%s&limit=1000", r->o->bases.rest,
+		         b->symbol);
+		b->want_snapshot = false;
+		b->fetching = net_http_get(r->loop, url, SNAPSHOT_TIMEOUT_MS, on_snapshot, b, why) == 0;
+		if (!b->fetching)
+			snapshot_failed(r, b, why);
+	}
+}
+
+void record_close_gaps(struct recorder *r)
+{
+	int64_t now = record_now_ms();
+	for (size_t i = 0; i < r->nconns && !r->failed; i++)
+		if (r->conns[i].gap_pending) {
+			ev_t end = {.exch_ms = now, .recv_ns = now * 1000000};
+			char *why = r->conns[i].why;
+			size_t n = strlen(why);
+			snprintf(why + n, sizeof r->conns[i].why - n, "; stopped while down");
+			put_disconnect_gap(r, &r->conns[i], &end);
+		}
+}
