@@ -22,6 +22,7 @@ enum {
 	EXIT_INTERRUPTED = 130, /* stopped by Ctrl-C or SIGTERM; what was done is kept */
 };
 
+int cmd_serve(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_synth(int argc, char **argv);

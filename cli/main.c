@@ -17,6 +17,7 @@ static const struct command {
 	{"synth", cmd_synth, "generate a seeded synthetic recording"},
 	{"check-config", cmd_check_config, "validate settings.json and print the effective settings"},
 	{"backtest", cmd_backtest, "replay recordings through the engine and simulated exchange"},
+	{"serve", cmd_serve, "serve recordings as a local Aster (WebSocket streams and REST)"},
 	{"report", cmd_report, "write the HTML report of a run database"},
 	{"sweep", cmd_sweep, "backtest a grid of settings in one pass over the recordings"},
 	{"record", cmd_record, "record Aster's market streams into recordings"},

@@ -1,0 +1,62 @@
+/*
+ * serve.h - a local Aster on 127.0.0.1: replays recordings over the
+ * exchange's own wire protocol, so that clients written for Aster (hunter's
+ * recorder, the live session, third-party bots) can be tested against a
+ * known market without the network.
+ *
+ * One port serves both the public WebSocket market streams (/ws/<stream>
+ * and /stream?streams=...) and the public REST market endpoints
+ * (/fapi/v1/... and /fapi/v3/...). Events are read from the recordings in
+ * exchange-time order (replay module) and written back with aster_format,
+ * so a client that parses them with aster_parse gets the recorded events
+ * again. docs/serve.md describes what is served and how it differs from
+ * the real exchange.
+ */
+#ifndef HUNTER_SERVE_H
+#define HUNTER_SERVE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Faults a test can ask for; all of them are off when zero. Random faults
+ * draw from generators seeded with `seed`, so a run is repeatable for a
+ * client that does the same things in the same order. */
+struct serve_faults {
+	uint64_t drop_after;  /* close each connection after this many data messages */
+	uint64_t stall_after; /* send a connection nothing after this many data messages */
+	uint64_t seed;
+	double drop_rate;      /* chance, per data message, that the connection drops instead */
+	double rest_fail_rate; /* share of REST calls answered 503 */
+	double rest_429_rate;  /* share of REST calls answered 429 with Retry-After */
+	int64_t rest_delay_ms; /* every REST answer waits this long */
+};
+
+struct serve_opts {
+	const char *const *recordings;
+	size_t nrecordings;
+	int port;           /* 0: a free port chosen by the kernel */
+	double speed;       /* exchange time runs this many times faster than real time */
+	bool as_fast;       /* as fast as the clients read, ignoring `speed` */
+	bool loop;          /* start the recordings again when they end */
+	int64_t max_age_ms; /* a connection older than this is closed (Aster: 24 h) */
+	int64_t ping_ms;    /* a ping frame to each connection this often (Aster: 5 min) */
+	struct serve_faults faults;
+	volatile sig_atomic_t *stop; /* set by a signal handler: stop now */
+	FILE *out;                   /* gets the "listening on" line, flushed */
+	FILE *diag;                  /* errors and dropped connections */
+};
+
+enum serve_status {
+	SERVE_OK,      /* played out and every client was sent everything */
+	SERVE_EINTR,   /* *stop was set */
+	SERVE_EFAIL,   /* a recording could not be read, or the port not bound */
+};
+
+/* Serves until the replay is over (without `loop`) or *stop is set.
+ * Returns an enum serve_status; errors are explained on o->diag. */
+int serve_run(const struct serve_opts *o);
+
+#endif
