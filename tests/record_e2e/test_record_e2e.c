@@ -7,11 +7,10 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <time.h>
 
+#include "fixture_proc.h"
 #include "fixture_server.h"
 #include "recording.h"
 #include "support.h"
@@ -20,53 +19,30 @@ TEST_SCRATCH_SUITE(record_e2e, scratch, "hunter-record-e2e");
 
 #define WAIT_MS 20000 /* any hunter run must end within this */
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Starts hunter record against the fixture with extra arguments (NULL
  * terminated); stdout and stderr go to files in the scratch folder. */
 static pid_t start_record(const struct fixture *f, const char *out, const char *const *extra)
 {
-	char rest[64], ws[64], path[300];
+	char rest[64], ws[64], o[300], e[300];
 	snprintf(rest, sizeof rest, "http://127.0.0.1:%d", fixture_port(f));
 	snprintf(ws, sizeof ws, "ws://127.0.0.1:%d", fixture_port(f));
+	snprintf(o, sizeof o, "%s/stdout", scratch);
+	snprintf(e, sizeof e, "%s/stderr", scratch);
 	const char *argv[40] = {HUNTER_BIN, "record", "--symbols", "BTCUSDT", "--all-liquidations",
 	                        "--out", out, "--rest-url", rest, "--ws-url", ws};
 	size_t n = 11;
 	for (size_t i = 0; extra[i] && n < 39; i++)
 		argv[n++] = extra[i];
-	pid_t pid = fork();
+	pid_t pid = fixture_spawn(argv, o, e);
 	cr_assert_neq(pid, -1);
-	if (pid == 0) {
-		snprintf(path, sizeof path, "%s/stdout", scratch);
-		int o = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		snprintf(path, sizeof path, "%s/stderr", scratch);
-		int e = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(HUNTER_BIN, (char *const *)argv);
-		_exit(127);
-	}
 	return pid;
 }
 
-/* The exit code, or 128 + signal; fails the test after WAIT_MS. */
 static int wait_exit(pid_t pid)
 {
-	int status;
-	for (int waited = 0; waited < WAIT_MS; waited += 10) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	cr_assert_fail("hunter record did not end within %d ms", WAIT_MS);
-	return -1;
+	int rc = fixture_wait(pid, WAIT_MS);
+	cr_assert_neq(rc, -1, "hunter record did not end within %d ms", WAIT_MS);
+	return rc;
 }
 
 static int run_record(const struct fixture *f, const char *const *extra)
@@ -205,7 +181,7 @@ Test(record_e2e, kill_9_loses_at_most_the_flush_interval)
 	snprintf(out, sizeof out, "%s/rec", scratch);
 	pid_t pid = start_record(f, out, (const char *const[]){"--flush-interval", "200ms", NULL});
 	usleep(2000000);
-	int64_t killed_ms = wall_ms();
+	int64_t killed_ms = fixture_wall_ms();
 	kill(pid, SIGKILL);
 	cr_assert_eq(wait_exit(pid), 128 + SIGKILL);
 	fixture_stop(f);
