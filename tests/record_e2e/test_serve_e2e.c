@@ -157,7 +157,7 @@ Test(serve_e2e, records_exactly_the_served_events, .timeout = 120)
 Test(serve_e2e, dropped_connections_leave_gaps_and_no_duplicate, .timeout = 120)
 {
 	struct lines served = {0}, recorded = {0};
-	serve_and_record((const char *const[]){FIXTURE, "--speed", "200", "--drop-after", "15000",
+	serve_and_record((const char *const[]){FIXTURE, "--speed", "100", "--drop-after", "10000",
 	                                       NULL},
 	                 &served, &recorded);
 	cr_assert_geq(recorded.gaps[GAP_DISCONNECT], 2, "one gap per drop");
