@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "record_int.h"
 
@@ -212,8 +213,13 @@ static void housekeeping(struct recorder *r, struct deadlines *d, int64_t now,
 static void finish(struct recorder *r)
 {
 	if (r->w) {
+		/* a file that never got an event (no exchange info) is no recording */
+		char *empty = rec_writer_events(r->w) ? NULL : strdup(rec_writer_path(r->w));
 		record_close_gaps(r);
 		close_file(r);
+		if (empty)
+			unlink(empty);
+		free(empty);
 	}
 	net_loop_free(r->loop);
 	aster_parser_free(r->parser);

@@ -257,3 +257,22 @@ Test(record_e2e, plain_text_to_a_remote_host_is_refused)
 	int rc = system(cmd);
 	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
 }
+
+Test(record_e2e, no_exchange_info_fails_and_leaves_no_file)
+{
+	char out[300], cmd[600];
+	snprintf(out, sizeof out, "%s/rec", scratch);
+	/* port 1 on loopback: nothing listens there */
+	snprintf(cmd, sizeof cmd, "%s record --symbols BTCUSDT --out %s --rest-url "
+	                          "http://127.0.0.1:1 --ws-url ws://127.0.0.1:1 2>%s/stderr",
+	         HUNTER_BIN, out, scratch);
+	int rc = system(cmd);
+	cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
+	cr_assert_not_null(strstr(scratch_file("stderr"), "exchangeInfo"));
+	DIR *d = opendir(out);
+	cr_assert_not_null(d);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		cr_assert(e->d_name[0] == '.', "left %s behind", e->d_name);
+	closedir(d);
+}
