@@ -19,6 +19,7 @@
 
 #define NET_URL_MAX 2048          /* longest base URL or request URL */
 #define NET_STREAMS_PER_CONN 200  /* Aster's limit of streams on one connection */
+#define NET_STREAM_URL_MAX 2048   /* longest combined-stream URL hunter asks for */
 #define NET_FRAME_MAX (16u << 20) /* largest WebSocket message accepted */
 #define NET_ERR_MAX 256
 #define NET_CONNECT_TIMEOUT_S 10
@@ -41,8 +42,8 @@ struct net_url {
 
 /*
  * Parses scheme://host[:port][/path]. Schemes: https and wss anywhere; http
- * and ws only for a loopback host (localhost, 127.x.x.x, [::1] is not
- * supported), so plain text never leaves the machine. Returns 0, or -1 with
+ * and ws only for a loopback host (localhost or 127.x.x.x; IPv6 literals
+ * are not supported), so plain text never leaves the machine. Returns 0, or -1 with
  * the reason in err (NET_ERR_MAX bytes).
  */
 int net_url_parse(const char *url, struct net_url *u, char *err);
@@ -68,12 +69,14 @@ int net_bases_resolve(const char *rest_opt, const char *ws_opt, struct net_bases
 size_t net_stream_conns(size_t n);
 
 /*
- * The combined-stream URL of connection `conn` (from 0) over streams
- * names[0..n): base + "/stream?streams=" + its slice joined by '/'. Returns
- * 0, or -1 if it does not fit in cap bytes or conn is out of range.
+ * A combined-stream URL: base + "/stream?streams=" + names joined by '/',
+ * with as many of names[0..n) as fit in `cap` bytes. Returns how many went
+ * in (0 if not even the first fits); the caller subscribes the rest with
+ * SUBSCRIBE messages, so a connection's URL stays of a length any server
+ * and proxy takes.
  */
-int net_stream_url(char *buf, size_t cap, const char *base, const char *const *names,
-                   size_t n, size_t conn);
+size_t net_stream_url(char *buf, size_t cap, const char *base, const char *const *names,
+                      size_t n);
 
 /* {"method":"SUBSCRIBE"|"UNSUBSCRIBE","params":[...],"id":id}; same return. */
 int net_sub_message(char *buf, size_t cap, bool subscribe, const char *const *names,

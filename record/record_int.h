@@ -18,6 +18,8 @@ struct rconn {
 	struct recorder *r;
 	net_ws *ws;
 	bool up, opened;
+	size_t first, count; /* its slice of the recorder's stream names */
+	size_t in_url;       /* how many of them its URL holds; SUBSCRIBE sends the rest */
 	bool gap_pending;    /* down since the last event: a gap goes before the next */
 	char why[64];        /* the cause of that interruption */
 	int64_t last_exch_ms;
@@ -52,6 +54,7 @@ struct recorder {
 	bool failed;
 	char *err;
 	struct rconn *cur;   /* the connection whose frame is being parsed */
+	uint32_t sub_id;     /* id of the last SUBSCRIBE sent */
 	struct record_status st;
 	double lag_sum;
 	uint64_t lag_n;

@@ -13,6 +13,7 @@
 
 #define SNAPSHOT_TIMEOUT_MS 15000
 #define SNAPSHOT_RETRY_MS 5000
+#define SUB_BATCH 50 /* streams per SUBSCRIBE: a few KiB, and few messages (10/s allowed) */
 
 /* The gap of a connection that went down, written before its next event. */
 static int put_disconnect_gap(struct recorder *r, struct rconn *c, const ev_t *next)
@@ -94,6 +95,8 @@ static void on_message(void *ctx, net_ws *ws, const char *data, size_t len, int6
 		return;
 	r->cur = c;
 	aster_parse(r->parser, data, len, &actx, on_event, r, &res);
+	if (res.status == ASTER_IGNORED && res.err[0])
+		record_warn(r, "the exchange answered: %s", res.err);
 	if (res.status == ASTER_IGNORED)
 		r->st.ignored_frames++;
 	else if (res.status == ASTER_ERROR && ++r->st.bad_frames <= RECORD_WARN_MAX)
@@ -102,9 +105,23 @@ static void on_message(void *ctx, net_ws *ws, const char *data, size_t len, int6
 		                                                       : "");
 }
 
+/* The connection's streams that its URL had no room for. */
+static void subscribe_rest(struct recorder *r, struct rconn *c)
+{
+	for (size_t k = c->in_url; k < c->count; k += SUB_BATCH) {
+		char msg[SUB_BATCH * (SYMBOL_MAX + 24)];
+		size_t n = c->count - k < SUB_BATCH ? c->count - k : SUB_BATCH;
+		if (net_sub_message(msg, sizeof msg, true, (const char *const *)r->names + c->first + k,
+		                    n, ++r->sub_id) < 0 || net_ws_send(c->ws, msg) < 0)
+			record_warn(r, "could not subscribe to %zu streams from %s", n,
+			            r->names[c->first + k]);
+	}
+}
+
 static void on_open(void *ctx, net_ws *ws)
 {
 	struct rconn *c = ctx;
+	subscribe_rest(c->r, c);
 	c->up = true;
 	if (c->opened)
 		c->r->st.reconnects++;
@@ -164,13 +181,17 @@ int record_open_streams(struct recorder *r)
 	if (setup_books(r) < 0)
 		return -1;
 	for (size_t i = 0; i < r->nconns; i++) {
-		char url[NET_URL_MAX * 4], why[NET_ERR_MAX];
-		r->conns[i].r = r;
-		if (net_stream_url(url, sizeof url, r->o->bases.ws, (const char *const *)r->names,
-		                   r->nnames, i) < 0)
+		char url[NET_STREAM_URL_MAX], why[NET_ERR_MAX];
+		struct rconn *c = &r->conns[i];
+		c->r = r;
+		c->first = i * NET_STREAMS_PER_CONN;
+		c->count = r->nnames - c->first < NET_STREAMS_PER_CONN ? r->nnames - c->first
+		                                                      : NET_STREAMS_PER_CONN;
+		c->in_url = net_stream_url(url, sizeof url, r->o->bases.ws,
+		                           (const char *const *)r->names + c->first, c->count);
+		if (!c->in_url)
 			return record_fail(r, "stream URL too long");
-		r->conns[i].ws = net_ws_open(r->loop, url, &r->o->ws, &h, &r->conns[i], why);
-		if (!r->conns[i].ws)
+		if (!(c->ws = net_ws_open(r->loop, url, &r->o->ws, &h, c, why)))
 			return record_fail(r, "%s", why);
 	}
 	r->streaming = true;
