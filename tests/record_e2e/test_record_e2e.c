@@ -276,3 +276,17 @@ Test(record_e2e, no_exchange_info_fails_and_leaves_no_file)
 		cr_assert(e->d_name[0] == '.', "left %s behind", e->d_name);
 	closedir(d);
 }
+
+Test(record_e2e, connections_are_renewed_at_the_reconnect_age)
+{
+	struct fixture *f = serve(0, 0, 0);
+	int rc = run_record(f, (const char *const[]){"--duration", "2500ms", "--reconnect-after",
+	                                              "700ms", NULL});
+	uint64_t conns = fixture_conns(f);
+	fixture_stop(f);
+	cr_assert_eq(rc, 0, "stderr: %s", scratch_file("stderr"));
+	cr_assert_geq(conns, 3);
+	struct tally t;
+	read_recording(&t, true); /* agg trade ids still follow each other: nothing lost */
+	cr_assert_geq(t.gaps[GAP_DISCONNECT], 2);
+}
