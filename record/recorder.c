@@ -46,16 +46,20 @@ void record_warn(struct recorder *r, const char *fmt, ...)
 		r->warn(r->ctx, msg);
 }
 
+/* The writer failed: it has put its reason in r->err, the buffer it was
+ * opened with. */
+static int writer_failed(struct recorder *r)
+{
+	r->failed = true;
+	return -1;
+}
+
 int record_put(struct recorder *r, const ev_t *ev)
 {
-	char err[REC_ERR_MAX];
 	if (r->failed)
 		return -1;
-	if (rec_writer_write(r->w, ev) < 0) {
-		/* the writer keeps its reason in the buffer it was opened with */
-		snprintf(err, sizeof err, "%s", r->err);
-		return record_fail(r, "%s", err);
-	}
+	if (rec_writer_write(r->w, ev) < 0)
+		return writer_failed(r);
 	r->st.events++;
 	return 0;
 }
@@ -92,10 +96,8 @@ static int open_file(struct recorder *r, int64_t now_ms)
 		.nsymbols = (uint32_t)r->o->nsymbols,
 		.symbols = r->o->symbols,
 	};
-	if (!(r->w = rec_writer_open(path, &h, NULL, r->err))) {
-		r->failed = true;
-		return -1;
-	}
+	if (!(r->w = rec_writer_open(path, &h, NULL, r->err)))
+		return writer_failed(r);
 	return r->info ? put_info(r) : 0;
 }
 
@@ -103,9 +105,7 @@ static int close_file(struct recorder *r)
 {
 	int rc = rec_writer_close(r->w);
 	r->w = NULL;
-	if (rc < 0)
-		r->failed = true; /* the reason is already in r->err */
-	return rc;
+	return rc < 0 ? writer_failed(r) : 0;
 }
 
 static void on_info(void *ctx, long status, const char *body, size_t len, const char *err,
@@ -194,7 +194,7 @@ static void housekeeping(struct recorder *r, struct deadlines *d, int64_t now,
 {
 	if (now >= d->flush) {
 		if (rec_writer_flush(r->w) < 0)
-			record_fail(r, "%s", r->err);
+			writer_failed(r);
 		d->flush = now + r->o->flush_ms;
 	}
 	if (now >= d->rotate && r->streaming && !r->failed) {

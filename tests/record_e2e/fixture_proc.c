@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,12 +44,26 @@ static void exec_child(const char *const *argv, const char *out, const char *err
 	_exit(127);
 }
 
-pid_t fixture_spawn(const char *const *argv, const char *out, const char *err)
+pid_t fixture_spawn_limited(const char *const *argv, const char *out, const char *err,
+                            long max_bytes)
 {
 	pid_t pid = fork();
-	if (pid == 0)
-		exec_child(argv, out, err, -1);
+	if (pid == 0) {
+		redirect(out, 1);
+		redirect(err, 2);
+		if (max_bytes > 0) {
+			struct rlimit rl = {(rlim_t)max_bytes, (rlim_t)max_bytes};
+			signal(SIGXFSZ, SIG_IGN); /* a failed write instead of a killed process */
+			setrlimit(RLIMIT_FSIZE, &rl);
+		}
+		exec_child(argv, NULL, NULL, -1);
+	}
 	return pid;
+}
+
+pid_t fixture_spawn(const char *const *argv, const char *out, const char *err)
+{
+	return fixture_spawn_limited(argv, out, err, 0);
 }
 
 int fixture_wait(pid_t pid, int timeout_ms)

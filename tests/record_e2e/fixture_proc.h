@@ -12,6 +12,10 @@
 /* Starts argv (argv[0] the program, NULL-terminated) with stdout and stderr
  * going to the files named (NULL: inherited). Returns the pid, -1 on failure. */
 pid_t fixture_spawn(const char *const *argv, const char *out, const char *err);
+/* The same, with no file allowed past `max_bytes` (a full disk, as the
+ * program sees it: writes fail with EFBIG). */
+pid_t fixture_spawn_limited(const char *const *argv, const char *out, const char *err,
+                            long max_bytes);
 
 /* The exit code, or 128 + signal; -1 if it was still running after
  * `timeout_ms` (then it is killed). */

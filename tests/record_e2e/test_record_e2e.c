@@ -21,7 +21,8 @@ TEST_SCRATCH_SUITE(record_e2e, scratch, "hunter-record-e2e");
 
 /* Starts hunter record against the fixture with extra arguments (NULL
  * terminated); stdout and stderr go to files in the scratch folder. */
-static pid_t start_record(const struct fixture *f, const char *out, const char *const *extra)
+static pid_t start_record_limited(const struct fixture *f, const char *out,
+                                  const char *const *extra, long max_bytes)
 {
 	char rest[64], ws[64], o[300], e[300];
 	snprintf(rest, sizeof rest, "http://127.0.0.1:%d", fixture_port(f));
@@ -33,9 +34,14 @@ static pid_t start_record(const struct fixture *f, const char *out, const char *
 	size_t n = 11;
 	for (size_t i = 0; extra[i] && n < 39; i++)
 		argv[n++] = extra[i];
-	pid_t pid = fixture_spawn(argv, o, e);
+	pid_t pid = fixture_spawn_limited(argv, o, e, max_bytes);
 	cr_assert_neq(pid, -1);
 	return pid;
+}
+
+static pid_t start_record(const struct fixture *f, const char *out, const char *const *extra)
+{
+	return start_record_limited(f, out, extra, 0);
 }
 
 static int wait_exit(pid_t pid)
@@ -289,4 +295,19 @@ Test(record_e2e, connections_are_renewed_at_the_reconnect_age)
 	struct tally t;
 	read_recording(&t, true); /* agg trade ids still follow each other: nothing lost */
 	cr_assert_geq(t.gaps[GAP_DISCONNECT], 2);
+}
+
+Test(record_e2e, a_full_disk_stops_the_recorder_with_an_error)
+{
+	char out[200];
+	snprintf(out, sizeof out, "%s/rec", scratch);
+	struct fixture *f = serve(0, 0, 0);
+	pid_t pid = start_record_limited(f, out, (const char *const[]){"--duration", "10s",
+	                                                                 "--flush-interval", "100ms",
+	                                                                 NULL}, 20000);
+	int rc = wait_exit(pid);
+	fixture_stop(f);
+	cr_assert_eq(rc, 1, "stderr: %s", scratch_file("stderr"));
+	cr_assert_not_null(strstr(scratch_file("stderr"), "File too large"), "stderr: %s",
+	                   scratch_file("stderr"));
 }
