@@ -118,7 +118,7 @@ void net_loop_run(net_loop *l, int max_ms);
 /* ---- WebSockets ---- */
 
 struct net_ws_handlers {
-	/* connected (again); `reconnects` counts the reconnections so far */
+	/* connected, first or again */
 	void (*on_open)(void *ctx, net_ws *ws);
 	/* one complete text message, stamped with its receive time */
 	void (*on_message)(void *ctx, net_ws *ws, const char *data, size_t len, int64_t recv_ns);
@@ -150,7 +150,6 @@ net_ws *net_ws_open(net_loop *l, const char *url, const struct net_ws_opts *o,
 /* Queues a text message (a SUBSCRIBE, ...) for the open connection; messages
  * queued while it is down are dropped at the next drop. Returns 0 or -1. */
 int net_ws_send(net_ws *ws, const char *text);
-uint64_t net_ws_reconnects(const net_ws *ws);
 
 /* ---- REST ---- */
 

@@ -13,7 +13,6 @@
 
 struct net_ws {
 	net_loop *loop;
-	char url[NET_URL_MAX];
 	struct net_url u;
 	struct net_ws_opts o;
 	struct net_ws_handlers h;
@@ -23,8 +22,6 @@ struct net_ws {
 	bool live;           /* an attempt is under way or established */
 	bool planned;        /* the coming close is ours: reconnect at once */
 	uint32_t attempt;    /* failed attempts since data last flowed */
-	uint64_t reconnects;
-	bool opened_once;
 	char why[128];       /* reason for the close under way */
 	lws_sorted_usec_list_t sul_retry, sul_age;
 	char *rx;
@@ -117,7 +114,6 @@ static void connect_now(net_ws *ws)
 	i.context = ws->loop->lws;
 	i.address = ws->u.host;
 	i.host = ws->u.host;
-	i.origin = ws->u.host;
 	i.port = ws->u.port;
 	i.path = ws->u.path;
 	i.ssl_connection = ws->u.tls ? LCCSCF_USE_SSL : 0;
@@ -147,7 +143,6 @@ net_ws *net_ws_open(net_loop *l, const char *url, const struct net_ws_opts *o,
 		free(ws);
 		return NULL;
 	}
-	snprintf(ws->url, sizeof ws->url, "%s", url);
 	ws->loop = l;
 	ws->o = *o;
 	ws->h = *h;
@@ -174,11 +169,6 @@ int net_ws_send(net_ws *ws, const char *text)
 	ws->out[ws->nout++] = m;
 	lws_callback_on_writable(ws->wsi);
 	return 0;
-}
-
-uint64_t net_ws_reconnects(const net_ws *ws)
-{
-	return ws->reconnects;
 }
 
 /* Collects one fragment; hands the message on once it is complete. */
@@ -231,9 +221,6 @@ static int send_next(net_ws *ws, struct lws *wsi)
 
 static void established(net_ws *ws)
 {
-	if (ws->opened_once)
-		ws->reconnects++;
-	ws->opened_once = true;
 	if (ws->o.reconnect_after_ms > 0)
 		lws_sul_schedule(ws->loop->lws, 0, &ws->sul_age, age_due,
 		                 (lws_usec_t)ws->o.reconnect_after_ms * 1000);
