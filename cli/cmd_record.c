@@ -41,6 +41,9 @@ static void usage(FILE *out)
 	        "      --ca-file FILE        trust the CAs in FILE (PEM) instead of the system's\n"
 	        "      --reconnect-after D   reconnect each stream at this age (default 23h;\n"
 	        "                            Aster closes connections at 24h)\n"
+	        "      --read-timeout D      drop a connection silent this long, pings\n"
+	        "                            unanswered (default 60s, at least 3s; a ping\n"
+	        "                            goes out after a third of it)\n"
 	        "  -h, --help                this text\n"
 	        "\n"
 	        "http:// and ws:// are accepted for loopback hosts only. Exit status: 0 the\n"
@@ -52,6 +55,7 @@ static void usage(FILE *out)
 
 struct args {
 	struct record_opts o;
+	int64_t read_timeout_ms;
 	char *symbols_text;
 	const char *symbols[MAX_SYMBOLS];
 	const char *rest, *ws;
@@ -94,7 +98,7 @@ static int parse_duration_opt(const char *name, const char *text, int64_t *ms)
 
 enum {
 	OPT_STREAMS = 256, OPT_ALL_LIQ, OPT_DURATION, OPT_ROTATE, OPT_FLUSH, OPT_STATUS,
-	OPT_JSON, OPT_REST, OPT_WS, OPT_CA, OPT_RECONNECT,
+	OPT_JSON, OPT_REST, OPT_WS, OPT_CA, OPT_RECONNECT, OPT_READ_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -111,6 +115,7 @@ static const struct option longopts[] = {
 	{"ws-url", required_argument, NULL, OPT_WS},
 	{"ca-file", required_argument, NULL, OPT_CA},
 	{"reconnect-after", required_argument, NULL, OPT_RECONNECT},
+	{"read-timeout", required_argument, NULL, OPT_READ_TIMEOUT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -124,6 +129,7 @@ static int64_t *duration_field(struct args *a, int c)
 	case OPT_FLUSH: return &a->o.flush_ms;
 	case OPT_STATUS: return &a->o.status_ms;
 	case OPT_RECONNECT: return &a->o.ws.reconnect_after_ms;
+	case OPT_READ_TIMEOUT: return &a->read_timeout_ms;
 	default: return NULL;
 	}
 }
@@ -153,6 +159,18 @@ static int parse_one(struct args *a, int c, int index)
 	}
 }
 
+/* lws counts silence in whole seconds, up to a uint16's worth. */
+static int set_read_timeout(struct net_ws_opts *o, int64_t ms)
+{
+	if (ms < 3000 || ms > 65535000) {
+		fprintf(stderr, "hunter record: --read-timeout: between 3s and 18h\n");
+		return -1;
+	}
+	o->idle_hangup_s = (int)(ms / 1000);
+	o->idle_ping_s = o->idle_hangup_s / 3;
+	return 0;
+}
+
 /* Returns -1 to go on, or the exit code. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -163,6 +181,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return rc;
 	}
 	char err[NET_ERR_MAX];
+	if (a->read_timeout_ms && set_read_timeout(&a->o.ws, a->read_timeout_ms) < 0)
+		return EXIT_USAGE;
 	if (optind < argc || !a->o.out_dir || (!a->o.nsymbols && !a->o.all_liquidations)) {
 		fprintf(stderr, "hunter record: %s (see --help)\n",
 		        optind < argc ? "unexpected argument"

@@ -93,20 +93,19 @@ static void read_recorded(struct lines *l)
 	read_lines(path, l);
 }
 
-/* Waits until the recorder's status says its connection is down: the
- * server's last messages may still sit in the socket after it exited. */
-static void wait_all_down(const char *status)
+/* Waits until the recorder's last status line holds `what`. */
+static void wait_status(const char *status, const char *what)
 {
 	for (int waited = 0; waited < RECORD_MS; waited += 50) {
 		char *text = test_try_read_file(status, NULL);
 		char *last = text ? strrchr(text, '{') : NULL;
-		bool down = last && strstr(last, "\"conns_up\":0,") && strchr(last, '\n');
+		bool seen = last && strstr(last, what) && strchr(last, '\n');
 		free(text);
-		if (down)
+		if (seen)
 			return;
 		usleep(50000);
 	}
-	cr_assert_fail("the recorder's connection stayed up after the server ended");
+	cr_assert_fail("the recorder's status never said %s", what);
 }
 
 /* Serves the fixture with `faults`, records it until the server is done,
@@ -131,7 +130,8 @@ static void serve_and_record(const char *const *serve_args, struct lines *served
 	pid_t rec = fixture_spawn(argv, status, err_rec);
 	cr_assert_gt(rec, 0);
 	int serve_rc = fixture_wait(serve, SERVE_MS);
-	wait_all_down(status);
+	/* the server's last messages may still sit in the socket after it exited */
+	wait_status(status, "\"conns_up\":0,");
 	kill(rec, SIGINT);
 	int rec_rc = fixture_wait(rec, RECORD_MS);
 	cr_assert_eq(serve_rc, 0, "hunter serve: %s", test_read_file(err_serve, NULL));
@@ -171,5 +171,37 @@ Test(serve_e2e, dropped_connections_leave_gaps_and_no_duplicate, .timeout = 120)
 		             recorded.v[i]);
 	}
 	free_lines(&served);
+	free_lines(&recorded);
+}
+
+Test(serve_e2e, a_silent_server_is_dropped_after_the_read_timeout, .timeout = 120)
+{
+	char err_serve[300], status[300], out[300], rest[64], ws[64];
+	snprintf(err_serve, sizeof err_serve, "%s/serve.err", scratch);
+	snprintf(status, sizeof status, "%s/status.json", scratch);
+	snprintf(out, sizeof out, "%s/rec", scratch);
+	int port;
+	pid_t serve = fixture_serve((const char *const[]){FIXTURE, "--speed", "5", NULL},
+	                            err_serve, &port);
+	cr_assert_gt(serve, 0, "hunter serve did not start");
+	snprintf(rest, sizeof rest, "http://127.0.0.1:%d", port);
+	snprintf(ws, sizeof ws, "ws://127.0.0.1:%d", port);
+	const char *const argv[] = {HUNTER_BIN, "record", "--symbols", "BTCUSDT", "--out", out,
+	                            "--rest-url", rest, "--ws-url", ws, "--read-timeout", "3s",
+	                            "--json-status", "--status-interval", "100ms", NULL};
+	pid_t rec = fixture_spawn(argv, status, NULL);
+	cr_assert_gt(rec, 0);
+	wait_status(status, "\"conns_up\":1,");
+	kill(serve, SIGSTOP); /* the connection stays open, but nothing answers, not even pings */
+	wait_status(status, "\"conns_up\":0,");
+	kill(serve, SIGCONT);
+	wait_status(status, "\"reconnects\":1,");
+	kill(rec, SIGINT);
+	cr_assert_eq(fixture_wait(rec, RECORD_MS), 130);
+	kill(serve, SIGINT);
+	fixture_wait(serve, RECORD_MS);
+	struct lines recorded = {0};
+	read_recorded(&recorded);
+	cr_assert_eq(recorded.gaps[GAP_DISCONNECT], 1);
 	free_lines(&recorded);
 }
