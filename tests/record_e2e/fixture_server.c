@@ -226,6 +226,11 @@ struct fixture *fixture_start(const struct fixture_opts *o)
 	info.iface = "127.0.0.1";
 	info.protocols = protocols;
 	info.user = f;
+	if (o->cert) {
+		info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = o->cert;
+		info.ssl_private_key_filepath = o->key;
+	}
 	f->ctx = lws_create_context(&info);
 	if (!f->ctx)
 		return NULL;

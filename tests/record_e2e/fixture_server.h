@@ -17,6 +17,7 @@ struct fixture_opts {
 	int skip_depth;     /* every this-many depth updates, skip ids (pu breaks); 0 never */
 	int bad_every;      /* every this-many frames, one malformed frame; 0 never */
 	int interval_ms;    /* between frames (default 5) */
+	const char *cert, *key; /* PEM files: serve TLS (https, wss) with them */
 };
 
 struct fixture;

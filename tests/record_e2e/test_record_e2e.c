@@ -138,7 +138,7 @@ static void read_recording(struct tally *t, bool expect_clean_end)
 
 static struct fixture *serve(int drop_after, int skip_depth, int bad_every)
 {
-	struct fixture_opts o = {drop_after, skip_depth, bad_every, 5};
+	struct fixture_opts o = {drop_after, skip_depth, bad_every, 5, NULL, NULL};
 	struct fixture *f = fixture_start(&o);
 	cr_assert_not_null(f, "fixture server did not start");
 	return f;
@@ -310,4 +310,56 @@ Test(record_e2e, a_full_disk_stops_the_recorder_with_an_error)
 	cr_assert_eq(rc, 1, "stderr: %s", scratch_file("stderr"));
 	cr_assert_not_null(strstr(scratch_file("stderr"), "File too large"), "stderr: %s",
 	                   scratch_file("stderr"));
+}
+
+/* A fixture serving TLS with a fresh self-signed certificate for 127.0.0.1;
+ * its PEM is scratch/cert.pem. */
+static struct fixture *serve_tls(void)
+{
+	char cmd[1000], cert[300], key[300];
+	snprintf(cert, sizeof cert, "%s/cert.pem", scratch);
+	snprintf(key, sizeof key, "%s/key.pem", scratch);
+	snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s "
+	                          "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 -days 2 "
+	                          ">/dev/null 2>&1", key, cert);
+	if (system(cmd) != 0)
+		cr_skip_test("the openssl command is needed to make a test certificate");
+	struct fixture_opts o = {0, 0, 0, 5, cert, key};
+	struct fixture *f = fixture_start(&o);
+	cr_assert_not_null(f, "fixture server did not start");
+	return f;
+}
+
+/* hunter record over https/wss to the TLS fixture, extra args NULL-terminated. */
+static int run_record_tls(const struct fixture *f, const char *const *extra)
+{
+	char rest[64], ws[64], out[300], err[300];
+	snprintf(rest, sizeof rest, "https://127.0.0.1:%d", fixture_port(f));
+	snprintf(ws, sizeof ws, "wss://127.0.0.1:%d", fixture_port(f));
+	snprintf(out, sizeof out, "%s/rec", scratch);
+	snprintf(err, sizeof err, "%s/stderr", scratch);
+	const char *argv[20] = {HUNTER_BIN, "record", "--symbols", "BTCUSDT", "--out", out,
+	                        "--rest-url", rest, "--ws-url", ws, "--duration", "2s"};
+	size_t n = 12;
+	for (size_t i = 0; extra[i] && n < 19; i++)
+		argv[n++] = extra[i];
+	return wait_exit(fixture_spawn(argv, NULL, err));
+}
+
+Test(record_e2e, tls_is_verified_and_a_ca_file_makes_a_private_ca_trusted)
+{
+	struct fixture *f = serve_tls();
+	int refused = run_record_tls(f, (const char *const[]){NULL});
+	char *why = scratch_file("stderr");
+	char ca[300];
+	snprintf(ca, sizeof ca, "%s/cert.pem", scratch);
+	int trusted = run_record_tls(f, (const char *const[]){"--ca-file", ca, NULL});
+	fixture_stop(f);
+	cr_assert_eq(refused, 1, "a self-signed certificate is refused");
+	cr_assert_not_null(strstr(why, "certificate"), "stderr: %s", why);
+	cr_assert_eq(trusted, 0, "stderr: %s", scratch_file("stderr"));
+	struct tally t;
+	read_recording(&t, true);
+	cr_assert_gt(t.by_type[EV_AGG_TRADE], 10, "the streams came over wss");
+	cr_assert_gt(t.by_type[EV_DEPTH_SNAPSHOT], 0, "the snapshots over https");
 }
