@@ -38,7 +38,7 @@ static void usage(FILE *out)
 	        "      --json-status         status as one JSON object per line on stdout\n"
 	        "      --rest-url URL        REST base (env ASTER_REST_URL; default %s)\n"
 	        "      --ws-url URL          stream base (env ASTER_WS_URL; default %s)\n"
-	        "      --ca-file FILE        trust the CAs in FILE (PEM) instead of the system's\n"
+	        "      --ca-file FILE        also trust the CAs in FILE (PEM), e.g. a private CA\n"
 	        "      --reconnect-after D   reconnect each stream at this age (default 23h;\n"
 	        "                            Aster closes connections at 24h)\n"
 	        "      --read-timeout D      drop a connection silent this long, pings\n"

@@ -68,6 +68,12 @@ static void schedule_tick(net_loop *l)
 	}
 }
 
+/* curl's hook into its OpenSSL context: the --ca-file CAs join the system's. */
+static CURLcode add_ca(CURL *curl, void *ssl_ctx, void *ca_file)
+{
+	return net_tls_add_ca(ssl_ctx, ca_file) ? CURLE_SSL_CACERT_BADFILE : CURLE_OK;
+}
+
 static int setup(net_loop *l, struct net_req *r, const char *url, int64_t timeout_ms)
 {
 	CURL *e = r->easy;
@@ -82,7 +88,8 @@ static int setup(net_loop *l, struct net_req *r, const char *url, int64_t timeou
 	          curl_easy_setopt(e, CURLOPT_WRITEDATA, r) == CURLE_OK &&
 	          curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf) == CURLE_OK &&
 	          curl_easy_setopt(e, CURLOPT_PRIVATE, r) == CURLE_OK &&
-	          (!l->ca_file || curl_easy_setopt(e, CURLOPT_CAINFO, l->ca_file) == CURLE_OK);
+	          (!l->ca_file || (curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, add_ca) == CURLE_OK &&
+	                           curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, l->ca_file) == CURLE_OK));
 	return ok && curl_multi_add_handle(l->multi, e) == CURLM_OK ? 0 : -1;
 }
 

@@ -61,9 +61,8 @@ net_loop *net_loop_new(const char *ca_file, char *err)
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.timeout_secs = NET_CONNECT_TIMEOUT_S;
 	info.connect_timeout_secs = NET_CONNECT_TIMEOUT_S;
-	/* Debian's lws looks for client CAs in a folder of its own build;
-	 * OpenSSL's default bundle is where the system keeps them. */
-	info.client_ssl_ca_filepath = ca_file ? ca_file : X509_get_default_cert_file();
+	info.client_ssl_ca_filepath = net_tls_system_cas(); /* --ca-file: net_ws_callback */
+	info.user = l;
 	l->lws = lws_create_context(&info);
 	if (!l->lws || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    !(l->multi = curl_multi_init())) {

@@ -106,8 +106,8 @@ int64_t net_now_ns(void);
 
 /*
  * A loop. Connecting (TCP, TLS and the WebSocket handshake) must finish
- * within NET_CONNECT_TIMEOUT_S. `ca_file` (PEM, may be NULL) is the CA bundle trusted instead of
- * the system's, for both WebSockets and REST. Returns NULL with the reason.
+ * within NET_CONNECT_TIMEOUT_S. `ca_file` (PEM, may be NULL) holds CAs trusted besides the
+ * system's, for both WebSockets and REST. Returns NULL with the reason.
  */
 net_loop *net_loop_new(const char *ca_file, char *err);
 /* Closes every connection without callbacks and frees everything. */

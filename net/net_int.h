@@ -27,6 +27,11 @@ struct net_loop {
 	uint32_t rng;
 };
 
+/* Adds the CAs of `ca_file` (NULL: none) to an OpenSSL SSL_CTX; 0 or -1. */
+int net_tls_add_ca(void *ssl_ctx, const char *ca_file);
+/* The system's CA bundle file. */
+const char *net_tls_system_cas(void);
+
 /* xorshift32: jitter needs spread, not secrecy. */
 uint32_t net_random(net_loop *l);
 

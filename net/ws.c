@@ -257,6 +257,10 @@ static bool is_client_reason(enum lws_callback_reasons reason)
 int net_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len)
 {
+	if (reason == LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS) {
+		net_loop *l = lws_context_user(lws_get_context(wsi));
+		return net_tls_add_ca(user, l->ca_file);
+	}
 	net_ws *ws = user;
 	if (!is_client_reason(reason) || !ws || ws->loop->closing)
 		return 0;
