@@ -82,6 +82,7 @@ struct record_status {
 	uint64_t events;            /* events written in total */
 	uint64_t reconnects, gaps, bad_frames, ignored_frames, snapshots;
 	uint32_t conns, conns_up;
+	uint32_t books, books_live; /* depth books, and those in sync (booksync LIVE) */
 	double lag_ms_avg;          /* receive time minus exchange time, in the period */
 	int64_t lag_ms_max;
 	const char *file;           /* being written */

@@ -6,6 +6,7 @@
 #define HUNTER_RECORD_INT_H
 
 #include "aster.h"
+#include "booksync.h"
 #include "record.h"
 #include "recording.h"
 
@@ -25,11 +26,12 @@ struct rconn {
 	int64_t last_exch_ms;
 };
 
-/* The depth stream of one symbol. */
+/* The depth stream of one symbol, checked by a booksync book. */
 struct rbook {
 	char symbol[SYMBOL_MAX];
 	struct rconn *conn;
-	int64_t last_u;      /* u of the last diff; 0 when continuity is unknown */
+	booksync_t *bs;
+	int64_t last_u;      /* u of the last diff, for the text of a sequence gap */
 	int64_t last_ms;
 	bool want_snapshot, fetching;
 	int64_t retry_ms;    /* no snapshot request before this wall time */
@@ -73,7 +75,9 @@ void record_warn(struct recorder *r, const char *fmt, ...) __attribute__((format
 /* stream.c: connections, frames, gaps and depth snapshots. */
 int record_open_streams(struct recorder *r);
 void record_fetch_snapshots(struct recorder *r);
-void record_want_snapshots(struct recorder *r, const struct rconn *only);
+void record_want_snapshots(struct recorder *r);
+uint32_t record_books_live(const struct recorder *r);
+void record_free_books(struct recorder *r);
 void record_close_gaps(struct recorder *r);
 
 #endif

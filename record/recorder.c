@@ -168,6 +168,8 @@ static void report(struct recorder *r, record_status_fn status, int64_t period_m
 	for (size_t i = 0; i < r->nconns; i++)
 		r->st.conns_up += r->conns[i].up;
 	r->st.lag_ms_avg = r->lag_n ? r->lag_sum / (double)r->lag_n : 0;
+	r->st.books = (uint32_t)r->nbooks;
+	r->st.books_live = record_books_live(r);
 	r->st.file = rec_writer_path(r->w);
 	if (status)
 		status(r->ctx, &r->st);
@@ -181,7 +183,7 @@ static void report(struct recorder *r, record_status_fn status, int64_t period_m
 static void rotate(struct recorder *r, int64_t now)
 {
 	if (close_file(r) == 0 && open_file(r, now) == 0)
-		record_want_snapshots(r, NULL);
+		record_want_snapshots(r);
 }
 
 struct deadlines {
@@ -225,7 +227,7 @@ static void finish(struct recorder *r)
 	aster_parser_free(r->parser);
 	record_names_free(r->names, r->nnames);
 	free(r->conns);
-	free(r->books);
+	record_free_books(r);
 	free(r->info);
 }
 

@@ -34,6 +34,8 @@ void record_status_line(const struct record_status *st, char *buf, size_t cap)
 	for (int t = 1; t < EV__COUNT; t++)
 		if (st->msgs[t])
 			add(buf, cap, &len, "%s %.1f/s  ", ev_type_name(t), rate(st, t));
+	if (st->books)
+		add(buf, cap, &len, "| books %u/%u live  ", st->books_live, st->books);
 	add(buf, cap, &len, "| up %u/%u  reconnects %llu  gaps %llu  bad %llu  lag %.0f ms "
 	                    "(max %lld)  events %llu", st->conns_up, st->conns,
 	    (unsigned long long)st->reconnects, (unsigned long long)st->gaps,
@@ -53,12 +55,12 @@ void record_status_json(const struct record_status *st, int64_t now_ms, char *bu
 		}
 	add(buf, cap, &len, "},\"events\":%llu,\"reconnects\":%llu,\"gaps\":%llu,"
 	                    "\"bad_frames\":%llu,\"ignored_frames\":%llu,\"snapshots\":%llu,"
-	                    "\"conns\":%u,\"conns_up\":%u,\"lag_ms_avg\":%.1f,\"lag_ms_max\":%lld,"
-	                    "\"file\":\"",
+	                    "\"conns\":%u,\"conns_up\":%u,\"books\":%u,\"books_live\":%u,"
+	                    "\"lag_ms_avg\":%.1f,\"lag_ms_max\":%lld,\"file\":\"",
 	    (unsigned long long)st->events, (unsigned long long)st->reconnects,
 	    (unsigned long long)st->gaps, (unsigned long long)st->bad_frames,
 	    (unsigned long long)st->ignored_frames, (unsigned long long)st->snapshots, st->conns,
-	    st->conns_up, st->lag_ms_avg, (long long)st->lag_ms_max);
+	    st->conns_up, st->books, st->books_live, st->lag_ms_avg, (long long)st->lag_ms_max);
 	for (const char *p = st->file ? st->file : ""; *p; p++) {
 		bool quote = *p == '"' || *p == '\\';
 		/* a control character in a file name is replaced, not escaped */

@@ -2,8 +2,8 @@
  * stream.c - the recorder's side of the WebSockets: every frame goes
  * through aster_parse and into the recording with its receive time; an
  * interruption becomes a gap event written before the first event after
- * it; a depth stream whose pu does not continue the previous u gets a
- * "sequence" gap and a fresh REST snapshot.
+ * it; each depth stream feeds a booksync book, whose pu breaks become
+ * "sequence" gaps and whose requests for a snapshot are REST fetches.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,15 +34,19 @@ static struct rbook *find_book(struct recorder *r, const char *symbol)
 	return NULL;
 }
 
-/* A diff must continue the last one (pu == previous u); else the book is
- * broken from here: a sequence gap, and a snapshot to start again. */
-static int check_sequence(struct recorder *r, const ev_t *ev)
+/* A diff goes to the symbol's booksync book: a break in the pu chain is a
+ * sequence gap (written before the diff), and the book says when a REST
+ * snapshot is needed (at the first diff, after a break, ...). */
+static int feed_diff(struct recorder *r, const ev_t *ev)
 {
 	struct rbook *b = find_book(r, ev->symbol);
 	if (!b)
 		return 0;
+	uint64_t breaks = booksync_resyncs(b->bs);
+	if (booksync_diff(b->bs, ev) == BOOKSYNC_NEED_SNAPSHOT)
+		b->want_snapshot = true;
 	int rc = 0;
-	if (b->last_u && ev->u.depth.prev_id != b->last_u) {
+	if (booksync_resyncs(b->bs) > breaks) {
 		char why[64];
 		ev_t gap;
 		snprintf(why, sizeof why, "depth pu %lld after u %lld",
@@ -50,7 +54,6 @@ static int check_sequence(struct recorder *r, const ev_t *ev)
 		record_gap_event(&gap, GAP_SEQUENCE, ev->symbol, b->last_ms, ev->exch_ms,
 		                 ev->recv_ns, why);
 		r->st.gaps++;
-		b->want_snapshot = true;
 		rc = record_put(r, &gap);
 	}
 	b->last_u = ev->u.depth.last_id;
@@ -76,7 +79,7 @@ static int on_event(void *ctx, const ev_t *ev)
 	struct rconn *c = r->cur;
 	if (c->gap_pending && put_disconnect_gap(r, c, ev) < 0)
 		return -1;
-	if (ev->type == EV_DEPTH_UPDATE && check_sequence(r, ev) < 0)
+	if (ev->type == EV_DEPTH_UPDATE && feed_diff(r, ev) < 0)
 		return -1;
 	if (record_put(r, ev) < 0)
 		return -1;
@@ -126,7 +129,6 @@ static void on_open(void *ctx, net_ws *ws)
 	if (c->opened)
 		c->r->st.reconnects++;
 	c->opened = true;
-	record_want_snapshots(c->r, c);
 }
 
 static void on_down(void *ctx, net_ws *ws, const char *why, int64_t retry_ms)
@@ -135,7 +137,7 @@ static void on_down(void *ctx, net_ws *ws, const char *why, int64_t retry_ms)
 	c->up = false;
 	for (size_t i = 0; i < c->r->nbooks; i++)
 		if (c->r->books[i].conn == c)
-			c->r->books[i].last_u = 0; /* the disconnect gap covers the break */
+			booksync_reset(c->r->books[i].bs); /* the disconnect gap covers the break */
 	if (c->opened && !c->gap_pending) {
 		c->gap_pending = true;
 		snprintf(c->why, sizeof c->why, "%s", why);
@@ -167,8 +169,25 @@ static int setup_books(struct recorder *r)
 		struct rbook *b = &r->books[r->nbooks++];
 		snprintf(b->symbol, sizeof b->symbol, "%s", r->o->symbols[i]);
 		b->conn = depth_conn(r, b->symbol);
+		if (!(b->bs = booksync_new(b->symbol)))
+			return record_fail(r, "out of memory");
 	}
 	return 0;
+}
+
+void record_free_books(struct recorder *r)
+{
+	for (size_t i = 0; i < r->nbooks; i++)
+		booksync_free(r->books[i].bs);
+	free(r->books);
+}
+
+uint32_t record_books_live(const struct recorder *r)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < r->nbooks; i++)
+		n += booksync_state(r->books[i].bs) == BOOKSYNC_LIVE;
+	return n;
 }
 
 int record_open_streams(struct recorder *r)
@@ -198,19 +217,23 @@ int record_open_streams(struct recorder *r)
 	return 0;
 }
 
-void record_want_snapshots(struct recorder *r, const struct rconn *only)
+void record_want_snapshots(struct recorder *r)
 {
 	for (size_t i = 0; i < r->nbooks; i++)
-		if (!only || r->books[i].conn == only)
-			r->books[i].want_snapshot = true;
+		r->books[i].want_snapshot = true;
 }
 
+/* A snapshot is recorded, then joined to the book (which may find it too
+ * old and ask for another). */
 static int put_snapshot(void *ctx, const ev_t *ev)
 {
-	struct recorder *r = ctx;
+	struct rbook *b = ctx;
+	struct recorder *r = b->conn->r;
 	if (record_put(r, ev) < 0)
 		return -1;
 	r->st.snapshots++;
+	if (booksync_snapshot(b->bs, ev) == BOOKSYNC_NEED_SNAPSHOT)
+		b->want_snapshot = true;
 	return 0;
 }
 
@@ -219,6 +242,7 @@ static void snapshot_failed(struct recorder *r, struct rbook *b, const char *why
 {
 	record_warn(r, "depth snapshot of %s failed (retrying in %d s): %s", b->symbol,
 	            SNAPSHOT_RETRY_MS / 1000, why);
+	booksync_reset(b->bs); /* its request is gone; the retry is the new one */
 	b->want_snapshot = true;
 	b->retry_ms = record_now_ms() + SNAPSHOT_RETRY_MS;
 }
@@ -241,7 +265,7 @@ static void on_snapshot(void *ctx, long status, const char *body, size_t len, co
 	}
 	struct aster_ctx actx = {.recv_ns = recv_ns, .symbol = b->symbol};
 	struct aster_result res;
-	if (aster_parse(r->parser, body, len, &actx, put_snapshot, r, &res) < 0 && !r->failed)
+	if (aster_parse(r->parser, body, len, &actx, put_snapshot, b, &res) < 0 && !r->failed)
 		snapshot_failed(r, b, res.err);
 }
 

@@ -111,7 +111,8 @@ Test(record_status, json_and_line)
 	record_status_json(&st, 123, buf, sizeof buf);
 	cr_assert_str_eq(buf, "{\"time_ms\":123,\"rates\":{\"agg_trade\":10.000},\"events\":42,"
 	                      "\"reconnects\":1,\"gaps\":2,\"bad_frames\":3,\"ignored_frames\":0,"
-	                      "\"snapshots\":0,\"conns\":2,\"conns_up\":1,\"lag_ms_avg\":12.5,"
+	                      "\"snapshots\":0,\"conns\":2,\"conns_up\":1,\"books\":0,"
+	                      "\"books_live\":0,\"lag_ms_avg\":12.5,"
 	                      "\"lag_ms_max\":40,\"file\":\"rec/a\\\"b.hrec.gz\"}");
 	record_status_line(&st, buf, sizeof buf);
 	cr_assert_not_null(strstr(buf, "agg_trade 10.0/s"), "%s", buf);
