@@ -238,6 +238,8 @@ Test(record_e2e, bad_frames_are_counted_and_json_status_reports_them)
 	cr_assert_not_null(strstr(last, "\"bad_frames\":"));
 	cr_assert_null(strstr(last, "\"bad_frames\":0,"), "last status: %s", last);
 	cr_assert_not_null(strstr(last, "\"agg_trade\":"));
+	cr_assert_not_null(strstr(out, "\"books_live\":1,"), "the depth book got in sync: %s",
+	                   last);
 }
 
 Test(record_e2e, an_unwritable_output_folder_is_an_error)
