@@ -52,6 +52,7 @@ struct recorder {
 	char *info;          /* the exchangeInfo body, repeated at the start of every file */
 	size_t info_len;
 	int64_t info_recv_ns;
+	int64_t info_ms;     /* the exchange's time in it */
 	bool streaming;
 	bool failed;
 	char *err;

@@ -64,9 +64,12 @@ int record_put(struct recorder *r, const ev_t *ev)
 	return 0;
 }
 
-static int put_plain(void *ctx, const ev_t *ev)
+/* The exchange info event; its server time also dates the restart gap. */
+static int put_info_event(void *ctx, const ev_t *ev)
 {
-	return record_put(ctx, ev);
+	struct recorder *r = ctx;
+	r->info_ms = ev->exch_ms;
+	return record_put(r, ev);
 }
 
 /* The cached exchange info, parsed again for a new file. */
@@ -74,7 +77,7 @@ static int put_info(struct recorder *r)
 {
 	struct aster_ctx actx = {.recv_ns = r->info_recv_ns};
 	struct aster_result res;
-	if (aster_parse(r->parser, r->info, r->info_len, &actx, put_plain, r, &res) < 0 &&
+	if (aster_parse(r->parser, r->info, r->info_len, &actx, put_info_event, r, &res) < 0 &&
 	    !r->failed)
 		return record_fail(r, "exchange info: %s", res.err);
 	if (res.status == ASTER_IGNORED)
@@ -124,10 +127,12 @@ static void on_info(void *ctx, long status, const char *body, size_t len, const 
 	memcpy(r->info, body, len + 1);
 	r->info_len = len;
 	r->info_recv_ns = recv_ns;
+	if (put_info(r) < 0)
+		return;
+	/* dated by the exchange's clock, like every event after it */
 	ev_t restart;
-	record_gap_event(&restart, GAP_RESTART, "", 0, record_now_ms(), net_now_ns(),
-	                 "recorder started");
-	if (put_info(r) == 0 && record_put(r, &restart) == 0)
+	record_gap_event(&restart, GAP_RESTART, "", 0, r->info_ms, recv_ns, "recorder started");
+	if (record_put(r, &restart) == 0)
 		record_open_streams(r);
 }
 
