@@ -102,12 +102,14 @@ void record_gap_event(ev_t *ev, gap_kind_t kind, const char *symbol, int64_t fro
 	snprintf(ev->u.gap.reason, sizeof ev->u.gap.reason, "%s", reason);
 }
 
-int record_file_name(char *buf, size_t cap, const char *dir, int64_t start_ms)
+int record_file_name(char *buf, size_t cap, const char *dir, int64_t start_ms, unsigned seq)
 {
-	char t[UTC_FMT_MAX], stamp[32];
+	char t[UTC_FMT_MAX], stamp[48];
 	utc_format(start_ms, t); /* 2026-12-04T05:00:00.000Z */
-	snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", t, t + 5, t + 8, t + 11,
-	         t + 14, t + 17);
-	int n = snprintf(buf, cap, "%s/aster-%s.hrec.gz", dir, stamp);
+	int n = snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", t, t + 5, t + 8, t + 11,
+	                 t + 14, t + 17);
+	if (seq)
+		snprintf(stamp + n, sizeof stamp - (size_t)n, "-%u", seq);
+	n = snprintf(buf, cap, "%s/aster-%s.hrec.gz", dir, stamp);
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }

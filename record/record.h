@@ -55,9 +55,10 @@ void record_names_free(char **names, size_t n);
 void record_gap_event(ev_t *ev, gap_kind_t kind, const char *symbol, int64_t from_ms,
                       int64_t end_ms, int64_t recv_ns, const char *reason);
 
-/* The recording file started at `start_ms`: DIR/aster-YYYYMMDDTHHMMSSZ.hrec.gz.
- * Returns 0, or -1 if it does not fit. */
-int record_file_name(char *buf, size_t cap, const char *dir, int64_t start_ms);
+/* The recording file started at `start_ms`: DIR/aster-YYYYMMDDTHHMMSSZ.hrec.gz,
+ * or with `seq` > 0 ...Z-<seq>.hrec.gz (a second file in the same second
+ * must not replace the first). Returns 0, or -1 if it does not fit. */
+int record_file_name(char *buf, size_t cap, const char *dir, int64_t start_ms, unsigned seq);
 
 struct record_opts {
 	const char *const *symbols;

@@ -42,7 +42,6 @@ struct recorder {
 	net_loop *loop;
 	aster_parser_t *parser;
 	rec_writer *w;
-	uint32_t part;
 	char **names;
 	size_t nnames;
 	struct rconn *conns;

@@ -89,13 +89,15 @@ static int put_info(struct recorder *r)
 static int open_file(struct recorder *r, int64_t now_ms)
 {
 	char path[PATH_MAX];
-	if (record_file_name(path, sizeof path, r->o->out_dir, now_ms) < 0)
-		return record_fail(r, "%s: folder name too long", r->o->out_dir);
+	unsigned seq = 0;
+	do {
+		if (record_file_name(path, sizeof path, r->o->out_dir, now_ms, seq++) < 0)
+			return record_fail(r, "%s: folder name too long", r->o->out_dir);
+	} while (access(path, F_OK) == 0); /* never replace a file already there */
 	struct rec_header h = {
 		.source = "record aster",
 		.command = r->o->command,
 		.start_ns = now_ms * 1000000,
-		.part = r->o->rotate_ms ? ++r->part : 0,
 		.nsymbols = (uint32_t)r->o->nsymbols,
 		.symbols = r->o->symbols,
 	};

@@ -96,9 +96,11 @@ Test(record_gap, carries_kind_times_and_reason)
 Test(record_files, named_by_utc_start)
 {
 	char buf[100];
-	cr_assert_eq(record_file_name(buf, sizeof buf, "rec", 1737996947250), 0);
+	cr_assert_eq(record_file_name(buf, sizeof buf, "rec", 1737996947250, 0), 0);
 	cr_assert_str_eq(buf, "rec/aster-20250127T165547Z.hrec.gz");
-	cr_assert_eq(record_file_name(buf, 10, "rec", 0), -1);
+	cr_assert_eq(record_file_name(buf, sizeof buf, "rec", 1737996947250, 2), 0);
+	cr_assert_str_eq(buf, "rec/aster-20250127T165547Z-2.hrec.gz");
+	cr_assert_eq(record_file_name(buf, 10, "rec", 0, 0), -1);
 }
 
 Test(record_status, json_and_line)

@@ -365,3 +365,61 @@ Test(record_e2e, tls_is_verified_and_a_ca_file_makes_a_private_ca_trusted)
 	cr_assert_gt(t.by_type[EV_AGG_TRADE], 10, "the streams came over wss");
 	cr_assert_gt(t.by_type[EV_DEPTH_SNAPSHOT], 0, "the snapshots over https");
 }
+
+/* One file of a rotated set: it starts with the exchange info, closes
+ * cleanly, and its agg trades follow those of the file before. */
+static void check_part(const char *path, uint64_t *aggs, int64_t *last_agg)
+{
+	char err[REC_ERR_MAX];
+	rec_reader *r = rec_reader_open(path, err);
+	cr_assert_not_null(r, "%s", err);
+	ev_t ev;
+	int rc = rec_reader_next(r, &ev);
+	cr_assert_eq(rc, 1, "%s is empty", path);
+	cr_assert_eq(ev.type, EV_EXCHANGE_INFO, "every file starts with the exchange info");
+	while ((rc = rec_reader_next(r, &ev)) == 1)
+		if (ev.type == EV_AGG_TRADE) {
+			cr_assert_eq(ev.u.trade.id, *aggs ? *last_agg + FX_KINDS : 0,
+			             "agg trades go on from one file to the next");
+			*last_agg = ev.u.trade.id;
+			++*aggs;
+		}
+	cr_assert_eq(rc, 0, "%s", err);
+	cr_assert_str_empty(rec_reader_warning(r));
+	rec_reader_close(r);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Test(record_e2e, rotation_starts_files_that_stand_alone)
+{
+	struct fixture *f = serve(0, 0, 0);
+	int rc = run_record(f, (const char *const[]){"--duration", "3200ms", "--rotate", "1s",
+	                                              NULL});
+	fixture_stop(f);
+	cr_assert_eq(rc, 0, "stderr: %s", scratch_file("stderr"));
+	char dir[200], *names[16];
+	size_t n = 0;
+	snprintf(dir, sizeof dir, "%s/rec", scratch);
+	DIR *d = opendir(dir);
+	cr_assert_not_null(d);
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 16)
+		if (!strncmp(e->d_name, "aster-", 6))
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	cr_assert_geq(n, 3, "a file per second");
+	qsort(names, n, sizeof *names, by_name);
+	uint64_t aggs = 0;
+	int64_t last = 0;
+	for (size_t i = 0; i < n; i++) {
+		char path[300];
+		snprintf(path, sizeof path, "%s/%.60s", dir, names[i]);
+		check_part(path, &aggs, &last); /* in name order: the names are UTC times */
+		free(names[i]);
+	}
+	cr_assert_gt(aggs, 20);
+}
