@@ -1,5 +1,5 @@
 /*
- * fixture_proc.c - process helpers of the end-to-end tests (fixture_proc.h).
+ * fixture_proc.c - what the end-to-end tests use to run processes (fixture_proc.h).
  */
 #include <fcntl.h>
 #include <poll.h>
