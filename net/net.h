@@ -7,7 +7,7 @@
  * reconnect by themselves with exponential backoff and jitter, and issue
  * GET requests whose answers arrive as callbacks from the same loop. Nothing
  * blocks and nothing runs on another thread, so callbacks may touch their
- * owner's state freely. The pure helpers (URLs, stream lists, backoff) are
+ * owner's state freely. The pure parts (URLs, stream lists, backoff) are
  * public so they can be tested without a network.
  */
 #ifndef HUNTER_NET_H
