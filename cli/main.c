@@ -20,6 +20,7 @@ static const struct command {
 	{"serve", cmd_serve, "serve recordings as a local Aster (WebSocket streams and REST)"},
 	{"report", cmd_report, "write the HTML report of a run database"},
 	{"sweep", cmd_sweep, "backtest a grid of settings in one pass over the recordings"},
+	{"record", cmd_record, "record Aster's market streams into recordings"},
 	{"parity", cmd_parity, "what two runs of the same market did differently, and why"},
 };
 

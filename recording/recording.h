@@ -95,6 +95,15 @@ rec_writer *rec_writer_open(const char *path, const struct rec_header *header,
  */
 int rec_writer_write(rec_writer *w, const ev_t *ev);
 
+/*
+ * Hands everything written so far to the operating system, so a process
+ * killed afterwards leaves a file that reads back up to this point (a gzip
+ * file gets a sync point, which readers need nothing new for). Costs some
+ * compression when called often; a recorder calls it about once a second.
+ * Returns 0, or -1 with the reason (a full disk) as for a write.
+ */
+int rec_writer_flush(rec_writer *w);
+
 /* Flushes and closes the current file and frees the writer. Returns 0, or -1
  * if anything written since open could not be stored. */
 int rec_writer_close(rec_writer *w);

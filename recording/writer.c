@@ -320,6 +320,16 @@ int rec_writer_write(rec_writer *w, const ev_t *ev)
 	return 0;
 }
 
+int rec_writer_flush(rec_writer *w)
+{
+	if (w->failed)
+		return -1;
+	errno = 0;
+	if (gzflush(w->gz, Z_SYNC_FLUSH) != Z_OK)
+		return fail_io(w, "write failed", errno);
+	return 0;
+}
+
 int rec_writer_close(rec_writer *w)
 {
 	if (!w)

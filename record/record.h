@@ -1,0 +1,113 @@
+/*
+ * record.h - `hunter record`: Aster's market streams captured into
+ * recordings, with the exchange info and depth snapshots taken over REST,
+ * every interruption marked by a gap event, and files flushed on a short
+ * interval and rotated on the hour (or any period).
+ *
+ * The recorder runs on the net module's loop; it is the only user of the
+ * writer, the parser and the counters, so nothing here needs a lock. The
+ * command line (cli/cmd_record.c) only parses options and prints status.
+ * docs/record.md describes the behaviour in full.
+ */
+#ifndef HUNTER_RECORD_H
+#define HUNTER_RECORD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "net.h"
+
+#define RECORD_ERR_MAX 600
+
+/* The per-symbol streams a recorder can take; one bit each. */
+enum record_stream {
+	RECORD_AGG_TRADE = 1 << 0,   /* <symbol>@aggTrade */
+	RECORD_BOOK_TICKER = 1 << 1, /* <symbol>@bookTicker */
+	RECORD_DEPTH = 1 << 2,       /* <symbol>@depth, plus REST snapshots */
+	RECORD_MARK_PRICE = 1 << 3,  /* <symbol>@markPrice */
+	RECORD_FORCE_ORDER = 1 << 4, /* <symbol>@forceOrder */
+	RECORD_ALL_STREAMS = (1 << 5) - 1,
+};
+
+/* "aggTrade,depth" into a mask. Returns 0, or -1 naming the unknown name. */
+int record_streams_parse(const char *list, unsigned *mask, char *err, size_t cap);
+
+/*
+ * The stream names for `symbols` (upper case, as the exchange lists them):
+ * for each symbol its streams in the order of enum record_stream, symbol in
+ * lower case; with `all_liquidations`, "!forceOrder@arr" first and no
+ * per-symbol forceOrder. Returns a malloc'd array of malloc'd names (free
+ * with record_names_free) and its length in *n, or NULL when out of memory.
+ */
+char **record_stream_names(const char *const *symbols, size_t nsymbols, unsigned mask,
+                           bool all_liquidations, size_t *n);
+void record_names_free(char **names, size_t n);
+
+/*
+ * A gap event: `kind` for `symbol` ("" for a whole connection), the hole
+ * from `from_ms` (the last exchange time before it, 0 if none) to `end_ms`
+ * (the first exchange time after it), stamped `recv_ns`, with `reason`
+ * (cut to fit).
+ */
+void record_gap_event(ev_t *ev, gap_kind_t kind, const char *symbol, int64_t from_ms,
+                      int64_t end_ms, int64_t recv_ns, const char *reason);
+
+/* The recording file started at `start_ms`: DIR/aster-YYYYMMDDTHHMMSSZ.hrec.gz,
+ * or with `seq` > 0 ...Z-<seq>.hrec.gz (a second file in the same second
+ * must not replace the first). Returns 0, or -1 if it does not fit. */
+int record_file_name(char *buf, size_t cap, const char *dir, int64_t start_ms, unsigned seq);
+
+struct record_opts {
+	const char *const *symbols;
+	size_t nsymbols;
+	unsigned streams;           /* enum record_stream bits */
+	bool all_liquidations;
+	const char *out_dir;
+	int64_t duration_ms;        /* stop after this; 0 runs until stopped */
+	int64_t rotate_ms;          /* new file each period (aligned to UTC); 0 one file */
+	int64_t flush_ms;           /* hand data to the OS at least this often */
+	int64_t status_ms;          /* status callback period */
+	struct net_bases bases;
+	const char *ca_file;
+	struct net_ws_opts ws;
+	const char *command;        /* for the recordings' header */
+};
+
+/* What the recorder did during the last status period and in total. */
+struct record_status {
+	int64_t period_ms;
+	uint64_t msgs[EV__COUNT];   /* events of each type in the period */
+	uint64_t events;            /* events written in total */
+	uint64_t reconnects, gaps, bad_frames, ignored_frames, snapshots;
+	uint32_t conns, conns_up;
+	uint32_t books, books_live; /* depth books, and those in sync (booksync LIVE) */
+	double lag_ms_avg;          /* receive time minus exchange time, in the period */
+	int64_t lag_ms_max;
+	const char *file;           /* being written */
+};
+
+typedef void (*record_status_fn)(void *ctx, const struct record_status *st);
+
+/* One human line, no newline: "aggTrade 10.0/s depth 4.0/s | up 1/1 ...". */
+void record_status_line(const struct record_status *st, char *buf, size_t cap);
+/* One JSON object, no newline. */
+void record_status_json(const struct record_status *st, int64_t now_ms, char *buf,
+                        size_t cap);
+
+enum record_end { RECORD_DONE, RECORD_STOPPED, RECORD_FAILED };
+
+/*
+ * Records until the duration is over (RECORD_DONE), *stop becomes non-zero
+ * (RECORD_STOPPED), or something fails that would lose data: the output
+ * cannot be written, the exchange info cannot be fetched (RECORD_FAILED,
+ * the reason in err). Files are closed cleanly in every case. Frames that
+ * do not parse are counted, the first few reported through `warn`.
+ */
+enum record_end record_run(const struct record_opts *o, volatile sig_atomic_t *stop,
+                           record_status_fn status, void (*warn)(void *ctx, const char *msg),
+                           void *ctx, char *err);
+
+#endif
