@@ -175,9 +175,13 @@ static int set_item(cJSON *obj, const char *key, const cJSON *v)
 	cJSON *copy = cJSON_Duplicate(v, 1);
 	if (!copy)
 		return -1;
-	if (cJSON_HasObjectItem(obj, key))
-		return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, copy) ? 0 : -1;
-	return cJSON_AddItemToObject(obj, key, copy) ? 0 : -1;
+	/* settings keys are case-sensitive (cJSON_HasObjectItem is not) */
+	bool ok = cJSON_GetObjectItemCaseSensitive(obj, key)
+	                  ? cJSON_ReplaceItemInObjectCaseSensitive(obj, key, copy)
+	                  : cJSON_AddItemToObject(obj, key, copy);
+	if (!ok)
+		cJSON_Delete(copy);
+	return ok ? 0 : -1;
 }
 
 static cJSON *section(cJSON *root, const char *name)

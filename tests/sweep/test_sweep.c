@@ -158,6 +158,9 @@ Test(sweep, a_bad_combination_or_grid_runs_nothing)
 	cr_assert_eq(sweep("{\"globals.x\": {\"from\": 1, \"to\": 0, \"step\": 1}}", out, 1, 1, 1,
 	                   false), SWEEP_EUSAGE);
 	cr_assert_eq(sweep("[1, 2]", out, 1, 1, 1, false), SWEEP_EUSAGE);
+	/* keys are case-sensitive: this is an unknown key, not volume_threshold_long */
+	cr_assert_eq(sweep("{\"symbols.*.Volume_Threshold_Long\": [1000]}", out, 1, 1, 1, false),
+	             SWEEP_EUSAGE);
 }
 
 Test(sweep, kept_runs_are_whole_run_databases)
