@@ -24,6 +24,7 @@ struct rconn {
 	bool gap_pending;    /* down since the last event: a gap goes before the next */
 	char why[64];        /* the cause of that interruption */
 	int64_t last_exch_ms;
+	int64_t last_lag_ms; /* receive time minus exchange time of that last event */
 };
 
 /* The depth stream of one symbol, checked by a booksync book. */

@@ -84,6 +84,8 @@ static int on_event(void *ctx, const ev_t *ev)
 	if (record_put(r, ev) < 0)
 		return -1;
 	c->last_exch_ms = ev->exch_ms;
+	if (ev->recv_ns)
+		c->last_lag_ms = ev->recv_ns / 1000000 - ev->exch_ms;
 	count(r, ev);
 	return 0;
 }
@@ -286,15 +288,20 @@ void record_fetch_snapshots(struct recorder *r)
 	}
 }
 
+/* A gap still open at the stop ends now, in the exchange's clock: the local
+ * clock less the lag last seen, so that it stays next to the data it
+ * follows even when the source is a replay of another day (hunter serve). */
 void record_close_gaps(struct recorder *r)
 {
 	int64_t now = record_now_ms();
 	for (size_t i = 0; i < r->nconns && !r->failed; i++)
 		if (r->conns[i].gap_pending) {
-			ev_t end = {.exch_ms = now, .recv_ns = now * 1000000};
-			char *why = r->conns[i].why;
-			size_t n = strlen(why);
-			snprintf(why + n, sizeof r->conns[i].why - n, "; stopped while down");
-			put_disconnect_gap(r, &r->conns[i], &end);
+			struct rconn *c = &r->conns[i];
+			int64_t at = now - c->last_lag_ms;
+			ev_t end = {.exch_ms = at > c->last_exch_ms ? at : c->last_exch_ms,
+			            .recv_ns = now * 1000000};
+			size_t n = strlen(c->why);
+			snprintf(c->why + n, sizeof c->why - n, "; stopped while down");
+			put_disconnect_gap(r, c, &end);
 		}
 }
