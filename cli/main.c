@@ -12,16 +12,16 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{"record", cmd_record, "record Aster's market streams into recordings"},
 	{"import", cmd_import, "build recordings from captures and liquidation logs"},
 	{"inspect", cmd_inspect, "summarise or dump recordings"},
 	{"synth", cmd_synth, "generate a seeded synthetic recording"},
 	{"check-config", cmd_check_config, "validate settings.json and print the effective settings"},
 	{"backtest", cmd_backtest, "replay recordings through the engine and simulated exchange"},
-	{"serve", cmd_serve, "serve recordings as a local Aster (WebSocket streams and REST)"},
 	{"report", cmd_report, "write the HTML report of a run database"},
 	{"sweep", cmd_sweep, "backtest a grid of settings in one pass over the recordings"},
-	{"record", cmd_record, "record Aster's market streams into recordings"},
 	{"parity", cmd_parity, "what two runs of the same market did differently, and why"},
+	{"serve", cmd_serve, "serve recordings as a local Aster (WebSocket streams and REST)"},
 };
 
 static void usage(FILE *out)
