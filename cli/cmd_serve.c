@@ -21,7 +21,8 @@ static void usage(FILE *out)
 	        "\n"
 	        "Serves the recordings on 127.0.0.1 as Aster does: WebSocket market streams at\n"
 	        "/ws/<stream> and /stream?streams=a/b, public REST at /fapi/v1/... and\n"
-	        "/fapi/v3/... (docs/serve.md). The first line on stdout is\n"
+	        "/fapi/v3/..., and signed trading endpoints (orders, balance, leverage) on\n"
+	        "simulated accounts (docs/serve.md). The first line on stdout is\n"
 	        "  hunter serve: listening on http://127.0.0.1:PORT\n"
 	        "The replay starts when the first client subscribes to a stream.\n"
 	        "\n"
@@ -32,6 +33,10 @@ static void usage(FILE *out)
 	        "  --max-connection-age D    close a connection this old, with a close frame\n"
 	        "                            (default 24h; D as 500ms, 5s, 30m, 6h, 1d)\n"
 	        "  --ping-interval D         ping each connection this often (default 5m)\n"
+	        "  --accounts FILE           trading accounts: a JSON list of {\"api_key\",\n"
+	        "                            \"api_secret\"} (V1) or {\"user\",\"signer\"} (V3), each\n"
+	        "                            with \"balance_usdt\"; without it a V3 signer gets a\n"
+	        "                            fresh account with 10000 USDT (V1 needs the file)\n"
 	        "  --help                    this text\n"
 	        "\n"
 	        "Faults, for tests (all off by default; random ones are repeatable by seed):\n"
@@ -103,6 +108,7 @@ static int option(int c, const char *arg, struct serve_opts *o)
 	case 'l': o->loop = true; return 0;
 	case 'A': return parse_age("max-connection-age", arg, &o->max_age_ms);
 	case 'P': return parse_age("ping-interval", arg, &o->ping_ms);
+	case 'a': o->accounts = arg; return 0;
 	case 'D': return parse_count("drop-after", arg, UINT64_MAX, &f->drop_after);
 	case 'S': return parse_count("stall-after", arg, UINT64_MAX, &f->stall_after);
 	case 'E': return parse_count("fault-seed", arg, UINT64_MAX, &f->seed);
@@ -127,6 +133,7 @@ int cmd_serve(int argc, char **argv)
 		{"loop", no_argument, NULL, 'l'},
 		{"max-connection-age", required_argument, NULL, 'A'},
 		{"ping-interval", required_argument, NULL, 'P'},
+		{"accounts", required_argument, NULL, 'a'},
 		{"drop-after", required_argument, NULL, 'D'},
 		{"stall-after", required_argument, NULL, 'S'},
 		{"fault-seed", required_argument, NULL, 'E'},

@@ -43,6 +43,7 @@ struct serve_opts {
 	bool loop;          /* start the recordings again when they end */
 	int64_t max_age_ms; /* a connection older than this is closed (Aster: 24 h) */
 	int64_t ping_ms;    /* a ping frame to each connection this often (Aster: 5 min) */
+	const char *accounts;   /* --accounts FILE; NULL: a fresh account per V3 signer */
 	struct serve_faults faults;
 	volatile sig_atomic_t *stop; /* set by a signal handler: stop now */
 	FILE *out;                   /* gets the "listening on" line, flushed */

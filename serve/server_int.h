@@ -10,9 +10,10 @@
 
 #include <libwebsockets.h>
 
-#include "serve_int.h"
+#include "trading_int.h"
 
-#define QUERY_MAX 8192 /* bytes of a request's query string */
+#define QUERY_MAX 8192 /* bytes of a request's query string, and of a body */
+#define PATH_MAX_LEN 128 /* bytes of a REST path kept while its body arrives */
 
 enum conn_state { C_OPEN, C_DROP, C_CLOSE };
 
@@ -36,6 +37,10 @@ struct conn {
 /* One HTTP request being answered. */
 struct http {
 	struct lws *wsi;
+	char path[PATH_MAX_LEN];
+	int method;       /* LWSHUMETH_* */
+	struct text body; /* a POST, PUT or DELETE body, as received */
+	bool too_long;    /* the body passed QUERY_MAX */
 	struct rest_reply reply;
 	lws_sorted_usec_list_t delay;
 	size_t sent;
@@ -60,6 +65,9 @@ struct server {
 	struct rng rest_rng;
 	lws_sorted_usec_list_t tick;
 	struct text ev_text, msg_text;
+	struct accounts accounts;
+	int64_t weight_minute; /* the wall-clock minute the weight counts */
+	uint64_t weight;       /* requests in it (all clients share 127.0.0.1) */
 	bool played_out, done, failed;
 };
 
@@ -85,6 +93,8 @@ void serve_conns_watch(struct server *sv, int64_t now);
 /* http.c: the lws callbacks of an HTTP request (-1 to close) */
 void serve_http_query(struct lws *wsi, char *out, size_t cap);
 int serve_http_request(struct server *sv, struct http *h, struct lws *wsi, const char *path);
+int serve_http_body(struct http *h, const char *in, size_t len);
+int serve_http_body_done(struct server *sv, struct http *h);
 int serve_http_writeable(struct http *h);
 void serve_http_closed(struct http *h);
 

@@ -1,0 +1,300 @@
+/*
+ * trading.c - the signed REST endpoints of `hunter serve`, answered from
+ * the signing account's simulated exchange (accounts.c) after auth.c has
+ * found the account: new, cancel and query orders, open orders, the USDT
+ * balance, leverage and position mode. Answers have Aster's shapes; an
+ * order is written from its last ORDER_TRADE_UPDATE, so its fields are
+ * the ones the user stream carries.
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aster.h"
+#include "exchange_aster.h"
+#include "trading_int.h"
+
+#define ORDER_JSON_MAX 2048
+
+struct tcall {
+	struct accounts *a;
+	struct account *ac;
+	const struct signed_req *q;
+	struct rest_reply *r;
+};
+
+static void unknown_order(struct tcall *c)
+{
+	serve_rest_error(c->r, 400, -2011, "Unknown order sent.");
+}
+
+/* ---------------------------------------------------------------- */
+/* An order as Aster's REST answers it                              */
+/* ---------------------------------------------------------------- */
+
+/* REST names of the fields of the user stream's order object. */
+static const char *const order_keys[][2] = {
+	{"symbol", "s"},        {"status", "X"},       {"clientOrderId", "c"},
+	{"price", "p"},         {"avgPrice", "ap"},    {"origQty", "q"},
+	{"executedQty", "z"},   {"timeInForce", "f"},  {"type", "o"},
+	{"reduceOnly", "R"},    {"closePosition", "cp"}, {"side", "S"},
+	{"positionSide", "ps"}, {"stopPrice", "sp"},   {"workingType", "wt"},
+	{"priceProtect", "pP"}, {"origType", "ot"},
+};
+
+static void order_field(struct text *t, const char *name, const cJSON *v)
+{
+	if (!v || !(cJSON_IsString(v) || cJSON_IsBool(v)))
+		return;
+	serve_text_printf(t, ",\"%s\":", name);
+	if (cJSON_IsString(v))
+		serve_text_json_string(t, v->valuestring, strlen(v->valuestring));
+	else
+		serve_text_puts(t, cJSON_IsTrue(v) ? "true" : "false");
+}
+
+/* The order's REST JSON; its decimals are the exact strings aster_format
+ * wrote. false when out of memory. */
+static bool order_json(struct text *t, const ev_t *ev)
+{
+	char buf[ORDER_JSON_MAX];
+	size_t n = aster_format(ev, buf, sizeof buf);
+	cJSON *root = n && n < sizeof buf ? cJSON_ParseWithLength(buf, n) : NULL;
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "o");
+	if (!o) {
+		cJSON_Delete(root);
+		return false;
+	}
+	const struct ev_order *eo = &ev->u.order;
+	serve_text_printf(t, "{\"orderId\":%lld", (long long)eo->order_id);
+	for (size_t i = 0; i < sizeof order_keys / sizeof order_keys[0]; i++)
+		order_field(t, order_keys[i][0],
+		            cJSON_GetObjectItemCaseSensitive(o, order_keys[i][1]));
+	dec_t quote = 0;
+	dec_mul(eo->avg_price, eo->filled_qty, &quote);
+	serve_text_puts(t, ",\"cumQuote\":");
+	serve_text_dec(t, quote);
+	serve_text_printf(t, ",\"updateTime\":%lld}", (long long)ev->exch_ms);
+	cJSON_Delete(root);
+	return true;
+}
+
+static void answer_order(struct tcall *c, const ev_t *ev)
+{
+	if (!order_json(&c->r->body, ev))
+		serve_rest_error(c->r, 500, -1000, "An order could not be written.");
+}
+
+static bool is_open(const ev_t *ev)
+{
+	return ev->u.order.status == OS_NEW || ev->u.order.status == OS_PARTIALLY_FILLED;
+}
+
+/* ---------------------------------------------------------------- */
+/* Orders                                                           */
+/* ---------------------------------------------------------------- */
+
+/* The parameters of query and body as one string for the decoder. */
+static char *all_params(const struct signed_req *q)
+{
+	size_t nq = strlen(q->query), nb = strlen(q->body);
+	char *s = malloc(nq + nb + 2);
+	if (s)
+		snprintf(s, nq + nb + 2, "%s%s%s", q->query, nq && nb ? "&" : "", q->body);
+	return s;
+}
+
+/* The order the request names: by origClientOrderId, else orderId.
+ * NULL when it names none the account had (answered). */
+static const ev_t *named_order(struct tcall *c, void (*absent)(struct tcall *c))
+{
+	char cid[CLIENT_ID_MAX] = "", symbol[SYMBOL_MAX];
+	int64_t id = -1;
+	int got_cid = serve_query_get(c->q->query, "origClientOrderId", cid, sizeof cid);
+	if (!got_cid)
+		got_cid = serve_query_get(c->q->body, "origClientOrderId", cid, sizeof cid);
+	int got_id = serve_query_int(c->q->query, "orderId", 0, INT64_MAX, &id);
+	if (!got_id)
+		got_id = serve_query_int(c->q->body, "orderId", 0, INT64_MAX, &id);
+	int got_sym = serve_query_get(c->q->query, "symbol", symbol, sizeof symbol);
+	if (!got_sym)
+		got_sym = serve_query_get(c->q->body, "symbol", symbol, sizeof symbol);
+	if (got_sym != 1 || got_cid < 0 || got_id < 0 || (got_cid != 1 && got_id != 1)) {
+		serve_rest_error(c->r, 400, -1102, "Mandatory parameter 'symbol' and 'orderId' or"
+		                 " 'origClientOrderId' were not sent, were empty/null, or malformed.");
+		return NULL;
+	}
+	const ev_t *ev = serve_account_order(c->ac, got_cid == 1 ? cid : "", id);
+	if (!ev || strcmp(ev->symbol, symbol))
+		absent(c);
+	return ev && !strcmp(ev->symbol, symbol) ? ev : NULL;
+}
+
+static void new_order(struct tcall *c)
+{
+	order_req o;
+	char msg[ACCT_REJECT_MAX];
+	char *params = all_params(c->q);
+	if (!params) {
+		serve_rest_error(c->r, 500, -1000, "Out of memory.");
+		return;
+	}
+	int code = xa_order_decode(params, strlen(params), &o, msg, sizeof msg);
+	free(params);
+	if (code) {
+		serve_rest_error(c->r, 400, code, msg);
+		return;
+	}
+	if (!o.client_id[0])
+		snprintf(o.client_id, sizeof o.client_id, "srv-%llu",
+		         (unsigned long long)++c->ac->next_client_id);
+	c->ac->reject_code = 0;
+	sim_place(c->ac->sim, &o, c->a->now_ms);
+	sim_advance(c->ac->sim, c->a->now_ms);
+	const ev_t *ev = serve_account_order(c->ac, o.client_id, 0);
+	if (c->ac->reject_code)
+		serve_rest_error(c->r, 400, c->ac->reject_code, c->ac->reject_msg);
+	else if (!ev)
+		serve_rest_error(c->r, 500, -1000, "The order was neither accepted nor rejected.");
+	else
+		answer_order(c, ev);
+}
+
+static void cancel_order(struct tcall *c)
+{
+	const ev_t *ev = named_order(c, unknown_order);
+	if (!ev)
+		return;
+	if (!is_open(ev)) {
+		unknown_order(c);
+		return;
+	}
+	char cid[CLIENT_ID_MAX];
+	memcpy(cid, ev->u.order.client_id, sizeof cid);
+	c->ac->reject_code = 0;
+	sim_cancel(c->ac->sim, ev->symbol, cid, c->a->now_ms);
+	sim_advance(c->ac->sim, c->a->now_ms);
+	if (c->ac->reject_code)
+		serve_rest_error(c->r, 400, c->ac->reject_code, c->ac->reject_msg);
+	else
+		answer_order(c, serve_account_order(c->ac, cid, 0));
+}
+
+static void no_such_order(struct tcall *c)
+{
+	serve_rest_error(c->r, 400, -2013, "Order does not exist.");
+}
+
+static void query_order(struct tcall *c)
+{
+	const ev_t *ev = named_order(c, no_such_order);
+	if (ev)
+		answer_order(c, ev);
+}
+
+static void open_orders(struct tcall *c)
+{
+	char symbol[SYMBOL_MAX] = "";
+	if (serve_query_get(c->q->query, "symbol", symbol, sizeof symbol) < 0) {
+		serve_rest_error(c->r, 400, -1121, "Invalid symbol.");
+		return;
+	}
+	serve_text_puts(&c->r->body, "[");
+	bool first = true;
+	for (size_t i = 0; i < c->ac->norders; i++) {
+		const ev_t *ev = &c->ac->orders[i];
+		if (!is_open(ev) || (symbol[0] && strcmp(symbol, ev->symbol)))
+			continue;
+		if (!first)
+			serve_text_puts(&c->r->body, ",");
+		first = false;
+		order_json(&c->r->body, ev);
+	}
+	serve_text_puts(&c->r->body, "]");
+}
+
+/* ---------------------------------------------------------------- */
+/* The account                                                      */
+/* ---------------------------------------------------------------- */
+
+static void balance(struct tcall *c)
+{
+	struct exchange_account x;
+	sim_account(c->ac->sim, &x);
+	struct text *t = &c->r->body;
+	serve_text_puts(t, "[{\"accountAlias\":\"hunter\",\"asset\":\"USDT\",\"balance\":");
+	serve_text_dec(t, x.wallet);
+	serve_text_puts(t, ",\"crossWalletBalance\":");
+	serve_text_dec(t, x.wallet);
+	serve_text_puts(t, ",\"crossUnPnl\":");
+	serve_text_dec(t, x.unrealized);
+	serve_text_puts(t, ",\"availableBalance\":");
+	serve_text_dec(t, x.wallet + x.unrealized - x.margin_used);
+	serve_text_puts(t, ",\"maxWithdrawAmount\":");
+	serve_text_dec(t, x.wallet - x.margin_used);
+	serve_text_printf(t, ",\"marginAvailable\":true,\"updateTime\":%lld}]",
+	                  (long long)c->a->now_ms);
+}
+
+static void leverage(struct tcall *c)
+{
+	char symbol[SYMBOL_MAX];
+	int64_t lev = 0;
+	if (serve_query_get(c->q->query, "symbol", symbol, sizeof symbol) != 1 &&
+	    serve_query_get(c->q->body, "symbol", symbol, sizeof symbol) != 1) {
+		serve_rest_error(c->r, 400, -1102, "Mandatory parameter 'symbol' was not sent,"
+		                 " was empty/null, or malformed.");
+		return;
+	}
+	if (serve_query_int(c->q->query, "leverage", 1, 125, &lev) != 1 &&
+	    serve_query_int(c->q->body, "leverage", 1, 125, &lev) != 1) {
+		serve_rest_error(c->r, 400, -4028, "Leverage is not valid.");
+		return;
+	}
+	sim_set_leverage(c->ac->sim, symbol, (int)lev);
+	serve_text_printf(&c->r->body, "{\"leverage\":%d,\"maxNotionalValue\":\"1000000\","
+	                  "\"symbol\":", (int)lev);
+	serve_text_json_string(&c->r->body, symbol, strlen(symbol));
+	serve_text_puts(&c->r->body, "}");
+}
+
+/* ---------------------------------------------------------------- */
+/* Routing                                                          */
+/* ---------------------------------------------------------------- */
+
+static const struct signed_endpoint {
+	const char *method, *name;
+	void (*answer)(struct tcall *c);
+} endpoints[] = {
+	{"POST", "order", new_order},
+	{"DELETE", "order", cancel_order},
+	{"GET", "order", query_order},
+	{"GET", "openOrders", open_orders},
+	{"GET", "balance", balance},
+	{"POST", "leverage", leverage},
+};
+
+bool serve_trading_answer(struct accounts *a, const struct signed_req *q, struct rest_reply *r)
+{
+	const struct signed_endpoint *e = NULL;
+	bool known = false;
+	for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+		if (!strcmp(endpoints[i].name, q->name)) {
+			known = true;
+			e = !strcmp(endpoints[i].method, q->method) ? &endpoints[i] : e;
+		}
+	}
+	if (!known)
+		return false;
+	r->status = 200;
+	r->retry_after = 0;
+	serve_text_clear(&r->body);
+	if (!e) {
+		serve_rest_error(r, 405, -1000, "This method is not served for this endpoint.");
+		return true;
+	}
+	struct tcall c = {a, serve_auth(a, q, r), q, r};
+	if (c.ac)
+		e->answer(&c);
+	return true;
+}

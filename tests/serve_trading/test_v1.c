@@ -1,0 +1,128 @@
+/*
+ * test_v1.c - V1 (HMAC) trading against the real `hunter serve`: a signed
+ * order is accepted, listed among the open orders, queried and cancelled;
+ * a bad signature, a stale timestamp, an unknown key, a malformed order
+ * and a second cancel get Aster's errors.
+ */
+#include "signed.h"
+
+TEST_SCRATCH_SUITE(v1, dir, "hunter-serve-v1");
+
+#define ORDER "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=50000" \
+              "&newClientOrderId=t1"
+
+static void start(struct served *s)
+{
+	char accounts[256], args[512];
+	snprintf(accounts, sizeof accounts, "%s/accounts.json", dir);
+	write_accounts(accounts);
+	snprintf(args, sizeof args, "--port 0 --accounts %s " LIQ, accounts);
+	serve_start(s, dir, args);
+}
+
+static void call(struct served *s, const char *method, const char *path, const char *params,
+                 struct http_answer *a)
+{
+	v1_call(s->port, method, path, params, V1_KEY, V1_SECRET, wall_ms(), a);
+}
+
+static const char *str_of(const cJSON *j, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(j, key);
+	cr_assert(cJSON_IsString(v), "no %s", key);
+	return v->valuestring;
+}
+
+Test(v1, order_lifecycle, .timeout = 30)
+{
+	struct served s;
+	start(&s);
+	struct http_answer a;
+	call(&s, "POST", "/fapi/v1/order", ORDER, &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	cJSON *j = answer_json(&a);
+	cr_assert_str_eq(str_of(j, "status"), "NEW");
+	cr_assert_str_eq(str_of(j, "clientOrderId"), "t1");
+	cr_assert_str_eq(str_of(j, "price"), "50000");
+	cr_assert_str_eq(str_of(j, "origQty"), "0.01");
+	cr_assert(cJSON_GetObjectItem(j, "orderId")->valuedouble > 0);
+	cJSON_Delete(j);
+	free(a.body);
+
+	call(&s, "GET", "/fapi/v1/openOrders", "symbol=BTCUSDT", &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	j = answer_json(&a);
+	cr_assert_eq(cJSON_GetArraySize(j), 1, "%s", a.body);
+	cr_assert_str_eq(str_of(cJSON_GetArrayItem(j, 0), "clientOrderId"), "t1");
+	cJSON_Delete(j);
+	free(a.body);
+
+	call(&s, "DELETE", "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=t1", &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	j = answer_json(&a);
+	cr_assert_str_eq(str_of(j, "status"), "CANCELED");
+	cJSON_Delete(j);
+	free(a.body);
+
+	call(&s, "GET", "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=t1", &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	j = answer_json(&a);
+	cr_assert_str_eq(str_of(j, "status"), "CANCELED");
+	cJSON_Delete(j);
+	free(a.body);
+
+	call(&s, "GET", "/fapi/v1/openOrders", "", &a);
+	cr_assert_str_eq(a.body, "[]");
+	free(a.body);
+
+	call(&s, "DELETE", "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=t1", &a);
+	expect_error(&a, 400, -2011);
+	call(&s, "DELETE", "/fapi/v1/order", "symbol=BTCUSDT&orderId=12345", &a);
+	expect_error(&a, 400, -2011);
+	cr_assert_eq(serve_stop(&s), 130);
+}
+
+Test(v1, balance_is_the_accounts_file, .timeout = 30)
+{
+	struct served s;
+	start(&s);
+	struct http_answer a;
+	call(&s, "GET", "/fapi/v2/balance", "", &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	cJSON *j = answer_json(&a);
+	cr_assert_str_eq(str_of(cJSON_GetArrayItem(j, 0), "balance"), "5000");
+	cr_assert_str_eq(str_of(cJSON_GetArrayItem(j, 0), "asset"), "USDT");
+	cJSON_Delete(j);
+	free(a.body);
+	cr_assert_eq(serve_stop(&s), 130);
+}
+
+Test(v1, refusals, .timeout = 30)
+{
+	struct served s;
+	start(&s);
+	struct http_answer a;
+	v1_call(s.port, "POST", "/fapi/v1/order", ORDER, V1_KEY, "another-secret", wall_ms(), &a);
+	expect_error(&a, 400, -1022);
+	v1_call(s.port, "POST", "/fapi/v1/order", ORDER, V1_KEY, V1_SECRET, wall_ms() - 10000, &a);
+	expect_error(&a, 400, -1021);
+	v1_call(s.port, "POST", "/fapi/v1/order", ORDER, V1_KEY, V1_SECRET, wall_ms() + 5000, &a);
+	expect_error(&a, 400, -1021);
+	v1_call(s.port, "POST", "/fapi/v1/order", ORDER, "no-such-key", V1_SECRET, wall_ms(), &a);
+	expect_error(&a, 401, -2015);
+	call(&s, "POST", "/fapi/v1/order", "symbol=BTCUSDT&side=UP&type=LIMIT&quantity=1", &a);
+	expect_error(&a, 400, -1117);
+	call(&s, "POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=LIMIT", &a);
+	expect_error(&a, 400, -1102);
+	call(&s, "POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+	     "&quantity=0.01&price=50000&colour=red", &a);
+	expect_error(&a, 400, -1104);
+	/* unsigned: the signature is missing */
+	http_call(s.port, "POST", "/fapi/v1/order", NULL, ORDER, &a);
+	expect_error(&a, 400, -1102);
+	/* the public endpoints need no signature, as before */
+	http_get(s.port, "/fapi/v1/time", &a);
+	cr_assert_eq(a.status, 200);
+	free(a.body);
+	cr_assert_eq(serve_stop(&s), 130);
+}
