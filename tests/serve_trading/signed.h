@@ -87,7 +87,7 @@ static inline void v3_call(int port, const char *method, const char *path, const
 	struct sign_v3_creds c;
 	char *signed_params, url[4096];
 	cr_assert_null(sign_v3_creds_init(&c, V3_USER, V3_SIGNER, V3_KEY, SIGN_CHAIN_MAINNET));
-	cr_assert_null(sign_key_parse(&c.key, key_hex));
+	cr_assert_null(sign_key_parse(&c.key, key_hex)); /* another key claims the signer */
 	cr_assert_null(sign_v3_request(&c, params, nonce, &signed_params));
 	sign_v3_creds_clear(&c);
 	bool in_body = !strcmp(method, "POST");
