@@ -37,6 +37,7 @@ static void usage(FILE *out)
 	        "                            \"api_secret\"} (V1) or {\"user\",\"signer\"} (V3), each\n"
 	        "                            with \"balance_usdt\"; without it a V3 signer gets a\n"
 	        "                            fresh account with 10000 USDT (V1 needs the file)\n"
+	        "  --listen-key-ttl D        a listenKey not kept alive expires (default 60m)\n"
 	        "  --help                    this text\n"
 	        "\n"
 	        "Faults, for tests (all off by default; random ones are repeatable by seed):\n"
@@ -109,6 +110,7 @@ static int option(int c, const char *arg, struct serve_opts *o)
 	case 'A': return parse_age("max-connection-age", arg, &o->max_age_ms);
 	case 'P': return parse_age("ping-interval", arg, &o->ping_ms);
 	case 'a': o->accounts = arg; return 0;
+	case 'K': return parse_age("listen-key-ttl", arg, &o->listen_key_ttl_ms);
 	case 'D': return parse_count("drop-after", arg, UINT64_MAX, &f->drop_after);
 	case 'S': return parse_count("stall-after", arg, UINT64_MAX, &f->stall_after);
 	case 'E': return parse_count("fault-seed", arg, UINT64_MAX, &f->seed);
@@ -134,6 +136,7 @@ int cmd_serve(int argc, char **argv)
 		{"max-connection-age", required_argument, NULL, 'A'},
 		{"ping-interval", required_argument, NULL, 'P'},
 		{"accounts", required_argument, NULL, 'a'},
+		{"listen-key-ttl", required_argument, NULL, 'K'},
 		{"drop-after", required_argument, NULL, 'D'},
 		{"stall-after", required_argument, NULL, 'S'},
 		{"fault-seed", required_argument, NULL, 'E'},
@@ -145,7 +148,8 @@ int cmd_serve(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct serve_opts o = {.port = DEFAULT_PORT, .speed = 1, .max_age_ms = 86400000,
-	                       .ping_ms = 300000, .out = stdout, .diag = stderr};
+	                       .ping_ms = 300000,
+	                       .listen_key_ttl_ms = 3600000, .out = stdout, .diag = stderr};
 	bool speed_given = false;
 	int c;
 	optind = 1;

@@ -44,6 +44,8 @@ static ev_t *order_slot(struct account *ac, const struct ev_order *o)
 static void on_event(void *ctx, const ev_t *ev)
 {
 	struct account *ac = ctx;
+	if (ac->table->on_user_event)
+		ac->table->on_user_event(ac->table->user_ctx, ac, ev);
 	if (ev->type != EV_ORDER_UPDATE)
 		return;
 	ev_t *slot = order_slot(ac, &ev->u.order);
@@ -100,6 +102,7 @@ static struct account *account_add(struct accounts *a, dec_t balance)
 	struct account *ac = calloc(1, sizeof *ac);
 	if (!ac)
 		return NULL;
+	ac->table = a;
 	struct sim_params p;
 	sim_params_default(&p);
 	p.order_latency_ms = p.cancel_latency_ms = p.ack_latency_ms = 0;
@@ -222,9 +225,11 @@ static int load_file(struct accounts *a, const char *path, char *err)
 	return rc;
 }
 
-int serve_accounts_init(struct accounts *a, const struct market *m, const char *path, char *err)
+int serve_accounts_init(struct accounts *a, const struct market *m, const char *path,
+                        int64_t listen_key_ttl_ms, char *err)
 {
-	*a = (struct accounts){.fixed = path != NULL, .market = m};
+	*a = (struct accounts){.fixed = path != NULL, .market = m,
+	                       .listen_key_ttl_ms = listen_key_ttl_ms};
 	return path ? load_file(a, path, err) : 0;
 }
 
@@ -260,6 +265,26 @@ struct account *serve_accounts_by_signer(struct accounts *a, const uint8_t user[
 		memcpy(ac->signer, signer, SIGN_ADDR_LEN);
 	}
 	return ac;
+}
+
+struct account *serve_accounts_by_listen_key(const struct accounts *a, const char *key)
+{
+	for (size_t i = 0; key[0] && i < a->n; i++)
+		if (!strcmp(a->v[i]->listen_key, key))
+			return a->v[i];
+	return NULL;
+}
+
+void serve_accounts_expire(struct accounts *a, int64_t wall_ms)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct account *ac = a->v[i];
+		if (!ac->listen_key[0] || wall_ms < ac->listen_key_expires_ms)
+			continue;
+		if (a->on_key_expired)
+			a->on_key_expired(a->user_ctx, ac, wall_ms);
+		ac->listen_key[0] = '\0';
+	}
 }
 
 void serve_accounts_market(struct accounts *a, const ev_t *ev)

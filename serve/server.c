@@ -111,6 +111,7 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 		wait = pump(sv, now);
 		serve_accounts_advance(&sv->accounts, serve_pace_now_ms(&sv->pace, now));
 	}
+	serve_accounts_expire(&sv->accounts, serve_wall_ms());
 	serve_conns_watch(sv, now);
 	if (sv->played_out && !sv->nconns)
 		sv->done = true;
@@ -247,9 +248,13 @@ int serve_run(const struct serve_opts *o)
 	char err[SERVE_ERR_MAX];
 	if (serve_feed_open(&sv->feed, o->recordings, o->nrecordings, &sv->market))
 		serve_say(sv, "%s", sv->feed.err);
-	else if (serve_accounts_init(&sv->accounts, &sv->market, o->accounts, err))
+	else if (serve_accounts_init(&sv->accounts, &sv->market, o->accounts,
+	                             o->listen_key_ttl_ms, err))
 		serve_say(sv, "--accounts %s", err);
 	else if (listen_on(sv) == 0) {
+		sv->accounts.on_user_event = serve_conns_user_event;
+		sv->accounts.on_key_expired = serve_conns_key_expired;
+		sv->accounts.user_ctx = sv;
 		sv->pace.last_ms = sv->feed.first_ms; /* REST's time before the replay starts */
 		serve_accounts_advance(&sv->accounts, sv->feed.first_ms);
 		describe(sv);

@@ -32,6 +32,7 @@ struct conn {
 	const char *why; /* why it is dropped or closed */
 	enum lws_close_status close_status;
 	struct text rx;  /* a control message arriving in fragments */
+	const struct account *user; /* a user data stream's account, else NULL */
 };
 
 /* One HTTP request being answered. */
@@ -87,6 +88,10 @@ void serve_conn_closed(struct server *sv, struct conn *c);
 void serve_conns_send(struct server *sv, const ev_t *ev);
 /* --as-fast waits while a client that is still served has a full queue. */
 bool serve_conns_full(const struct server *sv);
+/* The user data stream: an account's event, and its listenKey's expiry
+ * (the accounts' callbacks; ctx is the server). */
+void serve_conns_user_event(void *ctx, const struct account *ac, const ev_t *ev);
+void serve_conns_key_expired(void *ctx, const struct account *ac, int64_t wall_ms);
 /* Closes connections that are too old or done, and pings the others. */
 void serve_conns_watch(struct server *sv, int64_t now);
 

@@ -2,13 +2,15 @@
  * trading.c - the signed REST endpoints of `hunter serve`, answered from
  * the signing account's simulated exchange (accounts.c) after auth.c has
  * found the account: new, cancel and query orders, open orders, the USDT
- * balance, leverage and position mode. Answers have Aster's shapes; an
+ * balance, leverage, and the listenKey of the user data stream (conn.c
+ * serves the stream itself). Answers have Aster's shapes; an
  * order is written from its last ORDER_TRADE_UPDATE, so its fields are
  * the ones the user stream carries.
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "aster.h"
 #include "exchange_aster.h"
@@ -259,6 +261,50 @@ static void leverage(struct tcall *c)
 }
 
 /* ---------------------------------------------------------------- */
+/* The user data stream's listenKey                                 */
+/* ---------------------------------------------------------------- */
+
+/* 64 characters that cannot be guessed: the key is all a stream needs. */
+static bool new_listen_key(char out[ACCT_LISTEN_KEY_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	unsigned char r[ACCT_LISTEN_KEY_LEN];
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		return false;
+	for (size_t i = 0; i < sizeof r; i++)
+		out[i] = digits[r[i] % 62];
+	out[ACCT_LISTEN_KEY_LEN] = '\0';
+	return true;
+}
+
+/* POST: the account's active key, extended, or a new one. */
+static void listen_key_open(struct tcall *c)
+{
+	if (!c->ac->listen_key[0] && !new_listen_key(c->ac->listen_key)) {
+		serve_rest_error(c->r, 500, -1000, "No randomness for a listenKey.");
+		return;
+	}
+	c->ac->listen_key_expires_ms = c->q->wall_ms + c->a->listen_key_ttl_ms;
+	serve_text_printf(&c->r->body, "{\"listenKey\":\"%s\"}", c->ac->listen_key);
+}
+
+static void listen_key_keepalive(struct tcall *c)
+{
+	if (!c->ac->listen_key[0]) {
+		serve_rest_error(c->r, 400, -1125, "This listenKey does not exist.");
+		return;
+	}
+	c->ac->listen_key_expires_ms = c->q->wall_ms + c->a->listen_key_ttl_ms;
+	serve_text_puts(&c->r->body, "{}");
+}
+
+static void listen_key_close(struct tcall *c)
+{
+	c->ac->listen_key[0] = '\0';
+	serve_text_puts(&c->r->body, "{}");
+}
+
+/* ---------------------------------------------------------------- */
 /* Routing                                                          */
 /* ---------------------------------------------------------------- */
 
@@ -272,7 +318,27 @@ static const struct signed_endpoint {
 	{"GET", "openOrders", open_orders},
 	{"GET", "balance", balance},
 	{"POST", "leverage", leverage},
+	{"POST", "listenKey", listen_key_open},
+	{"PUT", "listenKey", listen_key_keepalive},
+	{"DELETE", "listenKey", listen_key_close},
 };
+
+/* The account of the request. V1's listenKey calls carry the API key
+ * header alone (USER_STREAM security); everything else is signed. */
+static struct account *caller(struct accounts *a, const struct signed_req *q,
+                              struct rest_reply *r)
+{
+	char none[1];
+	bool key_only = !strcmp(q->name, "listenKey") && q->api_key[0] &&
+	                !serve_query_get(q->query, "signature", none, 1) &&
+	                !serve_query_get(q->body, "signature", none, 1);
+	if (!key_only)
+		return serve_auth(a, q, r);
+	struct account *ac = serve_accounts_by_key(a, q->api_key);
+	if (!ac)
+		serve_rest_error(r, 401, -2015, "Invalid API-key, IP, or permissions for action.");
+	return ac;
+}
 
 bool serve_trading_answer(struct accounts *a, const struct signed_req *q, struct rest_reply *r)
 {
@@ -293,7 +359,7 @@ bool serve_trading_answer(struct accounts *a, const struct signed_req *q, struct
 		serve_rest_error(r, 405, -1000, "This method is not served for this endpoint.");
 		return true;
 	}
-	struct tcall c = {a, serve_auth(a, q, r), q, r};
+	struct tcall c = {a, caller(a, q, r), q, r};
 	if (c.ac)
 		e->answer(&c);
 	return true;

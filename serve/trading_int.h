@@ -16,10 +16,14 @@
 #define ACCT_KEY_MAX 160     /* bytes of an api_key or api_secret, NUL included */
 #define ACCT_NONCES 100      /* V3 nonces remembered per signer, as Aster does */
 #define ACCT_REJECT_MAX 160  /* bytes of a rejection message */
+#define ACCT_LISTEN_KEY_LEN 64 /* characters of a listenKey, as Aster's */
 
 enum acct_scheme { ACCT_V1, ACCT_V3 };
 
+struct accounts;
+
 struct account {
+	struct accounts *table; /* the table it belongs to */
 	enum acct_scheme scheme;
 	char api_key[ACCT_KEY_MAX], api_secret[ACCT_KEY_MAX]; /* V1 */
 	uint8_t user[SIGN_ADDR_LEN], signer[SIGN_ADDR_LEN];   /* V3 */
@@ -32,6 +36,8 @@ struct account {
 	char reject_msg[ACCT_REJECT_MAX];
 	bool oom;
 	uint64_t next_client_id;
+	char listen_key[ACCT_LISTEN_KEY_LEN + 1]; /* "" when none is active */
+	int64_t listen_key_expires_ms;            /* wall clock */
 };
 
 struct accounts {
@@ -40,19 +46,30 @@ struct accounts {
 	bool fixed;                /* from --accounts: no fresh ones */
 	const struct market *market; /* its exchangeInfo gives a new account the rules */
 	int64_t now_ms;            /* the replay's clock, as far as accounts were advanced */
+	int64_t listen_key_ttl_ms; /* a listenKey without keepalive expires after this */
+	/* the user data stream: an account's order and account updates, and
+	 * the expiry of its listenKey (set by the server) */
+	void (*on_user_event)(void *ctx, const struct account *ac, const ev_t *ev);
+	void (*on_key_expired)(void *ctx, const struct account *ac, int64_t wall_ms);
+	void *user_ctx;
 };
 
 /* An empty table; with `path`, the accounts of that JSON file (a list of
  * {"api_key","api_secret","balance_usdt"} or {"user","signer",
  * "balance_usdt"}). Returns 0, or -1 with the reason in err[SERVE_ERR_MAX]
  * (the reason never quotes a secret). */
-int serve_accounts_init(struct accounts *a, const struct market *m, const char *path, char *err);
+int serve_accounts_init(struct accounts *a, const struct market *m, const char *path,
+                        int64_t listen_key_ttl_ms, char *err);
 void serve_accounts_free(struct accounts *a);
 struct account *serve_accounts_by_key(const struct accounts *a, const char *api_key);
 /* The account of a V3 signer; without --accounts a new one funded with
  * 10000 USDT is made for a signer first seen. NULL: unknown or no memory. */
 struct account *serve_accounts_by_signer(struct accounts *a, const uint8_t user[SIGN_ADDR_LEN],
                                          const uint8_t signer[SIGN_ADDR_LEN]);
+/* The account whose active listenKey is `key`; NULL for none. */
+struct account *serve_accounts_by_listen_key(const struct accounts *a, const char *key);
+/* Expires the listenKeys not kept alive by `wall_ms`, telling on_key_expired. */
+void serve_accounts_expire(struct accounts *a, int64_t wall_ms);
 /* A market event and the replay clock, to every account. */
 void serve_accounts_market(struct accounts *a, const ev_t *ev);
 void serve_accounts_advance(struct accounts *a, int64_t now_ms);
