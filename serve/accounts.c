@@ -74,6 +74,25 @@ const ev_t *serve_account_order(const struct account *ac, const char *cid, int64
 	return NULL;
 }
 
+struct sym_setting *serve_account_setting(struct account *ac, const char *symbol)
+{
+	for (size_t i = 0; i < ac->nsettings; i++)
+		if (!strcmp(ac->settings[i].symbol, symbol))
+			return &ac->settings[i];
+	if (ac->nsettings == ac->settings_cap) {
+		size_t cap = ac->settings_cap ? ac->settings_cap * 2 : 8;
+		struct sym_setting *v = realloc(ac->settings, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		ac->settings = v;
+		ac->settings_cap = cap;
+	}
+	struct sym_setting *st = &ac->settings[ac->nsettings++];
+	*st = (struct sym_setting){.leverage = 20, .margin = MARGIN_CROSSED};
+	snprintf(st->symbol, sizeof st->symbol, "%s", symbol);
+	return st;
+}
+
 /* ---------------------------------------------------------------- */
 /* Making accounts                                                  */
 /* ---------------------------------------------------------------- */
@@ -123,6 +142,7 @@ static struct account *account_add(struct accounts *a, dec_t balance)
 		free(ac);
 		return NULL;
 	}
+	sim_exchange(ac->sim, &ac->x);
 	give_rules(a, ac->sim);
 	sim_advance(ac->sim, a->now_ms);
 	a->v[a->n++] = ac;
@@ -133,6 +153,7 @@ static void account_free(struct account *ac)
 {
 	sim_free(ac->sim);
 	free(ac->orders);
+	free(ac->settings);
 	memset(ac->api_secret, 0, sizeof ac->api_secret);
 	free(ac);
 }

@@ -58,14 +58,23 @@ static const char *signature_at(const char *raw)
 	return p && !strchr(p, '&') ? p : NULL;
 }
 
-/* A parameter from the query, else from the body: 1 found, else 0 (a
- * value too long for `out` counts as not sent). */
-static int param(const struct signed_req *q, const char *key, char *out, size_t cap)
+int serve_signed_param(const struct signed_req *q, const char *key, char *out, size_t cap)
 {
 	int got = serve_query_get(q->query, key, out, cap);
-	if (got == 0)
-		got = serve_query_get(q->body, key, out, cap);
-	return got > 0;
+	return got ? got : serve_query_get(q->body, key, out, cap);
+}
+
+int serve_signed_int(const struct signed_req *q, const char *key, int64_t min, int64_t max,
+                     int64_t *out)
+{
+	int got = serve_query_int(q->query, key, min, max, out);
+	return got ? got : serve_query_int(q->body, key, min, max, out);
+}
+
+/* A parameter that is there and fits. */
+static bool param(const struct signed_req *q, const char *key, char *out, size_t cap)
+{
+	return serve_signed_param(q, key, out, cap) > 0;
 }
 
 /* Whether the parameter is there at all, whatever its length. */

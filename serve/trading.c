@@ -2,8 +2,8 @@
  * trading.c - the signed REST endpoints of `hunter serve`, answered from
  * the signing account's simulated exchange (accounts.c) after auth.c has
  * found the account: new, cancel and query orders, open orders, the USDT
- * balance, leverage, and the listenKey of the user data stream (conn.c
- * serves the stream itself). Answers have Aster's shapes; an
+ * balance, positions, leverage, margin type and position mode, and the
+ * listenKey of the user data stream (conn.c serves the stream itself). Answers have Aster's shapes; an
  * order is written from its last ORDER_TRADE_UPDATE, so its fields are
  * the ones the user stream carries.
  */
@@ -112,15 +112,9 @@ static const ev_t *named_order(struct tcall *c, void (*absent)(struct tcall *c))
 {
 	char cid[CLIENT_ID_MAX] = "", symbol[SYMBOL_MAX];
 	int64_t id = -1;
-	int got_cid = serve_query_get(c->q->query, "origClientOrderId", cid, sizeof cid);
-	if (!got_cid)
-		got_cid = serve_query_get(c->q->body, "origClientOrderId", cid, sizeof cid);
-	int got_id = serve_query_int(c->q->query, "orderId", 0, INT64_MAX, &id);
-	if (!got_id)
-		got_id = serve_query_int(c->q->body, "orderId", 0, INT64_MAX, &id);
-	int got_sym = serve_query_get(c->q->query, "symbol", symbol, sizeof symbol);
-	if (!got_sym)
-		got_sym = serve_query_get(c->q->body, "symbol", symbol, sizeof symbol);
+	int got_cid = serve_signed_param(c->q, "origClientOrderId", cid, sizeof cid);
+	int got_id = serve_signed_int(c->q, "orderId", 0, INT64_MAX, &id);
+	int got_sym = serve_signed_param(c->q, "symbol", symbol, sizeof symbol);
 	if (got_sym != 1 || got_cid < 0 || got_id < 0 || (got_cid != 1 && got_id != 1)) {
 		serve_rest_error(c->r, 400, -1102, "Mandatory parameter 'symbol' and 'orderId' or"
 		                 " 'origClientOrderId' were not sent, were empty/null, or malformed.");
@@ -197,7 +191,7 @@ static void query_order(struct tcall *c)
 static void open_orders(struct tcall *c)
 {
 	char symbol[SYMBOL_MAX] = "";
-	if (serve_query_get(c->q->query, "symbol", symbol, sizeof symbol) < 0) {
+	if (serve_signed_param(c->q, "symbol", symbol, sizeof symbol) < 0) {
 		serve_rest_error(c->r, 400, -1121, "Invalid symbol.");
 		return;
 	}
@@ -238,26 +232,136 @@ static void balance(struct tcall *c)
 	                  (long long)c->a->now_ms);
 }
 
-static void leverage(struct tcall *c)
+/* The symbol's settings; NULL when the symbol is missing (answered). */
+static struct sym_setting *setting_param(struct tcall *c)
 {
 	char symbol[SYMBOL_MAX];
-	int64_t lev = 0;
-	if (serve_query_get(c->q->query, "symbol", symbol, sizeof symbol) != 1 &&
-	    serve_query_get(c->q->body, "symbol", symbol, sizeof symbol) != 1) {
+	if (serve_signed_param(c->q, "symbol", symbol, sizeof symbol) != 1 || !symbol[0]) {
 		serve_rest_error(c->r, 400, -1102, "Mandatory parameter 'symbol' was not sent,"
 		                 " was empty/null, or malformed.");
-		return;
+		return NULL;
 	}
-	if (serve_query_int(c->q->query, "leverage", 1, 125, &lev) != 1 &&
-	    serve_query_int(c->q->body, "leverage", 1, 125, &lev) != 1) {
+	struct sym_setting *st = serve_account_setting(c->ac, symbol);
+	if (!st)
+		serve_rest_error(c->r, 500, -1000, "Out of memory.");
+	return st;
+}
+
+static void success(struct tcall *c)
+{
+	serve_text_puts(&c->r->body, "{\"code\":200,\"msg\":\"success\"}");
+}
+
+static void leverage(struct tcall *c)
+{
+	int64_t lev = 0;
+	struct sym_setting *st = setting_param(c);
+	if (!st)
+		return;
+	if (serve_signed_int(c->q, "leverage", 1, 125, &lev) != 1) {
 		serve_rest_error(c->r, 400, -4028, "Leverage is not valid.");
 		return;
 	}
-	sim_set_leverage(c->ac->sim, symbol, (int)lev);
+	st->leverage = (int)lev;
+	sim_set_leverage(c->ac->sim, st->symbol, st->leverage);
 	serve_text_printf(&c->r->body, "{\"leverage\":%d,\"maxNotionalValue\":\"1000000\","
-	                  "\"symbol\":", (int)lev);
-	serve_text_json_string(&c->r->body, symbol, strlen(symbol));
+	                  "\"symbol\":", st->leverage);
+	serve_text_json_string(&c->r->body, st->symbol, strlen(st->symbol));
 	serve_text_puts(&c->r->body, "}");
+}
+
+/* Recorded and reported; the simulation margins every position as
+ * cross (docs/serve.md). */
+static void margin_type(struct tcall *c)
+{
+	char v[16];
+	struct sym_setting *st = setting_param(c);
+	if (!st)
+		return;
+	int got = serve_signed_param(c->q, "marginType", v, sizeof v);
+	margin_type_t want = got == 1 && !strcmp(v, "ISOLATED") ? MARGIN_ISOLATED
+	                     : got == 1 && !strcmp(v, "CROSSED") ? MARGIN_CROSSED : 0;
+	if (!want)
+		serve_rest_error(c->r, 400, -1102, "Parameter 'marginType' was malformed.");
+	else if (want == st->margin)
+		serve_rest_error(c->r, 400, -4046, "No need to change margin type.");
+	else {
+		st->margin = want;
+		success(c);
+	}
+}
+
+static void dual_get(struct tcall *c)
+{
+	serve_text_printf(&c->r->body, "{\"dualSidePosition\":%s}",
+	                  c->ac->hedge ? "true" : "false");
+}
+
+static void dual_set(struct tcall *c)
+{
+	char v[8];
+	int got = serve_signed_param(c->q, "dualSidePosition", v, sizeof v);
+	bool on = got == 1 && !strcmp(v, "true");
+	if (got != 1 || (!on && strcmp(v, "false")))
+		serve_rest_error(c->r, 400, -1102, "Parameter 'dualSidePosition' was malformed.");
+	else if (on == c->ac->hedge)
+		serve_rest_error(c->r, 400, -4059, "No need to change position side.");
+	else {
+		c->ac->hedge = on;
+		exchange_set_position_mode(&c->ac->x, on);
+		success(c);
+	}
+}
+
+static const char *const pos_sides[] = {"BOTH", "BOTH", "LONG", "SHORT"};
+
+static void position_row(struct tcall *c, const struct position *p)
+{
+	struct text *t = &c->r->body;
+	struct sym_setting *st = serve_account_setting(c->ac, p->symbol);
+	const struct sym_state *m = serve_market_find(c->a->market, p->symbol);
+	dec_t mark = m && m->mark.type ? m->mark.u.mark.mark : 0;
+	dec_t notional = 0;
+	dec_mul(p->amount, mark, &notional);
+	serve_text_printf(t, "{\"symbol\":\"%s\",\"positionAmt\":", p->symbol);
+	serve_text_dec(t, p->amount);
+	serve_text_puts(t, ",\"entryPrice\":");
+	serve_text_dec(t, p->entry_price);
+	serve_text_puts(t, ",\"markPrice\":");
+	serve_text_dec(t, mark);
+	serve_text_puts(t, ",\"unRealizedProfit\":");
+	serve_text_dec(t, p->unrealized);
+	serve_text_puts(t, ",\"liquidationPrice\":\"0\",\"isolatedMargin\":");
+	serve_text_dec(t, p->isolated_wallet);
+	serve_text_puts(t, ",\"notional\":");
+	serve_text_dec(t, notional);
+	serve_text_printf(t, ",\"leverage\":\"%d\",\"marginType\":\"%s\","
+	                  "\"positionSide\":\"%s\",\"updateTime\":%lld}",
+	                  st ? st->leverage : 20,
+	                  st && st->margin == MARGIN_ISOLATED ? "isolated" : "cross",
+	                  pos_sides[p->pos_side <= PS_SHORT ? p->pos_side : 0],
+	                  (long long)c->a->now_ms);
+}
+
+/* The open positions (Aster also lists the symbols without one). */
+static void position_risk(struct tcall *c)
+{
+	char symbol[SYMBOL_MAX] = "";
+	struct exchange_open open;
+	serve_signed_param(c->q, "symbol", symbol, sizeof symbol);
+	sim_open_state(c->ac->sim, &open);
+	serve_text_puts(&c->r->body, "[");
+	bool first = true;
+	for (uint32_t i = 0; i < open.npositions; i++) {
+		const struct position *p = &open.positions[i];
+		if (symbol[0] && strcmp(symbol, p->symbol))
+			continue;
+		if (!first)
+			serve_text_puts(&c->r->body, ",");
+		first = false;
+		position_row(c, p);
+	}
+	serve_text_puts(&c->r->body, "]");
 }
 
 /* ---------------------------------------------------------------- */
@@ -317,7 +421,11 @@ static const struct signed_endpoint {
 	{"GET", "order", query_order},
 	{"GET", "openOrders", open_orders},
 	{"GET", "balance", balance},
+	{"GET", "positionRisk", position_risk},
 	{"POST", "leverage", leverage},
+	{"POST", "marginType", margin_type},
+	{"GET", "positionSide/dual", dual_get},
+	{"POST", "positionSide/dual", dual_set},
 	{"POST", "listenKey", listen_key_open},
 	{"PUT", "listenKey", listen_key_keepalive},
 	{"DELETE", "listenKey", listen_key_close},

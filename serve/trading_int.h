@@ -22,6 +22,13 @@ enum acct_scheme { ACCT_V1, ACCT_V3 };
 
 struct accounts;
 
+/* A symbol's settings as the client set them (POST leverage, marginType). */
+struct sym_setting {
+	char symbol[SYMBOL_MAX];
+	int leverage;
+	margin_type_t margin;
+};
+
 struct account {
 	struct accounts *table; /* the table it belongs to */
 	enum acct_scheme scheme;
@@ -30,6 +37,10 @@ struct account {
 	uint64_t nonces[ACCT_NONCES];                         /* a ring of used nonces */
 	size_t nnonces;
 	sim_t *sim;
+	exchange_t x; /* the same simulation behind the exchange interface */
+	bool hedge;   /* dual-side positions */
+	struct sym_setting *settings;
+	size_t nsettings, settings_cap;
 	ev_t *orders; /* the last update of each order, in order of placement */
 	size_t norders, orders_cap;
 	int reject_code; /* the simulation's last refusal, 0 none */
@@ -66,6 +77,9 @@ struct account *serve_accounts_by_key(const struct accounts *a, const char *api_
  * 10000 USDT is made for a signer first seen. NULL: unknown or no memory. */
 struct account *serve_accounts_by_signer(struct accounts *a, const uint8_t user[SIGN_ADDR_LEN],
                                          const uint8_t signer[SIGN_ADDR_LEN]);
+/* The settings of a symbol, defaults (leverage 20, cross) when new; NULL
+ * when out of memory. */
+struct sym_setting *serve_account_setting(struct account *ac, const char *symbol);
 /* The account whose active listenKey is `key`; NULL for none. */
 struct account *serve_accounts_by_listen_key(const struct accounts *a, const char *key);
 /* Expires the listenKeys not kept alive by `wall_ms`, telling on_key_expired. */
@@ -87,6 +101,11 @@ struct signed_req {
 	int64_t wall_ms; /* the server's wall clock: timestamps and nonces are checked on it */
 };
 
+/* auth.c: a parameter of the query, else of the body (the query's wins,
+ * as on Aster), as serve_query_get and serve_query_int answer. */
+int serve_signed_param(const struct signed_req *q, const char *key, char *out, size_t cap);
+int serve_signed_int(const struct signed_req *q, const char *key, int64_t min, int64_t max,
+                     int64_t *out);
 /* auth.c: the account that signed the request, or NULL with the error
  * answered in r (Aster's status, code and message). */
 struct account *serve_auth(struct accounts *a, const struct signed_req *q, struct rest_reply *r);

@@ -3,7 +3,8 @@
  * from POST /fapi/v1/listenKey opens /ws/<listenKey>; a LIMIT order that
  * the scripted market then trades through arrives there as
  * ORDER_TRADE_UPDATE NEW then TRADE (FILLED), each of which aster_parse
- * reads back; a key that is not kept alive ends with listenKeyExpired.
+ * reads back, and positionRisk then shows the position; a key that is not
+ * kept alive ends with listenKeyExpired.
  */
 #include "backtest/market.h"
 #include "serve_e2e/ws_client.h"
@@ -108,6 +109,14 @@ Test(userstream, limit_order_new_then_trade, .timeout = 60)
 	cr_assert_eq(got[ngot - 1].status, OS_FILLED);
 	cr_assert_eq(got[ngot - 1].filled_qty, DEC(1) / 100);
 	cr_assert_eq(got[ngot - 1].last_price, DEC(50000));
+	v1_call(s.port, "GET", "/fapi/v2/positionRisk", "symbol=BTCUSDT", V1_KEY, V1_SECRET,
+	        wall_ms(), &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	cJSON *j = answer_json(&a);
+	const cJSON *amt = cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "positionAmt");
+	cr_assert(cJSON_IsString(amt) && !strcmp(amt->valuestring, "0.01"), "%s", a.body);
+	cJSON_Delete(j);
+	free(a.body);
 	wsc_free(&w);
 	int rc = serve_stop(&s);
 	cr_assert(rc == 130 || rc == 0, "exit %d", rc);

@@ -2,7 +2,8 @@
  * test_v1.c - V1 (HMAC) trading against the real `hunter serve`: a signed
  * order is accepted, listed among the open orders, queried and cancelled;
  * a bad signature, a stale timestamp, an unknown key, a malformed order
- * and a second cancel get Aster's errors.
+ * and a second cancel get Aster's errors; leverage, margin type and
+ * position mode are set, and setting them again as they are is refused.
  */
 #include "signed.h"
 
@@ -124,5 +125,40 @@ Test(v1, refusals, .timeout = 30)
 	http_get(s.port, "/fapi/v1/time", &a);
 	cr_assert_eq(a.status, 200);
 	free(a.body);
+	cr_assert_eq(serve_stop(&s), 130);
+}
+
+static void expect_body(struct served *s, const char *method, const char *path,
+                        const char *params, const char *want)
+{
+	struct http_answer a;
+	call(s, method, path, params, &a);
+	cr_assert_eq(a.status, 200, "%s %s: %s", method, path, a.body);
+	cr_assert_str_eq(a.body, want);
+	free(a.body);
+}
+
+Test(v1, account_settings, .timeout = 30)
+{
+	struct served s;
+	start(&s);
+	struct http_answer a;
+	expect_body(&s, "POST", "/fapi/v1/leverage", "symbol=BTCUSDT&leverage=5",
+	            "{\"leverage\":5,\"maxNotionalValue\":\"1000000\",\"symbol\":\"BTCUSDT\"}");
+	call(&s, "POST", "/fapi/v1/leverage", "symbol=BTCUSDT&leverage=500", &a);
+	expect_error(&a, 400, -4028);
+	call(&s, "POST", "/fapi/v1/marginType", "symbol=BTCUSDT&marginType=CROSSED", &a);
+	expect_error(&a, 400, -4046);
+	expect_body(&s, "POST", "/fapi/v1/marginType", "symbol=BTCUSDT&marginType=ISOLATED",
+	            "{\"code\":200,\"msg\":\"success\"}");
+	call(&s, "POST", "/fapi/v1/marginType", "symbol=BTCUSDT&marginType=ISOLATED", &a);
+	expect_error(&a, 400, -4046);
+	expect_body(&s, "GET", "/fapi/v1/positionSide/dual", "", "{\"dualSidePosition\":false}");
+	call(&s, "POST", "/fapi/v1/positionSide/dual", "dualSidePosition=false", &a);
+	expect_error(&a, 400, -4059);
+	expect_body(&s, "POST", "/fapi/v1/positionSide/dual", "dualSidePosition=true",
+	            "{\"code\":200,\"msg\":\"success\"}");
+	expect_body(&s, "GET", "/fapi/v1/positionSide/dual", "", "{\"dualSidePosition\":true}");
+	expect_body(&s, "GET", "/fapi/v2/positionRisk", "", "[]");
 	cr_assert_eq(serve_stop(&s), 130);
 }
