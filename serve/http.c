@@ -126,13 +126,14 @@ int serve_http_request(struct server *sv, struct http *h, struct lws *wsi, const
 	serve_text_clear(&h->body);
 	h->method = lws_http_get_uri_and_method(wsi, &uri, &uri_len);
 	snprintf(h->path, sizeof h->path, "%s", path);
-	if (h->method != LWSHUMETH_GET && has_body(wsi))
-		return 0;
-	return respond(sv, h);
+	h->awaiting_body = h->method != LWSHUMETH_GET && has_body(wsi);
+	return h->awaiting_body ? 0 : respond(sv, h);
 }
 
 int serve_http_body(struct http *h, const char *in, size_t len)
 {
+	if (!len)
+		return 0; /* lws may call with no bytes, and no pointer */
 	if (h->body.len + len > QUERY_MAX)
 		h->too_long = true;
 	else
@@ -140,8 +141,12 @@ int serve_http_body(struct http *h, const char *in, size_t len)
 	return h->body.oom ? -1 : 0;
 }
 
+/* lws may report a completion for a request answered without a body. */
 int serve_http_body_done(struct server *sv, struct http *h)
 {
+	if (!h->awaiting_body)
+		return 0;
+	h->awaiting_body = false;
 	return respond(sv, h);
 }
 

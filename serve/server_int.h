@@ -42,6 +42,7 @@ struct http {
 	int method;       /* LWSHUMETH_* */
 	struct text body; /* a POST, PUT or DELETE body, as received */
 	bool too_long;    /* the body passed QUERY_MAX */
+	bool awaiting_body;
 	struct rest_reply reply;
 	lws_sorted_usec_list_t delay;
 	size_t sent;
