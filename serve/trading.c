@@ -96,13 +96,44 @@ static bool is_open(const ev_t *ev)
 /* Orders                                                           */
 /* ---------------------------------------------------------------- */
 
+/* Order parameters Aster takes that the simulation has no use for: the
+ * builder program's (ccxt sends them with every order). */
+static const char *const unmodelled[] = {"builder=", "feeRate=", NULL};
+
+static bool unmodelled_param(const char *p, size_t n)
+{
+	for (size_t i = 0; unmodelled[i]; i++)
+		if (n >= strlen(unmodelled[i]) && !memcmp(p, unmodelled[i], strlen(unmodelled[i])))
+			return true;
+	return false;
+}
+
+/* Appends the parameters of `part` but the unmodelled ones to out. */
+static void add_params(char *out, size_t *len, const char *part)
+{
+	for (const char *p = part; *p;) {
+		const char *amp = strchr(p, '&');
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+		if (n && !unmodelled_param(p, n)) {
+			if (*len)
+				out[(*len)++] = '&';
+			memcpy(out + *len, p, n);
+			*len += n;
+		}
+		p += n + (amp != NULL);
+	}
+	out[*len] = '\0';
+}
+
 /* The parameters of query and body as one string for the decoder. */
 static char *all_params(const struct signed_req *q)
 {
-	size_t nq = strlen(q->query), nb = strlen(q->body);
-	char *s = malloc(nq + nb + 2);
-	if (s)
-		snprintf(s, nq + nb + 2, "%s%s%s", q->query, nq && nb ? "&" : "", q->body);
+	char *s = malloc(strlen(q->query) + strlen(q->body) + 2);
+	size_t len = 0;
+	if (s) {
+		add_params(s, &len, q->query);
+		add_params(s, &len, q->body);
+	}
 	return s;
 }
 
