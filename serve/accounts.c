@@ -279,7 +279,8 @@ struct account *serve_accounts_by_signer(struct accounts *a, const uint8_t user[
 		    !memcmp(ac->signer, signer, SIGN_ADDR_LEN))
 			return ac;
 	}
-	struct account *ac = a->fixed ? NULL : account_add(a, FRESH_BALANCE);
+	struct account *ac = a->fixed || a->n >= ACCT_FRESH_MAX ? NULL
+	                     : account_add(a, FRESH_BALANCE);
 	if (ac) {
 		ac->scheme = ACCT_V3;
 		memcpy(ac->user, user, SIGN_ADDR_LEN);

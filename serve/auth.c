@@ -10,6 +10,8 @@
  *       recovered from the bytes before "&signature=", must be `signer`;
  *       the nonce (us) must be within 60 s of the wall clock and not one of
  *       the last 100 the signer used, nor below them once they are 100.
+ *       The part that is not signed (query or body) is dropped, so no
+ *       parameter of the request goes unverified.
  *
  * Both check against the wall clock, not the replay's, because clients
  * compare their own clock with the server's (aster-api.md section 10).
@@ -188,9 +190,13 @@ static bool nonce_take(struct account *ac, uint64_t nonce, int64_t wall_ms)
 	return true;
 }
 
-static struct account *auth_v3(struct accounts *a, const struct signed_req *q,
-                               struct rest_reply *r)
+static struct account *auth_v3(struct accounts *a, struct signed_req *q, struct rest_reply *r)
 {
+	/* only the signed part counts: the other one is dropped */
+	if (signature_at(q->query))
+		q->body = "";
+	else
+		q->query = "";
 	char user_s[SIGN_ADDR_STR], signer_s[SIGN_ADDR_STR];
 	uint8_t user[SIGN_ADDR_LEN], signer[SIGN_ADDR_LEN];
 	uint64_t nonce;
@@ -220,7 +226,7 @@ static struct account *auth_v3(struct accounts *a, const struct signed_req *q,
 	return NULL;
 }
 
-struct account *serve_auth(struct accounts *a, const struct signed_req *q, struct rest_reply *r)
+struct account *serve_auth(struct accounts *a, struct signed_req *q, struct rest_reply *r)
 {
 	char sig[SIG_PARAM_MAX];
 	if (!param(q, "signature", sig, sizeof sig)) {

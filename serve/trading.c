@@ -464,8 +464,7 @@ static const struct signed_endpoint {
 
 /* The account of the request. V1's listenKey calls carry the API key
  * header alone (USER_STREAM security); everything else is signed. */
-static struct account *caller(struct accounts *a, const struct signed_req *q,
-                              struct rest_reply *r)
+static struct account *caller(struct accounts *a, struct signed_req *q, struct rest_reply *r)
 {
 	char none[1];
 	bool key_only = !strcmp(q->name, "listenKey") && q->api_key[0] &&
@@ -479,7 +478,7 @@ static struct account *caller(struct accounts *a, const struct signed_req *q,
 	return ac;
 }
 
-bool serve_trading_answer(struct accounts *a, const struct signed_req *q, struct rest_reply *r)
+bool serve_trading_answer(struct accounts *a, struct signed_req *q, struct rest_reply *r)
 {
 	const struct signed_endpoint *e = NULL;
 	bool known = false;

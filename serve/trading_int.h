@@ -17,6 +17,7 @@
 #define ACCT_NONCES 100      /* V3 nonces remembered per signer, as Aster does */
 #define ACCT_REJECT_MAX 160  /* bytes of a rejection message */
 #define ACCT_LISTEN_KEY_LEN 64 /* characters of a listenKey, as Aster's */
+#define ACCT_FRESH_MAX 1000    /* fresh accounts made for new V3 signers, at most */
 
 enum acct_scheme { ACCT_V1, ACCT_V3 };
 
@@ -74,7 +75,8 @@ int serve_accounts_init(struct accounts *a, const struct market *m, const char *
 void serve_accounts_free(struct accounts *a);
 struct account *serve_accounts_by_key(const struct accounts *a, const char *api_key);
 /* The account of a V3 signer; without --accounts a new one funded with
- * 10000 USDT is made for a signer first seen. NULL: unknown or no memory. */
+ * 10000 USDT is made for a signer first seen (up to ACCT_FRESH_MAX).
+ * NULL: unknown, too many, or no memory. */
 struct account *serve_accounts_by_signer(struct accounts *a, const uint8_t user[SIGN_ADDR_LEN],
                                          const uint8_t signer[SIGN_ADDR_LEN]);
 /* The settings of a symbol, defaults (leverage 20, cross) when new; NULL
@@ -107,11 +109,12 @@ int serve_signed_param(const struct signed_req *q, const char *key, char *out, s
 int serve_signed_int(const struct signed_req *q, const char *key, int64_t min, int64_t max,
                      int64_t *out);
 /* auth.c: the account that signed the request, or NULL with the error
- * answered in r (Aster's status, code and message). */
-struct account *serve_auth(struct accounts *a, const struct signed_req *q, struct rest_reply *r);
+ * answered in r (Aster's status, code and message). A V3 request is
+ * narrowed to its signed part (query or body). */
+struct account *serve_auth(struct accounts *a, struct signed_req *q, struct rest_reply *r);
 
 /* trading.c: whether `name` is a signed endpoint; when it is, answers it. */
-bool serve_trading_answer(struct accounts *a, const struct signed_req *q, struct rest_reply *r);
+bool serve_trading_answer(struct accounts *a, struct signed_req *q, struct rest_reply *r);
 
 /* rest.c: an error answer {"code":..,"msg":".."} with its HTTP status. */
 void serve_rest_error(struct rest_reply *r, int status, int code, const char *msg);

@@ -2,7 +2,8 @@
  * test_v3.c - V3 (EIP-712) trading against the real `hunter serve`: a
  * request signed with sign/ by the documented demo key is accepted, in the
  * body or the query; a reused, a displaced or a stale nonce gets -4225; a
- * signature by another key gets -1022; without --accounts a new signer
+ * signature by another key gets -1022; parameters outside the signed part
+ * are not read; without --accounts a new signer
  * gets a fresh account of 10000 USDT, with it an unknown one gets -2015.
  */
 #include "signed.h"
@@ -124,5 +125,26 @@ Test(v3, fresh_account_without_accounts_file, .timeout = 30)
 	struct http_answer a;
 	v1_call(s.port, "GET", "/fapi/v2/balance", "", V1_KEY, V1_SECRET, wall_ms(), &a);
 	expect_error(&a, 401, -2015); /* V1 keys come from the file only */
+	cr_assert_eq(serve_stop(&s), 130);
+}
+
+Test(v3, unsigned_part_is_not_read, .timeout = 30)
+{
+	struct served s;
+	start(&s, true);
+	struct sign_v3_creds c;
+	char *req;
+	cr_assert_null(sign_v3_creds_init(&c, V3_USER, V3_SIGNER, V3_KEY, SIGN_CHAIN_MAINNET));
+	cr_assert_null(sign_v3_request(&c, ORDER, nonce_now(), &req));
+	sign_v3_creds_clear(&c);
+	struct http_answer a;
+	http_call(s.port, "POST", "/fapi/v3/order?price=1&quantity=5", NULL, req, &a);
+	free(req);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	cJSON *j = answer_json(&a);
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "price")->valuestring, "150000.5");
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "origQty")->valuestring, "0.002");
+	cJSON_Delete(j);
+	free(a.body);
 	cr_assert_eq(serve_stop(&s), 130);
 }
