@@ -49,10 +49,8 @@ static void on_event(void *ctx, const ev_t *ev)
 	if (ev->type != EV_ORDER_UPDATE)
 		return;
 	ev_t *slot = order_slot(ac, &ev->u.order);
-	if (slot)
+	if (slot) /* else the request that made it answers -1000 */
 		*slot = *ev;
-	else
-		ac->oom = true;
 }
 
 static void on_reject(void *ctx, const char *symbol, const char *client_id, int code,

@@ -4,8 +4,9 @@
  * client's control messages (control.c), query strings (query.c), the
  * market state REST answers from (market.c, klines.c), the REST endpoints
  * (rest.c), replay pacing (clock.c), faults (faults.c), the recordings
- * (feed.c) and per-connection send queues (queue.c). server.c, conn.c and
- * http.c tie them to libwebsockets (server_int.h).
+ * (feed.c) and per-connection send queues (queue.c). The trading side
+ * (accounts, authentication, signed endpoints) is in trading_int.h.
+ * server.c, conn.c and http.c tie them to libwebsockets (server_int.h).
  *
  * Only queue.c of these needs libwebsockets (for LWS_PRE), so the parsers
  * of client input can be fuzzed on their own.

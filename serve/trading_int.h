@@ -46,7 +46,6 @@ struct account {
 	size_t norders, orders_cap;
 	int reject_code; /* the simulation's last refusal, 0 none */
 	char reject_msg[ACCT_REJECT_MAX];
-	bool oom;
 	uint64_t next_client_id;
 	char listen_key[ACCT_LISTEN_KEY_LEN + 1]; /* "" when none is active */
 	int64_t listen_key_expires_ms;            /* wall clock */

@@ -2,8 +2,8 @@
  * test_userstream.c - the user data stream of `hunter serve`: a listenKey
  * from POST /fapi/v1/listenKey opens /ws/<listenKey>; a LIMIT order that
  * the scripted market then trades through arrives there as
- * ORDER_TRADE_UPDATE NEW then TRADE (FILLED), each of which aster_parse
- * reads back, and positionRisk then shows the position; a key that is not
+ * ORDER_TRADE_UPDATE NEW then TRADE (FILLED), and an ACCOUNT_UPDATE, each
+ * of which aster_parse reads back, and positionRisk then shows the position; a key that is not
  * kept alive ends with listenKeyExpired.
  */
 #include "backtest/market.h"
@@ -52,13 +52,14 @@ static const char *scripted(void)
 }
 
 static struct ev_order got[8];
-static int ngot;
+static int ngot, naccount;
 
 static int keep_order(void *ctx, const ev_t *ev)
 {
 	(void)ctx;
 	if (ev->type == EV_ORDER_UPDATE && ngot < 8)
 		got[ngot++] = ev->u.order;
+	naccount += ev->type == EV_ACCOUNT_UPDATE;
 	return 0;
 }
 
@@ -66,7 +67,7 @@ static void parse_all(const struct wsc *w)
 {
 	aster_parser_t *p = aster_parser_new();
 	struct aster_result res;
-	ngot = 0;
+	ngot = naccount = 0;
 	for (size_t i = 0; i < w->n; i++) {
 		aster_parse(p, w->msgs[i], strlen(w->msgs[i]), NULL, keep_order, NULL, &res);
 		cr_assert_neq(res.status, ASTER_ERROR, "%s: %s", res.err, w->msgs[i]);
@@ -109,6 +110,9 @@ Test(userstream, limit_order_new_then_trade, .timeout = 60)
 	cr_assert_eq(got[ngot - 1].status, OS_FILLED);
 	cr_assert_eq(got[ngot - 1].filled_qty, DEC(1) / 100);
 	cr_assert_eq(got[ngot - 1].last_price, DEC(50000));
+	wsc_idle(&w, 300); /* the fill's ACCOUNT_UPDATE may come just after */
+	parse_all(&w);
+	cr_assert_geq(naccount, 1, "no ACCOUNT_UPDATE after the fill");
 	v1_call(s.port, "GET", "/fapi/v2/positionRisk", "symbol=BTCUSDT", V1_KEY, V1_SECRET,
 	        wall_ms(), &a);
 	cr_assert_eq(a.status, 200, "%s", a.body);
