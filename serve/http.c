@@ -195,6 +195,7 @@ int serve_http_writeable(struct http *h)
 		return 0;
 	}
 	serve_text_free(&h->reply.body);
+	serve_text_free(&h->body); /* lws may close without CLOSED_HTTP after the last one */
 	return lws_http_transaction_completed(h->wsi) ? -1 : 0;
 }
 
