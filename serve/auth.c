@@ -18,7 +18,6 @@
  * The signature is checked before anything is remembered, so an unsigned
  * request cannot use up a signer's nonces.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,23 +78,6 @@ static bool param(const struct signed_req *q, const char *key, char *out, size_t
 	return serve_signed_param(q, key, out, cap) > 0;
 }
 
-/* Whether the parameter is there at all, whatever its length. */
-static bool sent(const struct signed_req *q, const char *key)
-{
-	char none[1];
-	return serve_query_get(q->query, key, none, 1) || serve_query_get(q->body, key, none, 1);
-}
-
-static bool uint_param(const struct signed_req *q, const char *key, uint64_t *out)
-{
-	char buf[24], *end;
-	if (!param(q, key, buf, sizeof buf) || buf[0] < '0' || buf[0] > '9')
-		return false;
-	errno = 0;
-	*out = strtoull(buf, &end, 10);
-	return !errno && !*end;
-}
-
 /* ---------------------------------------------------------------- */
 /* V1                                                               */
 /* ---------------------------------------------------------------- */
@@ -122,18 +104,16 @@ static bool v1_signature_ok(const struct account *ac, const struct signed_req *q
 
 static bool v1_time_ok(const struct signed_req *q, struct rest_reply *r)
 {
-	uint64_t ts, window = 5000;
-	if (!uint_param(q, "timestamp", &ts)) {
+	int64_t t, window = 5000;
+	if (serve_signed_int(q, "timestamp", 0, INT64_MAX / 2, &t) != 1) {
 		missing(r, "timestamp");
 		return false;
 	}
-	if (sent(q, "recvWindow") && (!uint_param(q, "recvWindow", &window) || window == 0 ||
-	                              window > SIGN_RECV_WINDOW_MAX)) {
+	if (serve_signed_int(q, "recvWindow", 1, SIGN_RECV_WINDOW_MAX, &window) < 0) {
 		missing(r, "recvWindow");
 		return false;
 	}
-	int64_t t = ts > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)ts;
-	if (t >= q->wall_ms + TS_AHEAD_MS || q->wall_ms - t > (int64_t)window) {
+	if (t >= q->wall_ms + TS_AHEAD_MS || q->wall_ms - t > window) {
 		serve_rest_error(r, 400, -1021,
 		                 "Timestamp for this request is outside of the recvWindow.");
 		return false;
@@ -199,7 +179,7 @@ static struct account *auth_v3(struct accounts *a, struct signed_req *q, struct 
 		q->query = "";
 	char user_s[SIGN_ADDR_STR], signer_s[SIGN_ADDR_STR];
 	uint8_t user[SIGN_ADDR_LEN], signer[SIGN_ADDR_LEN];
-	uint64_t nonce;
+	int64_t nonce;
 	if (!param(q, "user", user_s, sizeof user_s) || sign_addr_parse(user_s, user)) {
 		missing(r, "user");
 		return NULL;
@@ -208,7 +188,7 @@ static struct account *auth_v3(struct accounts *a, struct signed_req *q, struct 
 		missing(r, "signer");
 		return NULL;
 	}
-	if (!uint_param(q, "nonce", &nonce)) {
+	if (serve_signed_int(q, "nonce", 0, INT64_MAX / 2, &nonce) != 1) {
 		missing(r, "nonce");
 		return NULL;
 	}
@@ -219,7 +199,7 @@ static struct account *auth_v3(struct accounts *a, struct signed_req *q, struct 
 	struct account *ac = serve_accounts_by_signer(a, user, signer);
 	if (!ac)
 		deny_key(r);
-	else if (!nonce_take(ac, nonce, q->wall_ms))
+	else if (!nonce_take(ac, (uint64_t)nonce, q->wall_ms))
 		deny_nonce(r);
 	else
 		return ac;

@@ -1,7 +1,8 @@
 /*
  * test_v1.c - V1 (HMAC) trading against the real `hunter serve`: a signed
  * order is accepted, listed among the open orders, queried and cancelled;
- * a bad signature, a stale timestamp, an unknown key, a malformed order
+ * a bad signature, a stale timestamp (for the default or a given
+ * recvWindow), an unknown key, a malformed order
  * and a second cancel get Aster's errors; leverage, margin type and
  * position mode are set, and setting them again as they are is refused.
  */
@@ -103,6 +104,14 @@ Test(v1, refusals, .timeout = 30)
 	struct served s;
 	start(&s);
 	struct http_answer a;
+	/* a window wider than the default admits an older timestamp, up to 60 s */
+	v1_call(s.port, "GET", "/fapi/v1/openOrders", "recvWindow=20000", V1_KEY, V1_SECRET,
+	        wall_ms() - 10000, &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	free(a.body);
+	v1_call(s.port, "GET", "/fapi/v1/openOrders", "recvWindow=70000", V1_KEY, V1_SECRET,
+	        wall_ms(), &a);
+	expect_error(&a, 400, -1102);
 	v1_call(s.port, "POST", "/fapi/v1/order", ORDER, V1_KEY, "another-secret", wall_ms(), &a);
 	expect_error(&a, 400, -1022);
 	v1_call(s.port, "POST", "/fapi/v1/order", ORDER, V1_KEY, V1_SECRET, wall_ms() - 10000, &a);
