@@ -24,7 +24,8 @@ static void usage(FILE *out)
 	        "/fapi/v3/..., and signed trading endpoints (orders, balance, leverage) on\n"
 	        "simulated accounts (docs/serve.md). The first line on stdout is\n"
 	        "  hunter serve: listening on http://127.0.0.1:PORT\n"
-	        "The replay starts when the first client subscribes to a stream.\n"
+	        "The replay starts when the first client subscribes to a stream or opens a\n"
+	        "user data stream.\n"
 	        "\n"
 	        "  --port N                  port to listen on (default %d; 0: any free port)\n"
 	        "  --speed X                 play X times real time, by exchange time (default 1)\n"
@@ -54,8 +55,8 @@ static void usage(FILE *out)
 	        "Without --loop the server exits 0 once the recordings are played out and every\n"
 	        "client was sent everything and closed (status 1000). Ctrl-C or SIGTERM stops it.\n"
 	        "\n"
-	        "Exit codes: 0 played out, 1 a recording is unreadable or the port cannot be\n"
-	        "bound, 2 bad options, 130 interrupted.\n",
+	        "Exit codes: 0 played out, 1 a recording or the accounts file is unreadable or\n"
+	        "the port cannot be bound, 2 bad options, 130 interrupted.\n",
 	        DEFAULT_PORT);
 }
 

@@ -213,7 +213,7 @@ static void describe(struct server *sv)
 	char from[UTC_FMT_MAX];
 	utc_format(sv->feed.first_ms, from);
 	serve_say(sv, "%llu events from %zu recording%s from %s, %zu symbols; the replay starts at"
-	          " the first subscription", (unsigned long long)sv->feed.events,
+	          " the first subscription or user data stream", (unsigned long long)sv->feed.events,
 	          sv->o->nrecordings, sv->o->nrecordings == 1 ? "" : "s", from, sv->market.n);
 }
 

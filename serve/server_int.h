@@ -75,7 +75,8 @@ struct server {
 
 /* server.c */
 void serve_say(struct server *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Starts the replay clock at the first subscription; later calls do nothing. */
+/* Starts the replay clock at the first subscription or user data stream;
+ * later calls do nothing. */
 void serve_start_replay(struct server *sv);
 
 /* conn.c: the lws callbacks of a WebSocket connection (filter returns

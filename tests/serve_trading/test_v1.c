@@ -2,9 +2,10 @@
  * test_v1.c - V1 (HMAC) trading against the real `hunter serve`: a signed
  * order is accepted, listed among the open orders, queried and cancelled;
  * a bad signature, a stale timestamp (for the default or a given
- * recvWindow), an unknown key, a malformed order
- * and a second cancel get Aster's errors; leverage, margin type and
- * position mode are set, and setting them again as they are is refused.
+ * recvWindow), an unknown key, a malformed order and a second cancel get
+ * Aster's errors; leverage, margin type and position mode are set, and
+ * setting them again as they are is refused; a bad accounts file stops
+ * the server without printing its secrets.
  */
 #include "signed.h"
 
@@ -170,4 +171,22 @@ Test(v1, account_settings, .timeout = 30)
 	expect_body(&s, "GET", "/fapi/v1/positionSide/dual", "", "{\"dualSidePosition\":true}");
 	expect_body(&s, "GET", "/fapi/v2/positionRisk", "", "[]");
 	cr_assert_eq(serve_stop(&s), 130);
+}
+
+Test(v1, bad_accounts_file_is_refused_without_its_secrets, .timeout = 30)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/bad.json", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("[{\"api_key\":\"k\",\"api_secret\":\"very-secret\",\"balance_usdt\":\"-5\"}]", f);
+	fclose(f);
+	char args[512];
+	snprintf(args, sizeof args, "--port 0 --accounts %s " LIQ, path);
+	struct served s;
+	serve_spawn(&s, dir, args);
+	cr_assert_eq(serve_wait(&s, 10000), 1);
+	const char *err = serve_stderr(&s);
+	cr_assert_not_null(strstr(err, "account 0:"), "%s", err);
+	cr_assert_null(strstr(err, "very-secret"), "%s", err);
 }
