@@ -12,7 +12,17 @@
 
 #define SCRIPT HUNTER_SOURCE_DIR "/tests/serve_trading/ccxt_trade.mjs"
 
-TEST_SCRATCH_SUITE(ccxt, dir, "hunter-serve-ccxt");
+/* The scratch folder is made once ccxt is found: a skipped test does not
+ * run its suite's fini, so a folder made before would be left behind. */
+static char dir[128];
+
+static void remove_scratch(void)
+{
+	if (dir[0])
+		test_dir_remove(dir);
+}
+
+TestSuite(ccxt, .fini = remove_scratch);
 
 static void need_ccxt(void)
 {
@@ -31,6 +41,8 @@ static void need_ccxt(void)
 Test(ccxt, places_lists_and_cancels_an_order, .timeout = 120)
 {
 	need_ccxt();
+	snprintf(dir, sizeof dir, "/tmp/hunter-serve-ccxt-XXXXXX");
+	test_dir_make(dir);
 	struct served s;
 	serve_start(&s, dir, "--port 0 " LIQ); /* a fresh account for ccxt's signer */
 	char cmd[1024], out[4096] = "";
