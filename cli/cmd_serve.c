@@ -21,9 +21,11 @@ static void usage(FILE *out)
 	        "\n"
 	        "Serves the recordings on 127.0.0.1 as Aster does: WebSocket market streams at\n"
 	        "/ws/<stream> and /stream?streams=a/b, public REST at /fapi/v1/... and\n"
-	        "/fapi/v3/... (docs/serve.md). The first line on stdout is\n"
+	        "/fapi/v3/..., and signed trading endpoints (orders, balance, leverage) on\n"
+	        "simulated accounts (docs/serve.md). The first line on stdout is\n"
 	        "  hunter serve: listening on http://127.0.0.1:PORT\n"
-	        "The replay starts when the first client subscribes to a stream.\n"
+	        "The replay starts when the first client subscribes to a stream or opens a\n"
+	        "user data stream.\n"
 	        "\n"
 	        "  --port N                  port to listen on (default %d; 0: any free port)\n"
 	        "  --speed X                 play X times real time, by exchange time (default 1)\n"
@@ -32,6 +34,11 @@ static void usage(FILE *out)
 	        "  --max-connection-age D    close a connection this old, with a close frame\n"
 	        "                            (default 24h; D as 500ms, 5s, 30m, 6h, 1d)\n"
 	        "  --ping-interval D         ping each connection this often (default 5m)\n"
+	        "  --accounts FILE           trading accounts: a JSON list of {\"api_key\",\n"
+	        "                            \"api_secret\"} (V1) or {\"user\",\"signer\"} (V3), each\n"
+	        "                            with \"balance_usdt\"; without it a V3 signer gets a\n"
+	        "                            fresh account with 10000 USDT (V1 needs the file)\n"
+	        "  --listen-key-ttl D        a listenKey not kept alive expires (default 60m)\n"
 	        "  --help                    this text\n"
 	        "\n"
 	        "Faults, for tests (all off by default; random ones are repeatable by seed):\n"
@@ -48,8 +55,8 @@ static void usage(FILE *out)
 	        "Without --loop the server exits 0 once the recordings are played out and every\n"
 	        "client was sent everything and closed (status 1000). Ctrl-C or SIGTERM stops it.\n"
 	        "\n"
-	        "Exit codes: 0 played out, 1 a recording is unreadable or the port cannot be\n"
-	        "bound, 2 bad options, 130 interrupted.\n",
+	        "Exit codes: 0 played out, 1 a recording or the accounts file is unreadable or\n"
+	        "the port cannot be bound, 2 bad options, 130 interrupted.\n",
 	        DEFAULT_PORT);
 }
 
@@ -103,6 +110,8 @@ static int option(int c, const char *arg, struct serve_opts *o)
 	case 'l': o->loop = true; return 0;
 	case 'A': return parse_age("max-connection-age", arg, &o->max_age_ms);
 	case 'P': return parse_age("ping-interval", arg, &o->ping_ms);
+	case 'a': o->accounts = arg; return 0;
+	case 'K': return parse_age("listen-key-ttl", arg, &o->listen_key_ttl_ms);
 	case 'D': return parse_count("drop-after", arg, UINT64_MAX, &f->drop_after);
 	case 'S': return parse_count("stall-after", arg, UINT64_MAX, &f->stall_after);
 	case 'E': return parse_count("fault-seed", arg, UINT64_MAX, &f->seed);
@@ -127,6 +136,8 @@ int cmd_serve(int argc, char **argv)
 		{"loop", no_argument, NULL, 'l'},
 		{"max-connection-age", required_argument, NULL, 'A'},
 		{"ping-interval", required_argument, NULL, 'P'},
+		{"accounts", required_argument, NULL, 'a'},
+		{"listen-key-ttl", required_argument, NULL, 'K'},
 		{"drop-after", required_argument, NULL, 'D'},
 		{"stall-after", required_argument, NULL, 'S'},
 		{"fault-seed", required_argument, NULL, 'E'},
@@ -138,7 +149,8 @@ int cmd_serve(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct serve_opts o = {.port = DEFAULT_PORT, .speed = 1, .max_age_ms = 86400000,
-	                       .ping_ms = 300000, .out = stdout, .diag = stderr};
+	                       .ping_ms = 300000,
+	                       .listen_key_ttl_ms = 3600000, .out = stdout, .diag = stderr};
 	bool speed_given = false;
 	int c;
 	optind = 1;

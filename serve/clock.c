@@ -3,7 +3,8 @@
  * The replay starts when the first client subscribes, so the first event
  * is due at once and every later one `speed` times faster than it happened.
  * With --as-fast the events are due at once and the replay's time is the
- * time of the last event sent.
+ * time of the last event sent. Signed requests are checked on the wall
+ * clock instead, which is what clients compare theirs with.
  */
 #include <time.h>
 
@@ -14,6 +15,13 @@ int64_t serve_mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t serve_wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void serve_pace_start(struct pace *p, int64_t first_ms, int64_t now_ns)

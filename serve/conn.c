@@ -2,7 +2,9 @@
  * conn.c - the WebSocket connections of `hunter serve`: the streams each
  * holds (from its URL and its control messages), its send queue, the
  * faults and limits applied to it, and the lws callbacks that write its
- * messages one per writeable call.
+ * messages one per writeable call. A connection to /ws/<listenKey> is an
+ * account's user data stream instead: it gets that account's order and
+ * account updates and, when the key expires, listenKeyExpired.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,35 @@ void serve_conns_send(struct server *sv, const ev_t *ev)
 	}
 }
 
+/* Each user stream of the account gets the message. */
+static void to_user(struct server *sv, const struct account *ac, const struct text *t)
+{
+	for (struct conn *c = sv->conns; c; c = c->next)
+		if (c->state == C_OPEN && c->user == ac)
+			push(sv, c, t, true);
+}
+
+void serve_conns_user_event(void *ctx, const struct account *ac, const ev_t *ev)
+{
+	struct server *sv = ctx;
+	serve_text_clear(&sv->ev_text);
+	serve_text_event(&sv->ev_text, ev);
+	to_user(sv, ac, &sv->ev_text);
+}
+
+/* The streams of the expired key end: nothing more comes on them. */
+void serve_conns_key_expired(void *ctx, const struct account *ac, int64_t wall_ms)
+{
+	struct server *sv = ctx;
+	serve_text_clear(&sv->ev_text);
+	serve_text_printf(&sv->ev_text, "{\"e\":\"listenKeyExpired\",\"E\":%lld}",
+	                  (long long)wall_ms);
+	to_user(sv, ac, &sv->ev_text);
+	for (struct conn *c = sv->conns; c; c = c->next)
+		if (c->user == ac)
+			c->user = NULL;
+}
+
 bool serve_conns_full(const struct server *sv)
 {
 	for (const struct conn *c = sv->conns; c; c = c->next)
@@ -112,13 +143,22 @@ void serve_conns_watch(struct server *sv, int64_t now)
 	}
 }
 
-/* The streams the URL asks for; -1 (logged) when it asks for bad ones. */
-static int url_streams(struct server *sv, struct lws *wsi, struct subs *subs, bool *combined)
+/* The streams the URL asks for, or the account of a user stream; -1
+ * (logged) when it asks for bad ones. */
+static int url_streams(struct server *sv, struct lws *wsi, struct subs *subs, bool *combined,
+                       const struct account **user)
 {
 	char path[256], query[QUERY_MAX], err[SERVE_ERR_MAX];
 	if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) <= 0) {
 		serve_say(sv, "connection refused: no path");
 		return -1;
+	}
+	*user = !strncmp(path, "/ws/", 4) ? serve_accounts_by_listen_key(&sv->accounts, path + 4)
+	                                  : NULL;
+	if (*user) {
+		subs->n = 0;
+		*combined = false;
+		return 0;
 	}
 	serve_http_query(wsi, query, sizeof query);
 	if (serve_streams_from_url(&sv->market, path, query, subs, combined, err)) {
@@ -132,7 +172,8 @@ int serve_conn_filter(struct server *sv, struct lws *wsi)
 {
 	struct subs *subs = malloc(sizeof *subs);
 	bool combined;
-	int rc = subs ? url_streams(sv, wsi, subs, &combined) : -1;
+	const struct account *user;
+	int rc = subs ? url_streams(sv, wsi, subs, &combined, &user) : -1;
 	free(subs);
 	return rc ? 1 : 0;
 }
@@ -141,7 +182,8 @@ int serve_conn_open(struct server *sv, struct conn *c, struct lws *wsi)
 {
 	int64_t now = serve_mono_ns();
 	*c = (struct conn){.wsi = wsi, .serial = ++sv->serials, .opened_ns = now, .pinged_ns = now};
-	if (!(c->subs = malloc(sizeof *c->subs)) || url_streams(sv, wsi, c->subs, &c->combined)) {
+	if (!(c->subs = malloc(sizeof *c->subs)) ||
+	    url_streams(sv, wsi, c->subs, &c->combined, &c->user)) {
 		free(c->subs);
 		c->subs = NULL;
 		return -1;
@@ -152,7 +194,7 @@ int serve_conn_open(struct server *sv, struct conn *c, struct lws *wsi)
 		sv->conns->prev = c;
 	sv->conns = c;
 	sv->nconns++;
-	if (c->subs->n)
+	if (c->subs->n || c->user) /* a trader wants the market to move */
 		serve_start_replay(sv);
 	return 0;
 }

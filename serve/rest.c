@@ -2,12 +2,13 @@
  * rest.c - Aster's public REST market endpoints under /fapi/v1/ and
  * /fapi/v3/, answered from the market state of the replay (market.c):
  * ping, time, exchangeInfo, depth, premiumIndex, ticker/bookTicker,
- * ticker/price, aggTrades and klines. Bad input gets Binance's error JSON
+ * ticker/price, aggTrades and klines (the signed ones are trading.c's).
+ * Bad input gets Binance's error JSON
  * {"code":-N,"msg":"..."} with HTTP 400.
  */
 #include <string.h>
 
-#include "serve_int.h"
+#include "trading_int.h"
 
 struct call {
 	const struct market *m;
@@ -16,20 +17,24 @@ struct call {
 	struct rest_reply *r;
 };
 
-static void fail(struct rest_reply *r, int status, int code, const char *msg)
+/* The message may quote client input (the order decoder's do), so it is
+ * escaped. */
+void serve_rest_error(struct rest_reply *r, int status, int code, const char *msg)
 {
 	r->status = status;
 	serve_text_clear(&r->body);
-	serve_text_printf(&r->body, "{\"code\":%d,\"msg\":\"%s\"}", code, msg);
+	serve_text_printf(&r->body, "{\"code\":%d,\"msg\":", code);
+	serve_text_json_string(&r->body, msg, strlen(msg));
+	serve_text_puts(&r->body, "}");
 }
 
 void serve_rest_fault(struct rest_reply *r, int status)
 {
 	if (status == 429) {
-		fail(r, 429, -1003, "Too many requests; current limit is 2400 requests per minute.");
+		serve_rest_error(r, 429, -1003, "Too many requests; current limit is 2400 requests per minute.");
 		r->retry_after = 1;
 	} else {
-		fail(r, 503, -1001, "Internal error; unable to process your request. Please try again.");
+		serve_rest_error(r, 503, -1001, "Internal error; unable to process your request. Please try again.");
 	}
 }
 
@@ -37,7 +42,7 @@ static void bad_param(struct call *c, const char *name)
 {
 	char msg[96];
 	snprintf(msg, sizeof msg, "Data sent for parameter '%s' is not valid.", name);
-	fail(c->r, 400, -1130, msg);
+	serve_rest_error(c->r, 400, -1130, msg);
 }
 
 /* The symbol parameter: NULL when absent (and `required` answered), or
@@ -48,11 +53,11 @@ static const struct sym_state *symbol_param(struct call *c, bool required, bool 
 	int got = serve_query_get(c->query, "symbol", name, sizeof name);
 	*absent = got == 0;
 	if (got == 0 && required)
-		fail(c->r, 400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null,"
+		serve_rest_error(c->r, 400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null,"
 		                       " or malformed.");
 	const struct sym_state *s = got > 0 ? serve_market_find(c->m, name) : NULL;
 	if (!s && !*absent)
-		fail(c->r, 400, -1121, "Invalid symbol.");
+		serve_rest_error(c->r, 400, -1121, "Invalid symbol.");
 	return s;
 }
 
@@ -69,7 +74,7 @@ static void server_time(struct call *c)
 static void exchange_info(struct call *c)
 {
 	if (!c->m->info.len)
-		fail(c->r, 503, -1001, "The recordings hold no exchangeInfo.");
+		serve_rest_error(c->r, 503, -1001, "The recordings hold no exchangeInfo.");
 	else
 		serve_text_put(&c->r->body, c->m->info.s, c->m->info.len);
 }
@@ -263,7 +268,7 @@ static void klines(struct call *c)
 		return;
 	if (serve_query_get(c->query, "interval", iv, sizeof iv) != 1 ||
 	    (ms = serve_kline_interval(iv)) < 0) {
-		fail(c->r, 400, -1120, "Invalid interval.");
+		serve_rest_error(c->r, 400, -1120, "Invalid interval.");
 		return;
 	}
 	if (serve_query_int(c->query, "limit", 1, 1500, &limit) < 0) {
@@ -303,5 +308,5 @@ void serve_rest_answer(const struct market *m, int64_t now_ms, const char *path,
 		return;
 	}
 	}
-	fail(r, 404, -1000, "Unknown endpoint: hunter serve answers public market data only.");
+	serve_rest_error(r, 404, -1000, "Unknown endpoint: not served by hunter serve.");
 }

@@ -6,7 +6,9 @@
  *
  * One port serves both the public WebSocket market streams (/ws/<stream>
  * and /stream?streams=...) and the public REST market endpoints
- * (/fapi/v1/... and /fapi/v3/...). Events are read from the recordings in
+ * (/fapi/v1/... and /fapi/v3/...), and the trading side: signed order
+ * and account endpoints and user data streams (/ws/<listenKey>) on
+ * simulated accounts. Events are read from the recordings in
  * exchange-time order (replay module) and written back with aster_format,
  * so a client that parses them with aster_parse gets the recorded events
  * again. docs/serve.md describes what is served and how it differs from
@@ -43,6 +45,8 @@ struct serve_opts {
 	bool loop;          /* start the recordings again when they end */
 	int64_t max_age_ms; /* a connection older than this is closed (Aster: 24 h) */
 	int64_t ping_ms;    /* a ping frame to each connection this often (Aster: 5 min) */
+	const char *accounts;   /* --accounts FILE; NULL: a fresh account per V3 signer */
+	int64_t listen_key_ttl_ms; /* a listenKey without keepalive expires (Aster: 60 min) */
 	struct serve_faults faults;
 	volatile sig_atomic_t *stop; /* set by a signal handler: stop now */
 	FILE *out;                   /* gets the "listening on" line, flushed */

@@ -4,8 +4,9 @@
  * client's control messages (control.c), query strings (query.c), the
  * market state REST answers from (market.c, klines.c), the REST endpoints
  * (rest.c), replay pacing (clock.c), faults (faults.c), the recordings
- * (feed.c) and per-connection send queues (queue.c). server.c, conn.c and
- * http.c tie them to libwebsockets (server_int.h).
+ * (feed.c) and per-connection send queues (queue.c). The trading side
+ * (accounts, authentication, signed endpoints) is in trading_int.h.
+ * server.c, conn.c and http.c tie them to libwebsockets (server_int.h).
  *
  * Only queue.c of these needs libwebsockets (for LWS_PRE), so the parsers
  * of client input can be fuzzed on their own.
@@ -179,6 +180,7 @@ int64_t serve_kline_interval(const char *text);
 struct rest_reply {
 	int status;          /* HTTP status */
 	int retry_after;     /* seconds for a Retry-After header, 0 none */
+	uint64_t weight;     /* for an X-MBX-USED-WEIGHT-1M header, 0 none */
 	struct text body;    /* JSON */
 };
 
@@ -202,6 +204,7 @@ struct pace {
 };
 
 int64_t serve_mono_ns(void);
+int64_t serve_wall_ms(void); /* CLOCK_REALTIME: what signed requests are checked on */
 void serve_pace_start(struct pace *p, int64_t first_ms, int64_t now_ns);
 /* Nanoseconds until an event of exchange time `exch_ms` is due (<= 0: now). */
 int64_t serve_pace_wait_ns(const struct pace *p, int64_t exch_ms, int64_t now_ns);

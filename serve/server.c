@@ -95,6 +95,7 @@ static int64_t pump(struct server *sv, int64_t now)
 			serve_say(sv, "out of memory: the REST state misses an event");
 		if (ev->exch_ms > sv->pace.last_ms)
 			sv->pace.last_ms = ev->exch_ms;
+		serve_accounts_market(&sv->accounts, ev);
 		serve_conns_send(sv, ev);
 		serve_feed_take(&sv->feed);
 	}
@@ -106,8 +107,11 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 	struct server *sv = lws_container_of(sul, struct server, tick);
 	int64_t now = serve_mono_ns();
 	int64_t wait = TICK_MAX_NS;
-	if (sv->pace.started && !sv->played_out)
+	if (sv->pace.started && !sv->played_out) {
 		wait = pump(sv, now);
+		serve_accounts_advance(&sv->accounts, serve_pace_now_ms(&sv->pace, now));
+	}
+	serve_accounts_expire(&sv->accounts, serve_wall_ms());
 	serve_conns_watch(sv, now);
 	if (sv->played_out && !sv->nconns)
 		sv->done = true;
@@ -132,6 +136,8 @@ static int on_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	struct session *ss = user;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP: return serve_http_request(sv, &ss->h, wsi, in);
+	case LWS_CALLBACK_HTTP_BODY: return serve_http_body(&ss->h, in, len);
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION: return serve_http_body_done(sv, &ss->h);
 	case LWS_CALLBACK_HTTP_WRITEABLE: return serve_http_writeable(&ss->h);
 	case LWS_CALLBACK_CLOSED_HTTP: serve_http_closed(&ss->h); return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: return serve_conn_filter(sv, wsi);
@@ -207,7 +213,7 @@ static void describe(struct server *sv)
 	char from[UTC_FMT_MAX];
 	utc_format(sv->feed.first_ms, from);
 	serve_say(sv, "%llu events from %zu recording%s from %s, %zu symbols; the replay starts at"
-	          " the first subscription", (unsigned long long)sv->feed.events,
+	          " the first subscription or user data stream", (unsigned long long)sv->feed.events,
 	          sv->o->nrecordings, sv->o->nrecordings == 1 ? "" : "s", from, sv->market.n);
 }
 
@@ -239,15 +245,24 @@ int serve_run(const struct serve_opts *o)
 	sv->pace = (struct pace){.as_fast = o->as_fast, .speed = o->speed > 0 ? o->speed : 1};
 	serve_rng_seed(&sv->rest_rng, o->faults.seed, 0);
 	int rc = SERVE_EFAIL;
+	char err[SERVE_ERR_MAX];
 	if (serve_feed_open(&sv->feed, o->recordings, o->nrecordings, &sv->market))
 		serve_say(sv, "%s", sv->feed.err);
+	else if (serve_accounts_init(&sv->accounts, &sv->market, o->accounts,
+	                             o->listen_key_ttl_ms, err))
+		serve_say(sv, "--accounts %s", err);
 	else if (listen_on(sv) == 0) {
+		sv->accounts.on_user_event = serve_conns_user_event;
+		sv->accounts.on_key_expired = serve_conns_key_expired;
+		sv->accounts.user_ctx = sv;
 		sv->pace.last_ms = sv->feed.first_ms; /* REST's time before the replay starts */
+		serve_accounts_advance(&sv->accounts, sv->feed.first_ms);
 		describe(sv);
 		rc = serve_loop(sv);
 	}
 	if (sv->ctx)
 		lws_context_destroy(sv->ctx);
+	serve_accounts_free(&sv->accounts);
 	serve_feed_close(&sv->feed);
 	serve_market_free(&sv->market);
 	serve_text_free(&sv->ev_text);
