@@ -80,8 +80,8 @@ static char **names(size_t n)
 {
 	char **v = calloc(n, sizeof *v);
 	for (size_t i = 0; i < n; i++) {
-		v[i] = malloc(16);
-		snprintf(v[i], 16, "s%zu", i);
+		v[i] = malloc(24); /* "s" and any size_t */
+		snprintf(v[i], 24, "s%zu", i);
 	}
 	return v;
 }
