@@ -57,6 +57,15 @@ static inline char *test_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* Writes `text` as the whole file at `path`. */
+static inline void test_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f, "cannot write %s", path);
+	cr_assert_geq(fputs(text, f), 0, "cannot write %s", path);
+	cr_assert_eq(fclose(f), 0, "cannot write %s", path);
+}
+
 /* Makes the folder named by a mkdtemp template ("...XXXXXX"), in place. */
 static inline void test_dir_make(char *tmpl)
 {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "backtest.h"
+#include "support.h"
 
 #define T0 1700000000000LL
 
@@ -127,10 +128,7 @@ static inline void market_backtest(struct market *m, const char *settings, const
 	char spath[256], odir[256];
 	snprintf(spath, sizeof spath, "%s/settings.json", m->dir);
 	snprintf(odir, sizeof odir, "%s/run", m->dir);
-	FILE *f = fopen(spath, "w");
-	cr_assert_not_null(f);
-	fputs(settings, f);
-	fclose(f);
+	test_write_file(spath, settings);
 	const char *recs[] = {rec};
 	char *diag = NULL;
 	size_t len;

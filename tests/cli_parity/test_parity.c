@@ -52,11 +52,8 @@ static void run(const char *name, const char *section, const char *key, int valu
 	cJSON_AddNumberToObject(sec, key, value);
 	char path[256];
 	snprintf(path, sizeof path, "%s/%s.json", dir, name);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
 	char *json = cJSON_Print(s);
-	fputs(json, f);
-	fclose(f);
+	test_write_file(path, json);
 	free(json);
 	cJSON_Delete(s);
 	char args[1024];
@@ -135,10 +132,7 @@ Test(parity, bad_input_is_named)
 {
 	char p[256];
 	snprintf(p, sizeof p, "%s/junk.db", dir);
-	FILE *f = fopen(p, "w");
-	cr_assert_not_null(f);
-	fputs("not a database\n", f);
-	fclose(f);
+	test_write_file(p, "not a database\n");
 	cr_assert_eq(hunter("parity junk.db junk.db"), 1);
 	snprintf(p, sizeof p, "%s/err.txt", dir);
 	char *err = test_read_file(p, NULL);

@@ -105,10 +105,7 @@ Test(faults, bad_recording_is_named, .timeout = 30)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/broken.hrec", dir);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("this is not a recording\n", f);
-	fclose(f);
+	test_write_file(path, "this is not a recording\n");
 	struct served s;
 	char args[512];
 	snprintf(args, sizeof args, "--port 0 %s", path);

@@ -120,12 +120,9 @@ static inline void expect_error(struct http_answer *a, int status, int code)
 /* The accounts file of the tests: one V1 key, and the demo V3 signer. */
 static inline void write_accounts(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fprintf(f, "[{\"api_key\":\"" V1_KEY "\",\"api_secret\":\"" V1_SECRET "\","
-	           "\"balance_usdt\":\"5000\"},\n {\"user\":\"" V3_USER "\",\"signer\":\""
-	           V3_SIGNER "\",\"balance_usdt\":10000}]\n");
-	fclose(f);
+	test_write_file(path, "[{\"api_key\":\"" V1_KEY "\",\"api_secret\":\"" V1_SECRET "\","
+	                      "\"balance_usdt\":\"5000\"},\n {\"user\":\"" V3_USER "\",\"signer\":\""
+	                      V3_SIGNER "\",\"balance_usdt\":10000}]\n");
 }
 
 #endif

@@ -177,10 +177,7 @@ Test(v1, bad_accounts_file_is_refused_without_its_secrets, .timeout = 30)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/bad.json", dir);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("[{\"api_key\":\"k\",\"api_secret\":\"very-secret\",\"balance_usdt\":\"-5\"}]", f);
-	fclose(f);
+	test_write_file(path, "[{\"api_key\":\"k\",\"api_secret\":\"very-secret\",\"balance_usdt\":\"-5\"}]");
 	char args[512];
 	snprintf(args, sizeof args, "--port 0 --accounts %s " LIQ, path);
 	struct served s;

@@ -34,20 +34,12 @@ static char *in_dir(const char *name)
 	return p;
 }
 
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int sweep(const char *grid, const char *out, unsigned threads, uint32_t shard,
                  uint32_t nshards, bool keep)
 {
 	const char *recs[] = {FIXTURE};
 	const char *gpath = in_dir("grid.json");
-	write_text(gpath, grid);
+	test_write_file(gpath, grid);
 	struct sweep_opts o = {.settings_path = BASE, .grid_path = gpath, .out_dir = out,
 	                       .recordings = recs, .nrecordings = 1, .threads = threads,
 	                       .shard = shard, .nshards = nshards, .keep_runs = keep,
@@ -90,7 +82,7 @@ Test(sweep, each_combination_is_its_separate_backtest)
 		char *settings = test_db_rows(db, sql);
 		settings[strlen(settings) - 2] = '\0'; /* the "|\n" of dump */
 		const char *spath = in_dir("combo.json");
-		write_text(spath, settings);
+		test_write_file(spath, settings);
 		free(settings);
 		const char *recs[] = {FIXTURE};
 		struct backtest_opts bo = {.settings_path = spath, .out_dir = in_dir("single"),
@@ -189,7 +181,7 @@ Test(sweep, four_shards_under_gnu_parallel_merge_to_the_unsharded_run)
 		cr_skip_test("GNU parallel is not installed: test skipped");
 	}
 	const char *gpath = in_dir("grid.json");
-	write_text(gpath, grid_json);
+	test_write_file(gpath, grid_json);
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
 	         "cd '%s' && parallel --halt now,fail=1 '%s' sweep --settings '%s' --grid grid.json"
@@ -211,7 +203,7 @@ Test(sweep, four_shards_under_gnu_parallel_merge_to_the_unsharded_run)
 Test(sweep, walk_forward_picks_on_training_and_reports_the_unseen_window)
 {
 	const char *gpath = in_dir("grid.json"), *out = in_dir("wf");
-	write_text(gpath, grid_json);
+	test_write_file(gpath, grid_json);
 	const char *recs[] = {FIXTURE};
 	struct sweep_opts o = {.settings_path = BASE, .grid_path = gpath, .out_dir = out,
 	                       .recordings = recs, .nrecordings = 1, .threads = 2, .shard = 1,
@@ -242,7 +234,7 @@ Test(sweep, walk_forward_picks_on_training_and_reports_the_unseen_window)
 	char *settings = test_db_rows(db, sql);
 	settings[strlen(settings) - 2] = '\0';
 	const char *spath = in_dir("combo.json");
-	write_text(spath, settings);
+	test_write_file(spath, settings);
 	free(settings);
 	struct backtest_opts bo = {.settings_path = spath, .out_dir = in_dir("window"),
 	                           .recordings = recs, .nrecordings = 1, .diag = stderr,
