@@ -36,6 +36,18 @@ static const char *str_of(const cJSON *j, const char *key)
 	return v->valuestring;
 }
 
+/* Order t1 through `method` /fapi/v1/order answers 200 with `status`. */
+static void expect_order_status(struct served *s, const char *method, const char *status)
+{
+	struct http_answer a;
+	call(s, method, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=t1", &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	cJSON *j = answer_json(&a);
+	cr_assert_str_eq(str_of(j, "status"), status, "%s %s", method, a.body);
+	cJSON_Delete(j);
+	free(a.body);
+}
+
 Test(v1, order_lifecycle, .timeout = 30)
 {
 	struct served s;
@@ -60,19 +72,8 @@ Test(v1, order_lifecycle, .timeout = 30)
 	cJSON_Delete(j);
 	free(a.body);
 
-	call(&s, "DELETE", "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=t1", &a);
-	cr_assert_eq(a.status, 200, "%s", a.body);
-	j = answer_json(&a);
-	cr_assert_str_eq(str_of(j, "status"), "CANCELED");
-	cJSON_Delete(j);
-	free(a.body);
-
-	call(&s, "GET", "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=t1", &a);
-	cr_assert_eq(a.status, 200, "%s", a.body);
-	j = answer_json(&a);
-	cr_assert_str_eq(str_of(j, "status"), "CANCELED");
-	cJSON_Delete(j);
-	free(a.body);
+	expect_order_status(&s, "DELETE", "CANCELED");
+	expect_order_status(&s, "GET", "CANCELED");
 
 	call(&s, "GET", "/fapi/v1/openOrders", "", &a);
 	cr_assert_str_eq(a.body, "[]");
