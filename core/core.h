@@ -350,6 +350,18 @@ typedef struct ev {
  */
 uint32_t symkey_of(const char *name);
 
+/* A decoder's memory of the keys it gave, so that the common case (a name
+ * seen before) takes neither the process-wide table's lock nor its hash. */
+#define SYMKEY_CACHE 64
+struct symkey_cache {
+	struct {
+		char name[SYMBOL_MAX];
+		uint32_t key;
+	} e[SYMKEY_CACHE];
+};
+/* symkey_of(name), remembered in `c`. */
+uint32_t symkey_cached(struct symkey_cache *c, const char *name);
+
 #define SYM_INDEX_UNKNOWN (-2) /* the key was never recorded: look the name up */
 struct sym_index {
 	int64_t *slot;

@@ -60,6 +60,23 @@ uint32_t symkey_of(const char *name)
 	return k;
 }
 
+/* Direct-mapped by the name's first 8 bytes: symbol names differ early. */
+uint32_t symkey_cached(struct symkey_cache *c, const char *name)
+{
+	uint64_t head = 0; /* the bytes before the NUL only: what follows it is anything */
+	for (int b = 0; b < 8 && name[b]; b++)
+		head |= (uint64_t)(uint8_t)name[b] << (8 * b);
+	size_t i = (size_t)((head * 0x9e3779b97f4a7c15ULL) >> 58) % SYMKEY_CACHE;
+	if (c->e[i].key && !strcmp(c->e[i].name, name))
+		return c->e[i].key;
+	uint32_t k = symkey_of(name);
+	if (k) {
+		copy_str(c->e[i].name, SYMBOL_MAX, name, strlen(name));
+		c->e[i].key = k;
+	}
+	return k;
+}
+
 /* A slot holds index + 2, so that 0 (what a new slot is cleared to) means
  * "never recorded" and 1 means "the consumer has no such symbol" (-1). */
 void sym_index_set(struct sym_index *x, uint32_t key, int64_t idx)

@@ -31,6 +31,7 @@ enum { READING, ENDED, FAILED };
 
 struct rec_reader {
 	char *path;
+	struct symkey_cache keys; /* the symbols' keys this file has given */
 	gzFile gz;
 	uint8_t *buf;
 	size_t cap, pos, end; /* unread bytes are buf[pos..end) */
@@ -252,7 +253,7 @@ int rec_reader_next(rec_reader *r, ev_t *ev)
 		return fail(r, "frame at byte %llu: %s (byte %llu)", (unsigned long long)r->off,
 		            why, (unsigned long long)(r->off + REC_FRAME_HEAD + at));
 	consume(r, REC_FRAME_HEAD + (size_t)len);
-	ev->sym_key = symkey_of(ev->symbol); /* once here, not per consumer */
+	ev->sym_key = symkey_cached(&r->keys, ev->symbol); /* once here, not per consumer */
 	if (r->events && ev->exch_ms < r->last_ms)
 		r->out_of_order++;
 	r->last_ms = ev->exch_ms;

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core.h"
 
@@ -58,4 +59,22 @@ Test(sym_index, remembers_indexes_and_absence)
 	sym_index_set(&x, 0, 7); /* key 0 is "no key": never recorded */
 	cr_assert_eq(sym_index_get(&x, 0), SYM_INDEX_UNKNOWN);
 	sym_index_free(&x);
+}
+
+Test(symkey_cache, gives_the_process_keys_whatever_follows_the_name)
+{
+	static struct symkey_cache c;
+	char a[SYMBOL_MAX] = "ETHUSDT", b[SYMBOL_MAX];
+	memset(b, 'x', sizeof b);
+	strcpy(b, "BTC"); /* bytes after the NUL are left from something else */
+	cr_assert_eq(symkey_cached(&c, a), symkey_of("ETHUSDT"));
+	cr_assert_eq(symkey_cached(&c, b), symkey_of("BTC"));
+	cr_assert_eq(symkey_cached(&c, b), symkey_of("BTC"), "and again, from the cache");
+	for (int i = 0; i < 3 * SYMKEY_CACHE; i++) { /* more names than slots */
+		char n[SYMBOL_MAX];
+		snprintf(n, sizeof n, "C%dUSDT", i);
+		cr_assert_eq(symkey_cached(&c, n), symkey_of(n), "%s", n);
+	}
+	cr_assert_eq(symkey_cached(&c, a), symkey_of("ETHUSDT"));
+	cr_assert_eq(symkey_cached(&c, ""), 0);
 }
