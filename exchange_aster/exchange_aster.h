@@ -18,6 +18,10 @@
  * request until its Retry-After (or an exponential back-off without one);
  * a 418 (an IP ban) blocks every request and is reported as a ban, so the
  * caller stops new entries and says so.
+ *
+ * The client (section below): the exchange interface over Aster's signed
+ * REST API and user data stream, on the net loop. docs/exchange-aster.md
+ * says how it never places an order twice.
  */
 #ifndef HUNTER_EXCHANGE_ASTER_H
 #define HUNTER_EXCHANGE_ASTER_H
@@ -27,6 +31,8 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "exchange.h"
+#include "net.h"
 
 /* ---- orders ------------------------------------------------------------ */
 
@@ -106,5 +112,68 @@ struct xa_creds {
 int xa_creds_load(struct xa_creds *c, const char *path, char *warn, size_t wcap, char *err,
                   size_t ecap);
 void xa_creds_clear(struct xa_creds *c);
+
+/* ---- the client ------------------------------------------------------- */
+
+struct xa_client_opts {
+	const char *rest_url, *ws_url; /* bases, as net_bases_resolve gives them */
+	const struct xa_creds *creds;  /* V1 or V3; copied */
+	int rate_limit_buffer_pct;
+	int recv_window_ms;        /* V1 requests: valid this long (default 5000) */
+	int64_t v3_window_ms;      /* V3 requests: their nonce is accepted this long
+	                            * (default 60000, Aster's widest) */
+	int64_t timeout_ms;        /* one REST call (default 5000) */
+	int64_t keepalive_ms;      /* listenKey keepalive period (default 30 min) */
+	int max_resends;           /* of one order after unknown outcomes (default 3) */
+};
+
+/* What the client did, for status lines, logs and tests. */
+struct xa_client_stats {
+	uint64_t calls;            /* REST requests put on the wire */
+	uint64_t orders_sent;      /* new-order requests put on the wire */
+	uint64_t unknown;          /* answers that never came (timeouts, 5xx) */
+	uint64_t lookups;          /* orders looked up by client id */
+	uint64_t found;            /* ... and found placed */
+	uint64_t resends;          /* orders sent again after a lookup said absent */
+	uint64_t throttled;        /* 429 answers */
+	uint64_t held_ms;          /* time requests waited for budget */
+	uint64_t banned;           /* 418 answers */
+	uint64_t stream_events;    /* user-stream order and account updates */
+	uint64_t repeats;          /* updates dropped as already seen */
+	uint64_t stream_renewals;  /* listenKeys obtained after the first */
+	uint64_t stream_drops;     /* user-stream connections lost */
+	int64_t clock_offset_ms;   /* the exchange's clock minus ours, at start; requests
+	                            * carry our clock, so beyond about 1 s V1 ones fail */
+};
+
+typedef struct xa_client xa_client;
+
+/*
+ * A client on loop `l` whose order and account updates go to `sink`.
+ * Nothing is sent yet. Returns NULL with the reason in err (bad
+ * credentials or URLs, no memory).
+ */
+xa_client *xa_client_new(net_loop *l, const struct xa_client_opts *o,
+                         struct exchange_sink sink, char *err, size_t cap);
+/*
+ * Before trading, running the loop until each answer is in: the server's
+ * clock, the rate limits of exchangeInfo, a listenKey and the user data
+ * stream. Returns 0, or -1 with the reason.
+ */
+int xa_client_start(xa_client *c, char *err, size_t cap);
+/* The exchange interface over the client: the exchange owns the client
+ * from then on (exchange_destroy frees it). */
+exchange_t xa_client_exchange(xa_client *c);
+/* Multi-assets margin on or off, set only when it differs: 0, or Aster's
+ * code (the exchange interface has no such mode: a simulation has none). */
+int xa_client_set_multi_assets(xa_client *c, bool on);
+/* Cancels every open order of `symbol` (DELETE allOpenOrders), from the
+ * loop; the cancellations arrive as order updates. */
+void xa_client_cancel_all(xa_client *c, const char *symbol);
+void xa_client_get_stats(const xa_client *c, struct xa_client_stats *s);
+/* The last error the exchange answered or the network gave, "" none. */
+const char *xa_client_last_error(const xa_client *c);
+/* Whether a 418 ban holds: new entries must stop. */
+bool xa_client_banned(const xa_client *c);
 
 #endif

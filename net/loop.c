@@ -82,6 +82,7 @@ void net_loop_free(net_loop *l)
 		lws_context_destroy(l->lws);
 	for (size_t i = 0; i < l->nws; i++)
 		net_ws_free(l->ws[i]);
+	net_timers_free(l);
 	free(l->ws);
 	if (l->multi) {
 		net_http_drop_all(l);

@@ -3,11 +3,11 @@
  * carries WebSocket streams (libwebsockets) and REST requests (libcurl) side
  * by side, with a timeout on everything and TLS verification always on.
  *
- * Users (the recorder now, a live session later) open WebSockets that
- * reconnect by themselves with exponential backoff and jitter, and issue
- * GET requests whose answers arrive as callbacks from the same loop. Nothing
- * blocks and nothing runs on another thread, so callbacks may touch their
- * owner's state freely. The pure parts (URLs, stream lists, backoff) are
+ * Users (the recorder, the Aster trading client) open WebSockets that
+ * reconnect by themselves with exponential backoff and jitter, issue REST
+ * requests whose answers arrive as callbacks from the same loop, and set
+ * timers. Nothing blocks and nothing runs on another thread, so callbacks
+ * may touch their owner's state freely. The pure parts (URLs, stream lists, backoff) are
  * public so they can be tested without a network.
  */
 #ifndef HUNTER_NET_H
@@ -147,23 +147,69 @@ void net_ws_opts_default(struct net_ws_opts *o);
 net_ws *net_ws_open(net_loop *l, const char *url, const struct net_ws_opts *o,
                     const struct net_ws_handlers *h, void *ctx, char *err);
 
+/* The next connection goes to `url`: the current one is closed at once
+ * (a planned reconnect, no backoff). Returns 0, or -1 with the reason when
+ * the URL is not a ws:// or wss:// one (the old URL stays). */
+int net_ws_retarget(net_ws *ws, const char *url, char *err);
+
+/* Closes the connection for good: no callback follows, no reconnect. The
+ * loop frees it with everything else. */
+void net_ws_close(net_ws *ws);
+
 /* Queues a text message (a SUBSCRIBE, ...) for the open connection; messages
  * queued while it is down are dropped at the next drop. Returns 0 or -1. */
 int net_ws_send(net_ws *ws, const char *text);
 
 /* ---- REST ---- */
 
-/*
- * The answer to a GET: `status` is the HTTP status (0 when none arrived, then
- * `err` says why: timeout, refused, TLS failure...), body and length, and the
- * time the body was complete.
- */
-typedef void (*net_http_fn)(void *ctx, long status, const char *body, size_t len,
-                            const char *err, int64_t recv_ns);
+/* A request: the method ("GET" when NULL), the URL, an optional
+ * form-encoded body and one optional extra header line ("Name: value"). */
+struct net_request {
+	const char *method;
+	const char *url;
+	const char *body;
+	const char *header;
+	int64_t timeout_ms; /* the whole exchange must finish within this */
+};
 
-/* Starts a GET of `url` that must finish within timeout_ms; fn is called
- * exactly once, from net_loop_run. Returns 0, or -1 with the reason. */
+/* Its answer: `status` is the HTTP status (0 when none arrived, then `err`
+ * says why: timeout, refused, TLS failure...), the body, the header lines
+ * of the answer ("Name: value\r\n" each), and the time it was complete. */
+struct net_reply {
+	long status;
+	const char *body;
+	size_t len;
+	const char *headers;
+	const char *err;
+	int64_t recv_ns;
+};
+
+typedef void (*net_http_fn)(void *ctx, const struct net_reply *a);
+
+/* Starts a request and puts its first bytes on the wire at once (a
+ * connection to the host left open by an earlier request is reused); fn
+ * is called exactly once, from net_loop_run. Returns 0, or -1 with the
+ * reason. */
+int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ctx, char *err);
+/* The same for a GET of `url`. */
 int net_http_get(net_loop *l, const char *url, int64_t timeout_ms, net_http_fn fn, void *ctx,
                  char *err);
+
+/* The value of header `name` (any case) among a reply's header lines, with
+ * surrounding blanks removed, into out[cap]; false when absent. */
+bool net_reply_header(const struct net_reply *a, const char *name, char *out, size_t cap);
+
+/* ---- Timers ---- */
+
+typedef struct net_timer net_timer;
+
+/* A timer of the loop that calls fn(ctx) from net_loop_run once it is due.
+ * NULL when out of memory. Freed with the loop or by net_timer_free. */
+net_timer *net_timer_new(net_loop *l, void (*fn)(void *ctx), void *ctx);
+/* Due in `ms` from now (0: at the next turn of the loop); replaces an
+ * earlier arming. */
+void net_timer_arm(net_timer *t, int64_t ms);
+void net_timer_cancel(net_timer *t);
+void net_timer_free(net_timer *t);
 
 #endif

@@ -13,6 +13,12 @@
 
 struct net_req;
 
+/* A growing byte buffer, kept NUL-terminated. */
+struct net_buf {
+	char *s;
+	size_t len, cap;
+};
+
 struct net_loop {
 	struct lws_context *lws;
 	CURLM *multi;
@@ -23,6 +29,7 @@ struct net_loop {
 	bool closing;                  /* being freed: callbacks do nothing */
 	net_ws **ws;
 	size_t nws, capws;
+	net_timer *timers;             /* every timer, a list */
 	char *ca_file;
 	uint32_t rng;
 };
@@ -39,6 +46,9 @@ uint32_t net_random(net_loop *l);
 int net_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len);
 void net_ws_free(net_ws *ws);
+
+/* Frees every timer (timer.c). */
+void net_timers_free(net_loop *l);
 
 /* Polls curl once and hands out finished answers (http.c). */
 void net_http_tick(lws_sorted_usec_list_t *sul);

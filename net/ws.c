@@ -21,6 +21,7 @@ struct net_ws {
 	struct lws *wsi;     /* the current attempt, NULL while waiting to retry */
 	bool live;           /* an attempt is under way or established */
 	bool planned;        /* the coming close is ours: reconnect at once */
+	bool closed;         /* closed by its owner: no callbacks, no reconnect */
 	uint32_t attempt;    /* failed attempts since data last flowed */
 	char why[128];       /* reason for the close under way */
 	lws_sorted_usec_list_t sul_retry, sul_age;
@@ -154,6 +155,31 @@ net_ws *net_ws_open(net_loop *l, const char *url, const struct net_ws_opts *o,
 	return ws;
 }
 
+int net_ws_retarget(net_ws *ws, const char *url, char *err)
+{
+	struct net_url u;
+	if (net_url_parse(url, &u, err) < 0)
+		return -1;
+	if (!u.websocket) {
+		snprintf(err, NET_ERR_MAX, "'%.80s' is not a ws:// or wss:// URL", url);
+		return -1;
+	}
+	ws->u = u;
+	if (ws->wsi)
+		hang_up(ws, "moving to a new URL", true);
+	return 0;
+}
+
+void net_ws_close(net_ws *ws)
+{
+	ws->closed = true;
+	lws_sul_cancel(&ws->sul_retry);
+	lws_sul_cancel(&ws->sul_age);
+	drop_queue(ws);
+	if (ws->wsi)
+		lws_set_timeout(ws->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
 int net_ws_send(net_ws *ws, const char *text)
 {
 	size_t n = strlen(text);
@@ -264,6 +290,11 @@ int net_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	net_ws *ws = user;
 	if (!is_client_reason(reason) || !ws || ws->loop->closing)
 		return 0;
+	if (ws->closed) {
+		if (reason == LWS_CALLBACK_CLIENT_CLOSED || reason == LWS_CALLBACK_CLIENT_CONNECTION_ERROR)
+			ws->wsi = NULL;
+		return ws->wsi ? -1 : 0; /* -1: lws closes what is still open */
+	}
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		ws->wsi = wsi;

@@ -113,27 +113,27 @@ static int close_file(struct recorder *r)
 	return rc < 0 ? writer_failed(r) : 0;
 }
 
-static void on_info(void *ctx, long status, const char *body, size_t len, const char *err,
-                    int64_t recv_ns)
+static void on_info(void *ctx, const struct net_reply *a)
 {
 	struct recorder *r = ctx;
 	if (r->failed)
 		return;
-	if (err)
-		return (void)record_fail(r, "GET %s/fapi/v1/exchangeInfo: %s", r->o->bases.rest, err);
-	if (status != 200)
+	if (a->err)
+		return (void)record_fail(r, "GET %s/fapi/v1/exchangeInfo: %s", r->o->bases.rest,
+		                         a->err);
+	if (a->status != 200)
 		return (void)record_fail(r, "GET %s/fapi/v1/exchangeInfo: HTTP %ld: %.100s",
-		                         r->o->bases.rest, status, body);
-	if (!(r->info = malloc(len + 1)))
+		                         r->o->bases.rest, a->status, a->body);
+	if (!(r->info = malloc(a->len + 1)))
 		return (void)record_fail(r, "out of memory");
-	memcpy(r->info, body, len + 1);
-	r->info_len = len;
-	r->info_recv_ns = recv_ns;
+	memcpy(r->info, a->body, a->len + 1);
+	r->info_len = a->len;
+	r->info_recv_ns = a->recv_ns;
 	if (put_info(r) < 0)
 		return;
 	/* dated by the exchange's clock, like every event after it */
 	ev_t restart;
-	record_gap_event(&restart, GAP_RESTART, "", 0, r->info_ms, recv_ns, "recorder started");
+	record_gap_event(&restart, GAP_RESTART, "", 0, r->info_ms, r->info_recv_ns, "recorder started");
 	if (record_put(r, &restart) == 0)
 		record_open_streams(r);
 }

@@ -249,8 +249,7 @@ static void snapshot_failed(struct recorder *r, struct rbook *b, const char *why
 	b->retry_ms = record_now_ms() + SNAPSHOT_RETRY_MS;
 }
 
-static void on_snapshot(void *ctx, long status, const char *body, size_t len, const char *err,
-                        int64_t recv_ns)
+static void on_snapshot(void *ctx, const struct net_reply *a)
 {
 	struct rbook *b = ctx;
 	struct recorder *r = b->conn->r;
@@ -258,16 +257,17 @@ static void on_snapshot(void *ctx, long status, const char *body, size_t len, co
 	b->fetching = false;
 	if (r->failed)
 		return;
-	if (err || status != 200) {
-		snprintf(why, sizeof why, "%s", err ? err : "");
-		if (!err)
-			snprintf(why, sizeof why, "HTTP %ld: %.120s", status, body);
+	if (a->err || a->status != 200) {
+		snprintf(why, sizeof why, "%s", a->err ? a->err : "");
+		if (!a->err)
+			snprintf(why, sizeof why, "HTTP %ld: %.120s", a->status, a->body);
 		snapshot_failed(r, b, why);
 		return;
 	}
-	struct aster_ctx actx = {.recv_ns = recv_ns, .symbol = b->symbol};
+	struct aster_ctx actx = {.recv_ns = a->recv_ns, .symbol = b->symbol};
 	struct aster_result res;
-	if (aster_parse(r->parser, body, len, &actx, put_snapshot, b, &res) < 0 && !r->failed)
+	if (aster_parse(r->parser, a->body, a->len, &actx, put_snapshot, b, &res) < 0 &&
+	    !r->failed)
 		snapshot_failed(r, b, res.err);
 }
 

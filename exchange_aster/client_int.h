@@ -1,0 +1,212 @@
+/*
+ * client_int.h - what the parts of hunter's Aster client share.
+ *
+ *   call.c        one REST call: signed (V1 or V3), held back by the rate
+ *                 limit, its answer read (status, Aster code, JSON)
+ *   answer.c      Aster's REST shapes as hunter's events and positions
+ *   seen.c        which order updates were already handed on
+ *   userstream.c  the listenKey and the user data stream
+ *   client.c      the exchange interface: orders that are never placed
+ *                 twice, account setup, the account's state
+ *
+ * Everything runs on the net loop's thread, from its callbacks.
+ */
+#ifndef HUNTER_EXCHANGE_ASTER_CLIENT_INT_H
+#define HUNTER_EXCHANGE_ASTER_CLIENT_INT_H
+
+#include <cjson/cJSON.h>
+
+#include "aster.h"
+#include "exchange_aster.h"
+#include "net.h"
+#include "sign.h"
+
+#define XA_MSG_MAX 200
+
+struct xa_client;
+
+/* ---- calls (call.c) ---------------------------------------------------- */
+
+/* How an answer came back. */
+enum xa_outcome {
+	XA_OK,       /* 2xx: json holds the answer */
+	XA_REFUSED,  /* 4xx with Aster's code: the request was not carried out */
+	XA_UNKNOWN,  /* no answer, a timeout or a 5xx: it may have been carried out */
+	XA_BANNED,   /* 418: no request may be sent for now */
+};
+
+struct xa_answer {
+	enum xa_outcome outcome;
+	long status;
+	int code;              /* Aster's code when refused, else 0 */
+	char msg[XA_MSG_MAX];  /* its message, or why there was no answer */
+	cJSON *json;           /* XA_OK: the parsed body, freed after the callback */
+	int64_t sent_wall_ms;  /* when the call went out, by the local wall clock */
+};
+
+enum xa_auth { XA_PUBLIC, XA_KEY_ONLY, XA_SIGNED };
+
+struct xa_call {
+	struct xa_client *c;
+	const char *method;    /* GET POST PUT DELETE */
+	const char *path;      /* after /fapi/vN/: "order", "listenKey", ... */
+	enum xa_auth auth;
+	int weight;
+	bool order;            /* counts against the order limits */
+	char *params;          /* business parameters, form-encoded, owned */
+	void (*done)(struct xa_call *call, const struct xa_answer *a);
+	void *owner;
+	int64_t sent_wall_ms;
+	net_timer *wait;       /* held back by the rate limit, or a failure to report */
+	char *failed;          /* it could not be sent: why, reported from the loop */
+	struct xa_call *next;  /* the client's list of calls under way */
+};
+
+/* A call of `path` with a copy of `params`; NULL when out of memory. */
+struct xa_call *xa_call_new(struct xa_client *c, const char *method, const char *path,
+                            enum xa_auth auth, int weight, const char *params);
+/* Sends it now, or when the rate limit allows. `done` runs from the loop,
+ * never inside xa_call_send (also when the call cannot be sent at all),
+ * and the call is freed after it. */
+void xa_call_send(struct xa_call *call);
+/* Sends it and runs the loop until it is answered (at start, before
+ * trading); the answer is copied to *a, whose json the caller frees. */
+void xa_call_wait(struct xa_call *call, struct xa_answer *a);
+/* Runs the loop until done(arg) or `ms` pass, holding back the updates
+ * for the session meanwhile (a start-up wait happens inside a request). */
+void xa_wait(struct xa_client *c, bool (*done)(const void *arg), const void *arg, int64_t ms);
+/* Frees every call still under way, without callbacks. */
+void xa_calls_free(struct xa_client *c);
+
+/* ---- answers (answer.c) ------------------------------------------------ */
+
+/* An order as the REST API answers it, as the ORDER_TRADE_UPDATE the user
+ * stream would carry for its status (no fill: fills come from the stream).
+ * Returns 0, or -1 when the object is not an order. */
+int xa_answer_order(aster_parser_t *p, const cJSON *o, ev_t *ev);
+/* positionRisk rows with a non-zero amount, into a grown array. */
+int xa_answer_positions(const cJSON *rows, struct position **out, uint32_t *n, size_t *cap);
+/* The wallet balance of the USDT row of a balance answer. */
+int xa_answer_wallet(const cJSON *rows, dec_t *wallet);
+/* A decimal given as a JSON string (or number text). */
+int xa_json_dec(const cJSON *v, dec_t *out);
+
+/* ---- updates already handed on (seen.c) -------------------------------- */
+
+struct xa_seen_order {
+	int64_t order_id; /* 0: free slot */
+	int rank;         /* 1 new, 2 partly filled, 3 ended */
+	dec_t filled;     /* cumulative quantity seen */
+	int64_t trade_id; /* the last trade seen */
+};
+
+struct xa_seen {
+	struct xa_seen_order *v;
+	size_t cap, n;
+};
+
+/* Whether an order update brings something new (a later status, or a fill
+ * not seen before), and if so remembers it. An update that only repeats
+ * one seen (the REST answer and the stream both saying NEW, a trade sent
+ * twice) is false. Out of memory: true (better twice than never; the
+ * engine counts fills by cumulative quantity). */
+bool xa_seen_new(struct xa_seen *s, const struct ev_order *o);
+/* The cumulative quantity seen filled of an order, 0 when never seen. */
+dec_t xa_seen_filled(const struct xa_seen *s, int64_t order_id);
+void xa_seen_free(struct xa_seen *s);
+
+/* ---- the user data stream (userstream.c) ------------------------------- */
+
+struct xa_stream {
+	char key[80];          /* the listenKey in use, "" none */
+	net_ws *ws;
+	net_timer *keepalive;
+	bool renewing;         /* a POST listenKey is under way */
+	bool up;
+};
+
+/* Gets a listenKey and opens the stream; waits for the key (at start). */
+int xa_stream_start(struct xa_client *c, char *err, size_t cap);
+/* The key expired or the stream dropped: asks for a key and moves the
+ * stream to it when it is a new one. */
+void xa_stream_renew(struct xa_client *c);
+void xa_stream_free(struct xa_client *c);
+
+/* ---- the client (client.c) --------------------------------------------- */
+
+/* One order request under way until the exchange's answer is certain:
+ * place, cancel, or cancel-then-place (replace). */
+enum xa_job_kind { XA_JOB_PLACE, XA_JOB_CANCEL, XA_JOB_REPLACE };
+
+struct xa_job {
+	struct xa_client *c;
+	enum xa_job_kind kind;
+	order_req req;                /* the order to place */
+	char symbol[SYMBOL_MAX];      /* the order to cancel (cancel, replace) */
+	char cancel_id[CLIENT_ID_MAX];
+	int64_t dead_wall_ms;         /* the last request sent cannot be accepted after this */
+	int resends;
+	int code;                     /* a refusal to report */
+	char msg[XA_MSG_MAX];
+	void (*step)(struct xa_job *j); /* what happens when the timer fires */
+	net_timer *timer;
+	struct xa_job *next;
+};
+
+/* An order or account update waiting for a start-up call to end. */
+struct xa_held {
+	ev_t ev;
+	struct balance *balances; /* ACCOUNT_UPDATE: owned copies */
+	struct position *positions;
+};
+
+struct xa_client {
+	net_loop *loop;
+	struct xa_client_opts o;
+	char rest[NET_URL_MAX], ws[NET_URL_MAX];
+	enum xa_scheme scheme;
+	struct xa_creds creds;    /* V1: the key and secret in use */
+	struct sign_v3_creds v3;  /* V3: parsed once */
+	struct sign_nonce nonce;
+	struct exchange_sink sink;
+	struct xa_rl rl;
+	int64_t clock_offset_ms;  /* server time - local wall time */
+	struct xa_call *calls;
+	struct xa_job *jobs;
+	struct xa_seen seen;
+	struct xa_stream stream;
+	aster_parser_t *parser;
+	int sync_depth;           /* > 0 while a start-up call waits */
+	struct xa_held *held;     /* updates that came during a start-up call */
+	size_t held_len, held_cap;
+	net_timer *release;       /* hands the held updates on */
+	struct exchange_account account;
+	struct position *positions;
+	uint32_t npositions;
+	size_t positions_cap;
+	ev_t *open_orders;
+	uint32_t nopen;
+	size_t open_cap;
+	struct xa_client_stats stats;
+	char last_error[XA_MSG_MAX];
+};
+
+/* The local wall clock in ms, and the exchange's estimate of it. */
+int64_t xa_wall_ms(void);
+int64_t xa_server_ms(const struct xa_client *c);
+
+/* A user-stream message: its order and account updates go to the
+ * session (deliver.c). */
+void xa_client_stream_message(struct xa_client *c, const char *msg, size_t len,
+                              int64_t recv_ns);
+/* An order's state from a REST answer: handed on when it tells something
+ * the stream has not (accepted, or ended with no fill unseen). */
+void xa_client_rest_order(struct xa_client *c, const cJSON *o);
+/* Hands the held updates on; frees what is left at the end. */
+void xa_client_release(void *ctx);
+void xa_client_held_free(struct xa_client *c);
+/* Remembers the last error for the status line and logs. */
+void xa_client_error(struct xa_client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
