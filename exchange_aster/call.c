@@ -22,6 +22,7 @@
 
 #define WAIT_SLICE_MS 20      /* one turn of the loop while a start-up call waits */
 #define WAIT_LIMIT_MS 120000  /* a start-up call answered neither way by then fails */
+#define WAIT_TRIES 3          /* start-up calls are safe to repeat: tries after no answer */
 
 int64_t xa_wall_ms(void)
 {
@@ -292,7 +293,8 @@ static void ignore(struct xa_call *call, const struct xa_answer *a)
 	(void)call, (void)a;
 }
 
-void xa_call_wait(struct xa_call *call, struct xa_answer *a)
+/* One call, sent and waited for. */
+static void call_wait(struct xa_call *call, struct xa_answer *a)
 {
 	struct xa_client *c = call->c;
 	struct capture cap = {0};
@@ -308,4 +310,20 @@ void xa_call_wait(struct xa_call *call, struct xa_answer *a)
 		snprintf(cap.a.msg, sizeof cap.a.msg, "no answer within %d s", WAIT_LIMIT_MS / 1000);
 	}
 	*a = cap.a;
+}
+
+void xa_request(struct xa_client *c, const char *method, const char *path, enum xa_auth auth,
+                int weight, const char *params, struct xa_answer *a)
+{
+	for (int try = 0; try < WAIT_TRIES; try++) {
+		struct xa_call *call = xa_call_new(c, method, path, auth, weight, params);
+		if (!call) {
+			*a = (struct xa_answer){.outcome = XA_REFUSED, .code = -1000};
+			snprintf(a->msg, sizeof a->msg, "out of memory");
+			return;
+		}
+		call_wait(call, a);
+		if (a->outcome != XA_UNKNOWN)
+			return;
+	}
 }

@@ -259,11 +259,8 @@ static void x_replace(void *impl, const char *old_client_id, const order_req *o,
 static int setup_call(struct xa_client *c, const char *method, const char *path, int weight,
                       const char *params, cJSON **json)
 {
-	struct xa_call *call = xa_call_new(c, method, path, XA_SIGNED, weight, params);
 	struct xa_answer a;
-	if (!call)
-		return -1000;
-	xa_call_wait(call, &a);
+	xa_request(c, method, path, XA_SIGNED, weight, params, &a);
 	if (json)
 		*json = a.json;
 	else

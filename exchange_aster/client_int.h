@@ -69,9 +69,11 @@ struct xa_call *xa_call_new(struct xa_client *c, const char *method, const char 
  * never inside xa_call_send (also when the call cannot be sent at all),
  * and the call is freed after it. */
 void xa_call_send(struct xa_call *call);
-/* Sends it and runs the loop until it is answered (at start, before
- * trading); the answer is copied to *a, whose json the caller frees. */
-void xa_call_wait(struct xa_call *call, struct xa_answer *a);
+/* A call made, sent and waited for, running the loop (start-up calls,
+ * before trading, which are all safe to repeat: one with no answer is
+ * tried again, three times in all). The caller frees a->json. */
+void xa_request(struct xa_client *c, const char *method, const char *path, enum xa_auth auth,
+                int weight, const char *params, struct xa_answer *a);
 /* Runs the loop until done(arg) or `ms` pass, holding back the updates
  * for the session meanwhile (a start-up wait happens inside a request). */
 void xa_wait(struct xa_client *c, bool (*done)(const void *arg), const void *arg, int64_t ms);

@@ -80,13 +80,8 @@ xa_client *xa_client_new(net_loop *l, const struct xa_client_opts *o,
 static cJSON *start_call(struct xa_client *c, const char *path, enum xa_auth auth, int weight,
                          int64_t *sent, char *err, size_t cap)
 {
-	struct xa_call *call = xa_call_new(c, "GET", path, auth, weight, "");
 	struct xa_answer a;
-	if (!call) {
-		snprintf(err, cap, "out of memory");
-		return NULL;
-	}
-	xa_call_wait(call, &a);
+	xa_request(c, "GET", path, auth, weight, "", &a);
 	if (a.outcome != XA_OK)
 		snprintf(err, cap, "GET %s: %s%s", path, a.msg,
 		         a.code == -2015 || a.code == -1022 ? " (check the API credentials)" : "");

@@ -124,15 +124,14 @@ static bool stream_up(const void *arg)
 
 int xa_stream_start(struct xa_client *c, char *err, size_t cap)
 {
-	struct xa_call *call = key_call(c, "POST");
 	struct xa_answer a;
 	bool changed;
 	char url[NET_URL_MAX + 128], why[NET_ERR_MAX];
-	if (!call || !(c->stream.keepalive = net_timer_new(c->loop, keepalive_due, c))) {
+	if (!(c->stream.keepalive = net_timer_new(c->loop, keepalive_due, c))) {
 		snprintf(err, cap, "out of memory");
 		return -1;
 	}
-	xa_call_wait(call, &a);
+	xa_request(c, "POST", "listenKey", XA_KEY_ONLY, 1, "", &a);
 	bool ok = take_key(c, &a, &changed);
 	cJSON_Delete(a.json);
 	if (!ok) {
