@@ -75,21 +75,22 @@ Test(v3, nonces, .timeout = 30)
 	start(&s, true);
 	struct http_answer a;
 	uint64_t n = nonce_now();
-	v3_call(s.port, "GET", "/fapi/v3/openOrders", "", V3_KEY, n, &a);
+	v3_call(s.port, "GET", "/fapi/v3/openOrders", "symbol=BTCUSDT", V3_KEY, n, &a);
 	cr_assert_eq(a.status, 200, "%s", a.body);
 	free(a.body);
-	v3_call(s.port, "GET", "/fapi/v3/openOrders", "", V3_KEY, n, &a);
+	v3_call(s.port, "GET", "/fapi/v3/openOrders", "symbol=BTCUSDT", V3_KEY, n, &a);
 	expect_error(&a, 400, -4225); /* reused */
-	v3_call(s.port, "GET", "/fapi/v3/openOrders", "", V3_KEY, n - 120000000, &a);
+	v3_call(s.port, "GET", "/fapi/v3/openOrders", "symbol=BTCUSDT", V3_KEY, n - 120000000, &a);
 	expect_error(&a, 400, -4225); /* two minutes old */
-	v3_call(s.port, "GET", "/fapi/v3/openOrders", "", V3_KEY, n + 120000000, &a);
+	v3_call(s.port, "GET", "/fapi/v3/openOrders", "symbol=BTCUSDT", V3_KEY, n + 120000000, &a);
 	expect_error(&a, 400, -4225); /* two minutes ahead */
+	/* with a symbol: 100 calls without one would weigh 4000, over the limit */
 	for (int i = 0; i < 100; i++) {
-		v3_call(s.port, "GET", "/fapi/v3/openOrders", "", V3_KEY, nonce_now(), &a);
+		v3_call(s.port, "GET", "/fapi/v3/openOrders", "symbol=BTCUSDT", V3_KEY, nonce_now(), &a);
 		cr_assert_eq(a.status, 200, "%s", a.body);
 		free(a.body);
 	}
-	v3_call(s.port, "GET", "/fapi/v3/openOrders", "", V3_KEY, n + 1, &a);
+	v3_call(s.port, "GET", "/fapi/v3/openOrders", "symbol=BTCUSDT", V3_KEY, n + 1, &a);
 	expect_error(&a, 400, -4225); /* below the 100 remembered */
 	cr_assert_eq(serve_stop(&s), 130);
 }
