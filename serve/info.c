@@ -102,7 +102,11 @@ static bool complete(cJSON *root, const struct serve_limits *l)
 void serve_info_write(struct text *out, const ev_t *ev, const struct serve_limits *l)
 {
 	struct text recorded = {0};
-	serve_text_event(&recorded, ev);
+	ev_t wire = *ev; /* what the exchange sends: no local receive time */
+	wire.recv_ns = 0;
+	wire.raw = NULL;
+	wire.raw_len = 0;
+	serve_text_event(&recorded, &wire);
 	cJSON *root = recorded.oom ? NULL : cJSON_ParseWithLength(recorded.s, recorded.len);
 	char *json = root && complete(root, l) ? cJSON_PrintUnformatted(root) : NULL;
 	serve_text_clear(out);

@@ -163,9 +163,13 @@ int serve_market_apply(struct market *m, const ev_t *ev)
 {
 	if (ev->type == EV_EXCHANGE_INFO) {
 		serve_info_write(&m->info, ev, &m->limits);
-		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++)
-			if (!serve_market_add(m, ev->u.info.symbols[i].symbol))
+		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++) {
+			const struct symbol_rules *r = &ev->u.info.symbols[i];
+			struct sym_state *s = serve_market_add(m, r->symbol);
+			if (!s)
 				return -1;
+			s->maint_margin_pct = r->maint_margin_pct;
+		}
 		return m->info.oom ? -1 : 0;
 	}
 	if (!ev->symbol[0])

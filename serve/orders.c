@@ -297,12 +297,8 @@ static bool open_kept(struct tcall *c, size_t i, const void *arg)
 
 void serve_ep_open_orders(struct tcall *c)
 {
-	char symbol[SYMBOL_MAX] = "";
-	if (serve_signed_param(c->q, "symbol", symbol, sizeof symbol) < 0) {
-		serve_rest_error(c->r, 400, -1121, "Invalid symbol.");
-		return;
-	}
-	if (symbol[0] && !serve_known_symbol(c, symbol))
+	char symbol[SYMBOL_MAX];
+	if (!serve_symbol_filter(c, symbol))
 		return;
 	size_t n;
 	size_t *idx = pick(c, c->ac->norders, open_kept, symbol, &n);

@@ -40,6 +40,7 @@ void serve_text_printf(struct text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void serve_text_json_string(struct text *t, const char *s, size_t n); /* quoted, escaped */
 void serve_text_dec(struct text *t, dec_t v);                         /* as "1.5" */
+void serve_text_number(struct text *t, dec_t v); /* as 1.5: where Aster sends a JSON number */
 void serve_text_event(struct text *t, const ev_t *ev);                /* aster_format */
 void serve_text_clear(struct text *t);                                /* len 0, keeps memory */
 void serve_text_free(struct text *t);
@@ -144,6 +145,7 @@ struct sym_state {
 	bool has_depth;
 	int64_t book_id, book_exch_ms, book_tx_ms;
 	ev_t ticker, mark, last_trade; /* type EV_NONE until seen */
+	dec_t maint_margin_pct;        /* maintMarginPercent of the last exchangeInfo */
 	struct ev_trade *aggs;         /* ring of SERVE_TRADES_KEPT, NULL until the first */
 	uint32_t naggs, agg_head;
 	struct kline *klines; /* one per minute with trades, in time order */

@@ -43,6 +43,16 @@ bool serve_known_symbol(struct tcall *c, const char *symbol)
 	return false;
 }
 
+bool serve_symbol_filter(struct tcall *c, char symbol[SYMBOL_MAX])
+{
+	symbol[0] = '\0';
+	if (serve_signed_param(c->q, "symbol", symbol, SYMBOL_MAX) >= 0 &&
+	    (!symbol[0] || serve_market_find(c->a->market, symbol)))
+		return true;
+	serve_rest_error(c->r, 400, -1121, "Invalid symbol.");
+	return false;
+}
+
 /* The ORDERS limits count per account, in the windows Aster's headers
  * name; an order over either is refused before it is read. */
 bool serve_orders_admit(struct tcall *c, uint64_t n)
@@ -149,6 +159,7 @@ static const struct signed_endpoint {
 	{"GET", "account", serve_ep_account},
 	{"GET", "accountWithJoinMargin", serve_ep_account},
 	{"GET", "positionRisk", serve_ep_position_risk},
+	{"GET", "leverageBracket", serve_ep_leverage_bracket},
 	{"POST", "leverage", serve_ep_leverage},
 	{"POST", "marginType", serve_ep_margin_type},
 	{"GET", "positionSide/dual", serve_ep_dual_get},

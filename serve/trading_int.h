@@ -171,6 +171,9 @@ bool serve_limit_param(struct tcall *c, int64_t max, int64_t dflt, int64_t *out)
 /* trading.c: the request's `symbol` is one the recordings know, else
  * answered -1121. */
 bool serve_known_symbol(struct tcall *c, const char *symbol);
+/* trading.c: the optional `symbol` that narrows a list, "" when absent;
+ * false when it names no symbol the recordings know (answered -1121). */
+bool serve_symbol_filter(struct tcall *c, char symbol[SYMBOL_MAX]);
 
 /* orders.c */
 bool serve_order_json(struct text *t, const ev_t *ev);
@@ -217,6 +220,7 @@ void serve_ep_batch_cancel(struct tcall *c);
 void serve_ep_balance(struct tcall *c);
 void serve_ep_account(struct tcall *c);
 void serve_ep_position_risk(struct tcall *c);
+void serve_ep_leverage_bracket(struct tcall *c);
 void serve_ep_leverage(struct tcall *c);
 void serve_ep_margin_type(struct tcall *c);
 void serve_ep_dual_get(struct tcall *c);

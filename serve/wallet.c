@@ -1,8 +1,9 @@
 /*
  * wallet.c - the signed account endpoints of `hunter serve`, from the
  * signing account's simulation: the USDT balance, the account (totals,
- * assets and positions), the positions' risk, and the settings a client
- * changes (leverage, margin type, position mode, multi-assets mode).
+ * assets and positions), the positions' risk, the leverage brackets, and
+ * the settings a client changes (leverage, margin type, position mode,
+ * multi-assets mode).
  * Every amount is the simulation's exact decimal. The simulation keeps a
  * USDT wallet with cross margin only: the settings it does not model are
  * kept and reported, not applied (docs/serve.md).
@@ -71,11 +72,19 @@ struct valued {
 	int leverage;
 };
 
+/* The last replayed mark price; without one, the last trade's, as the
+ * simulation values positions. */
+static dec_t mark_of(const struct sym_state *m)
+{
+	if (m && m->mark.type)
+		return m->mark.u.mark.mark;
+	return m && m->last_trade.type ? m->last_trade.u.trade.price : 0;
+}
+
 static void value(struct tcall *c, const struct position *p, struct valued *v)
 {
-	const struct sym_state *m = serve_market_find(c->a->market, p->symbol);
 	*v = (struct valued){.p = p, .st = serve_account_setting(c->ac, p->symbol),
-	                     .mark = m && m->mark.type ? m->mark.u.mark.mark : 0};
+	                     .mark = mark_of(serve_market_find(c->a->market, p->symbol))};
 	v->leverage = v->st ? v->st->leverage : 20;
 	dec_mul(p->amount, v->mark, &v->notional);
 	dec_div(v->notional < 0 ? -v->notional : v->notional, DEC(v->leverage), &v->initial);
@@ -144,12 +153,9 @@ static void positions(struct tcall *c, const char *symbol,
 
 void serve_ep_position_risk(struct tcall *c)
 {
-	char symbol[SYMBOL_MAX] = "";
-	if (serve_signed_param(c->q, "symbol", symbol, sizeof symbol) < 0) {
-		serve_rest_error(c->r, 400, -1121, "Invalid symbol.");
-		return;
-	}
-	positions(c, symbol, risk_row);
+	char symbol[SYMBOL_MAX];
+	if (serve_symbol_filter(c, symbol))
+		positions(c, symbol, risk_row);
 }
 
 /* /fapi/v2|v4/account, V3 account and accountWithJoinMargin: the totals,
@@ -178,6 +184,38 @@ void serve_ep_account(struct tcall *c)
 	                  (long long)c->a->now_ms);
 	positions(c, "", account_position);
 	serve_text_puts(t, "}");
+}
+
+/* One bracket per symbol, the simulation's: leverage up to 125 and the
+ * maintenance rate of the rules, whatever the notional. */
+static void bracket(struct text *t, const struct sym_state *m)
+{
+	dec_t ratio = 0;
+	dec_div(m->maint_margin_pct, DEC(100), &ratio);
+	serve_text_printf(t, "{\"symbol\":\"%s\",\"brackets\":[{\"bracket\":1,"
+	                  "\"initialLeverage\":125,\"notionalCap\":1000000,\"notionalFloor\":0,"
+	                  "\"maintMarginRatio\":", m->name);
+	serve_text_number(t, ratio);
+	serve_text_puts(t, ",\"cum\":0}]}");
+}
+
+void serve_ep_leverage_bracket(struct tcall *c)
+{
+	char symbol[SYMBOL_MAX];
+	const struct market *m = c->a->market;
+	if (!serve_symbol_filter(c, symbol))
+		return;
+	serve_text_puts(&c->r->body, "[");
+	bool first = true;
+	for (size_t i = 0; i < m->n; i++) {
+		if (symbol[0] && strcmp(symbol, m->syms[i].name))
+			continue;
+		if (!first)
+			serve_text_puts(&c->r->body, ",");
+		first = false;
+		bracket(&c->r->body, &m->syms[i]);
+	}
+	serve_text_puts(&c->r->body, "]");
 }
 
 /* ---------------------------------------------------------------- */
