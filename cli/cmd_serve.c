@@ -39,6 +39,10 @@ static void usage(FILE *out)
 	        "                            with \"balance_usdt\"; without it a V3 signer gets a\n"
 	        "                            fresh account with 10000 USDT (V1 needs the file)\n"
 	        "  --listen-key-ttl D        a listenKey not kept alive expires (default 60m)\n"
+	        "  --weight-limit N          request weight per minute (default %d, Aster's);\n"
+	        "                            over it: 429, then 418 until Retry-After is over\n"
+	        "  --order-limit-1m N        orders per minute per account (default %d)\n"
+	        "  --order-limit-10s N       orders per 10 seconds per account (default %d)\n"
 	        "  --help                    this text\n"
 	        "\n"
 	        "Faults, for tests (all off by default; random ones are repeatable by seed):\n"
@@ -51,13 +55,19 @@ static void usage(FILE *out)
 	        "  --rest-fail-rate P        answer this share of REST calls 503\n"
 	        "  --rest-429-rate P         answer this share of REST calls 429, Retry-After: 1\n"
 	        "  --rest-delay-ms N         answer every REST call N ms late\n"
+	        "  --signed-fail-rate P      answer this share of signed calls 503, not carried out\n"
+	        "  --signed-429-rate P       answer this share of signed calls 429, Retry-After: 1,\n"
+	        "                            not carried out\n"
+	        "  --signed-late-rate P      carry out this share of signed calls at once but\n"
+	        "  --signed-late-ms N        answer them N ms late (default 0)\n"
+	        "  --user-stream-drop-after N  drop each user data stream after N events\n"
 	        "\n"
 	        "Without --loop the server exits 0 once the recordings are played out and every\n"
 	        "client was sent everything and closed (status 1000). Ctrl-C or SIGTERM stops it.\n"
 	        "\n"
 	        "Exit codes: 0 played out, 1 a recording or the accounts file is unreadable or\n"
 	        "the port cannot be bound, 2 bad options, 130 interrupted.\n",
-	        DEFAULT_PORT);
+	        DEFAULT_PORT, SERVE_WEIGHT_1M, SERVE_ORDERS_1M, SERVE_ORDERS_10S);
 }
 
 static int bad(const char *opt, const char *what, const char *got)
@@ -94,11 +104,50 @@ static int parse_age(const char *opt, const char *s, int64_t *out)
 	return cli_parse_duration(s, out) ? bad(opt, "a duration such as 5s or 24h", s) : 0;
 }
 
+static int parse_ms(const char *opt, const char *s, int64_t *out)
+{
+	uint64_t n;
+	if (parse_count(opt, s, 3600000, &n))
+		return -1;
+	*out = (int64_t)n;
+	return 0;
+}
+
+/* A limit: at least 1, since 0 would refuse everything. */
+static int parse_limit(const char *opt, const char *s, uint64_t *out)
+{
+	if (parse_count(opt, s, UINT32_MAX, out))
+		return -1;
+	return *out ? 0 : bad(opt, "a whole number above 0", s);
+}
+
+/* The options of the trading side: limits and signed faults; 1 when c is
+ * not one of them. */
+static int trading_option(int c, const char *arg, struct serve_opts *o)
+{
+	struct serve_faults *f = &o->faults;
+	switch (c) {
+	case 'W': return parse_limit("weight-limit", arg, &o->limits.weight_1m);
+	case 'M': return parse_limit("order-limit-1m", arg, &o->limits.orders_1m);
+	case 'N': return parse_limit("order-limit-10s", arg, &o->limits.orders_10s);
+	case 'x': return parse_real("signed-fail-rate", arg, 0, 1, &f->signed_fail_rate);
+	case 'y': return parse_real("signed-429-rate", arg, 0, 1, &f->signed_429_rate);
+	case 'z': return parse_real("signed-late-rate", arg, 0, 1, &f->signed_late_rate);
+	case 'Z': return parse_ms("signed-late-ms", arg, &f->signed_late_ms);
+	case 'U': return parse_count("user-stream-drop-after", arg, UINT64_MAX,
+	                             &f->user_stream_drop_after);
+	default: return 1;
+	}
+}
+
 /* One option into o; -1 after saying what is wrong. */
 static int option(int c, const char *arg, struct serve_opts *o)
 {
 	struct serve_faults *f = &o->faults;
 	uint64_t n;
+	int rc = trading_option(c, arg, o);
+	if (rc <= 0)
+		return rc;
 	switch (c) {
 	case 'p':
 		if (parse_count("port", arg, 65535, &n))
@@ -118,11 +167,7 @@ static int option(int c, const char *arg, struct serve_opts *o)
 	case 'r': return parse_real("drop-rate", arg, 0, 1, &f->drop_rate);
 	case 'F': return parse_real("rest-fail-rate", arg, 0, 1, &f->rest_fail_rate);
 	case 'T': return parse_real("rest-429-rate", arg, 0, 1, &f->rest_429_rate);
-	case 'd':
-		if (parse_count("rest-delay-ms", arg, 3600000, &n))
-			return -1;
-		f->rest_delay_ms = (int64_t)n;
-		return 0;
+	case 'd': return parse_ms("rest-delay-ms", arg, &f->rest_delay_ms);
 	default: return -1;
 	}
 }
@@ -145,12 +190,21 @@ int cmd_serve(int argc, char **argv)
 		{"rest-fail-rate", required_argument, NULL, 'F'},
 		{"rest-429-rate", required_argument, NULL, 'T'},
 		{"rest-delay-ms", required_argument, NULL, 'd'},
+		{"weight-limit", required_argument, NULL, 'W'},
+		{"order-limit-1m", required_argument, NULL, 'M'},
+		{"order-limit-10s", required_argument, NULL, 'N'},
+		{"signed-fail-rate", required_argument, NULL, 'x'},
+		{"signed-429-rate", required_argument, NULL, 'y'},
+		{"signed-late-rate", required_argument, NULL, 'z'},
+		{"signed-late-ms", required_argument, NULL, 'Z'},
+		{"user-stream-drop-after", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct serve_opts o = {.port = DEFAULT_PORT, .speed = 1, .max_age_ms = 86400000,
 	                       .ping_ms = 300000,
-	                       .listen_key_ttl_ms = 3600000, .out = stdout, .diag = stderr};
+	                       .listen_key_ttl_ms = 3600000, .out = stdout, .diag = stderr,
+	                       .limits = {SERVE_WEIGHT_1M, SERVE_ORDERS_1M, SERVE_ORDERS_10S}};
 	bool speed_given = false;
 	int c;
 	optind = 1;
@@ -171,6 +225,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (o.faults.rest_fail_rate + o.faults.rest_429_rate > 1) {
 		fprintf(stderr, "hunter serve: --rest-fail-rate and --rest-429-rate add up to more"
+		                " than 1\n");
+		return EXIT_USAGE;
+	}
+	if (o.faults.signed_fail_rate + o.faults.signed_429_rate > 1) {
+		fprintf(stderr, "hunter serve: --signed-fail-rate and --signed-429-rate add up to more"
 		                " than 1\n");
 		return EXIT_USAGE;
 	}

@@ -41,6 +41,25 @@ static ev_t *order_slot(struct account *ac, const struct ev_order *o)
 	return &ac->orders[ac->norders++];
 }
 
+/* A fill for userTrades, as the TRADE update reports it. Out of memory,
+ * it is left out. */
+static void add_fill(struct account *ac, const ev_t *ev)
+{
+	const struct ev_order *o = &ev->u.order;
+	struct fill *v = grow_array(ac->fills, &ac->fills_cap, ac->nfills + 1, sizeof *v);
+	if (!v)
+		return;
+	ac->fills = v;
+	struct fill *f = &v[ac->nfills++];
+	*f = (struct fill){.id = o->trade_id, .order_id = o->order_id, .time_ms = o->trade_ms,
+	                   .side = o->side, .pos_side = o->pos_side, .price = o->last_price,
+	                   .qty = o->last_qty, .realized_pnl = o->realized_pnl,
+	                   .commission = o->commission, .maker = o->maker};
+	snprintf(f->symbol, sizeof f->symbol, "%s", ev->symbol);
+	snprintf(f->commission_asset, sizeof f->commission_asset, "%s",
+	         o->has_commission ? o->commission_asset : "USDT");
+}
+
 static void on_event(void *ctx, const ev_t *ev)
 {
 	struct account *ac = ctx;
@@ -48,6 +67,8 @@ static void on_event(void *ctx, const ev_t *ev)
 		ac->table->on_user_event(ac->table->user_ctx, ac, ev);
 	if (ev->type != EV_ORDER_UPDATE)
 		return;
+	if (ev->u.order.exec == EXEC_TRADE)
+		add_fill(ac, ev);
 	ev_t *slot = order_slot(ac, &ev->u.order);
 	if (slot) /* else the request that made it answers -1000 */
 		*slot = *ev;
@@ -151,6 +172,7 @@ static void account_free(struct account *ac)
 {
 	sim_free(ac->sim);
 	free(ac->orders);
+	free(ac->fills);
 	free(ac->settings);
 	memset(ac->api_secret, 0, sizeof ac->api_secret);
 	free(ac);
@@ -304,6 +326,32 @@ void serve_accounts_expire(struct accounts *a, int64_t wall_ms)
 		if (a->on_key_expired)
 			a->on_key_expired(a->user_ctx, ac, wall_ms);
 		ac->listen_key[0] = '\0';
+	}
+}
+
+void serve_account_cancel_all(struct account *ac, const char *symbol)
+{
+	int64_t now = ac->table->now_ms;
+	for (size_t i = 0; i < ac->norders; i++) {
+		const ev_t *ev = &ac->orders[i];
+		order_status_t st = ev->u.order.status;
+		if ((st == OS_NEW || st == OS_PARTIALLY_FILLED) && !strcmp(ev->symbol, symbol))
+			sim_cancel(ac->sim, symbol, ev->u.order.client_id, now);
+	}
+	sim_advance(ac->sim, now); /* the cancels take effect: orders[] changes only here */
+}
+
+void serve_accounts_countdowns(struct accounts *a, int64_t wall_ms)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct account *ac = a->v[i];
+		for (size_t k = 0; k < ac->nsettings; k++) {
+			struct sym_setting *st = &ac->settings[k];
+			if (!st->countdown_at_ms || wall_ms < st->countdown_at_ms)
+				continue;
+			st->countdown_at_ms = 0;
+			serve_account_cancel_all(ac, st->symbol);
+		}
 	}
 }
 

@@ -189,6 +189,7 @@ int serve_conn_open(struct server *sv, struct conn *c, struct lws *wsi)
 		return -1;
 	}
 	serve_rng_seed(&c->rng, sv->o->faults.seed, c->serial);
+	c->user_stream = c->user != NULL;
 	c->next = sv->conns;
 	if (sv->conns)
 		sv->conns->prev = c;
@@ -234,6 +235,17 @@ void serve_conn_receive(struct server *sv, struct conn *c, const char *in, size_
 		serve_start_replay(sv);
 }
 
+/* --drop-after, and --user-stream-drop-after on a user data stream. */
+static void count_sent(struct server *sv, struct conn *c)
+{
+	const struct serve_faults *f = &sv->o->faults;
+	c->sent++;
+	if (c->sent == f->drop_after)
+		drop(sv, c, "fault: --drop-after");
+	else if (c->user_stream && c->sent == f->user_stream_drop_after)
+		drop(sv, c, "fault: --user-stream-drop-after");
+}
+
 static int ws_ping(struct conn *c)
 {
 	unsigned char buf[LWS_PRE + 1];
@@ -260,8 +272,8 @@ int serve_conn_writeable(struct server *sv, struct conn *c)
 	free(m);
 	if (n < 0)
 		return -1;
-	if (data && ++c->sent == sv->o->faults.drop_after)
-		drop(sv, c, "fault: --drop-after");
+	if (data)
+		count_sent(sv, c);
 	if (c->q.head)
 		lws_callback_on_writable(c->wsi);
 	return 0;

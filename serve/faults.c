@@ -3,6 +3,8 @@
  * seeded generators so that a run can be repeated: each connection and the
  * REST side draw from their own sequence (splitmix64 of the seed and a
  * stream number), so one client's traffic does not change another's faults.
+ * Signed calls draw from a sequence of their own, so adding a signed fault
+ * does not move the REST faults of the same run.
  */
 #include "serve_int.h"
 
@@ -42,4 +44,18 @@ int serve_fault_rest(const struct serve_faults *f, struct rng *r)
 	if (u < f->rest_fail_rate)
 		return 503;
 	return u < f->rest_fail_rate + f->rest_429_rate ? 429 : 0;
+}
+
+enum signed_fault serve_fault_signed(const struct serve_faults *f, struct rng *r)
+{
+	if (f->signed_fail_rate > 0 || f->signed_429_rate > 0) {
+		double u = serve_rng_unit(r);
+		if (u < f->signed_fail_rate)
+			return SF_FAIL;
+		if (u < f->signed_fail_rate + f->signed_429_rate)
+			return SF_429;
+	}
+	/* a draw of its own: the late share is of the calls carried out */
+	return f->signed_late_rate > 0 && serve_rng_unit(r) < f->signed_late_rate ? SF_LATE
+	                                                                            : SF_NONE;
 }

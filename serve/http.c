@@ -1,7 +1,13 @@
 /*
- * http.c - REST over HTTP: each request is answered from the market state
- * (rest.c) or by a fault, then written, after --rest-delay-ms when asked,
- * headers first and the body in chunks, one per writeable call.
+ * http.c - REST over HTTP: each request is weighed against the rate limits
+ * (limits.c), then answered from the market state (rest.c), by the
+ * trading side (trading.c) or by a fault, then written, after
+ * --rest-delay-ms (and --signed-late-ms for a late signed call) when
+ * asked, headers first and the body in chunks, one per writeable call.
+ *
+ * Every 429 the server sends announces Retry-After, and a request that
+ * comes before that time is over gets 418, as an IP ban: a client that
+ * honours Retry-After never sees a 418, which is how a test proves it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +40,10 @@ static void http_delay_done(lws_sorted_usec_list_t *sul)
 	lws_callback_on_writable(h->wsi);
 }
 
-/* The path after /fapi/v1/, /fapi/v2/ or /fapi/v3/; NULL for another. */
+/* The path after /fapi/v1/ to /fapi/v4/; NULL for another. */
 static const char *endpoint_name(const char *path)
 {
-	bool fapi = !strncmp(path, "/fapi/v", 7) && path[7] >= '1' && path[7] <= '3' &&
+	bool fapi = !strncmp(path, "/fapi/v", 7) && path[7] >= '1' && path[7] <= '4' &&
 	            path[8] == '/';
 	return fapi ? path + 9 : NULL;
 }
@@ -59,47 +65,91 @@ static void api_key_header(struct lws *wsi, char *out, int cap)
 		out[0] = '\0';
 }
 
-/* Requests this wall-clock minute, for X-MBX-USED-WEIGHT-1M: one per
- * call, whatever Aster's weight of the endpoint. */
-static void count_weight(struct server *sv, struct http *h, int64_t wall_ms)
+/* 418 while a Retry-After the server announced runs; else 429 when the
+ * call's weight would pass the minute's limit. false when refused
+ * (answered); else the weight is taken. */
+static bool admit(struct server *sv, struct http *h, const struct signed_req *q)
 {
-	if (wall_ms / 60000 != sv->weight_minute) {
-		sv->weight_minute = wall_ms / 60000;
-		sv->weight = 0;
+	struct rest_reply *r = &h->reply;
+	if (q->wall_ms < sv->retry_until_ms) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "Way too many requests; IP banned until %lld. Please use"
+		         " the websocket for live updates to avoid bans.", (long long)sv->retry_until_ms);
+		serve_rest_error(r, 418, -1003, msg);
+		r->retry_after = (int)((sv->retry_until_ms - q->wall_ms + 999) / 1000);
+		return false;
 	}
-	h->reply.weight = ++sv->weight;
+	unsigned w = serve_weight(q->method, q->name, q->query, q->body);
+	if (serve_window_take(&sv->weight, SERVE_MINUTE_MS, sv->o->limits.weight_1m, w, q->wall_ms))
+		return true;
+	char msg[160];
+	snprintf(msg, sizeof msg, "Too many requests; current limit is %llu requests per minute."
+	         " Please use the websocket for live updates to avoid polling the API.",
+	         (unsigned long long)sv->o->limits.weight_1m);
+	serve_rest_error(r, 429, -1003, msg);
+	r->retry_after = serve_window_retry_s(SERVE_MINUTE_MS, q->wall_ms);
+	return false;
 }
 
-/* Signed endpoints first; the rest are the public market's. */
-static void answer(struct server *sv, struct http *h, const char *query)
+/* A signed call's fault: answered instead of carried out, or carried out
+ * and answered late (*late_ms). */
+static void signed_call(struct server *sv, struct http *h, struct signed_req *q,
+                        int64_t *late_ms)
+{
+	switch (serve_fault_signed(&sv->o->faults, &sv->signed_rng)) {
+	case SF_FAIL: serve_rest_fault(&h->reply, 503); return;
+	case SF_429: serve_rest_fault(&h->reply, 429); return;
+	case SF_LATE: *late_ms += sv->o->faults.signed_late_ms; break;
+	case SF_NONE: break;
+	}
+	serve_trading_answer(&sv->accounts, q, &h->reply);
+}
+
+/* An admitted call: a REST fault, else a signed endpoint, else the public
+ * market's. */
+static void carry_out(struct server *sv, struct http *h, struct signed_req *q, int64_t *late_ms)
+{
+	int fault = serve_fault_rest(&sv->o->faults, &sv->rest_rng);
+	if (fault)
+		serve_rest_fault(&h->reply, fault);
+	else if (q->name[0] && serve_trading_known(q->name))
+		signed_call(sv, h, q, late_ms);
+	else
+		serve_rest_answer(&sv->market, serve_pace_now_ms(&sv->pace, serve_mono_ns()), h->path,
+		                  q->query, &h->reply);
+}
+
+/* Answers the request; returns how late the answer is to be sent, in ms. */
+static int64_t answer(struct server *sv, struct http *h, const char *query)
 {
 	const char *name = endpoint_name(h->path);
 	char key[ACCT_KEY_MAX];
+	int64_t late_ms = sv->o->faults.rest_delay_ms;
 	api_key_header(h->wsi, key, sizeof key);
 	struct signed_req q = {method_name(h->method), name ? name : "", query,
 	                       h->body.s ? h->body.s : "", key, serve_wall_ms()};
+	struct rest_reply *r = &h->reply;
+	*r = (struct rest_reply){.status = 200, .body = r->body};
+	serve_text_clear(&r->body);
 	if (h->too_long)
-		serve_rest_error(&h->reply, 400, -1000, "The request body is too long.");
-	else if (!name || !serve_trading_answer(&sv->accounts, &q, &h->reply))
-		serve_rest_answer(&sv->market, serve_pace_now_ms(&sv->pace, serve_mono_ns()), h->path,
-		                  query, &h->reply);
-	count_weight(sv, h, q.wall_ms);
+		serve_rest_error(r, 400, -1000, "The request body is too long.");
+	else if (admit(sv, h, &q))
+		carry_out(sv, h, &q, &late_ms);
+	if (r->status == 429)
+		sv->retry_until_ms = q.wall_ms + (int64_t)r->retry_after * 1000;
+	r->weight = serve_window_used(&sv->weight, SERVE_MINUTE_MS, q.wall_ms);
+	return late_ms;
 }
 
 static int respond(struct server *sv, struct http *h)
 {
 	char query[QUERY_MAX];
 	serve_http_query(h->wsi, query, sizeof query);
-	int fault = serve_fault_rest(&sv->o->faults, &sv->rest_rng);
-	if (fault)
-		serve_rest_fault(&h->reply, fault);
-	else
-		answer(sv, h, query);
+	int64_t late_ms = answer(sv, h, query);
 	if (h->reply.body.oom)
 		return -1;
-	if (sv->o->faults.rest_delay_ms > 0)
-		lws_sul_schedule(sv->ctx, 0, &h->delay, http_delay_done,
-		                 sv->o->faults.rest_delay_ms * 1000);
+	if (late_ms > 0)
+		lws_sul_schedule(sv->ctx, 0, &h->delay, http_delay_done, late_ms * 1000);
 	else
 		lws_callback_on_writable(h->wsi);
 	return 0;
@@ -122,7 +172,6 @@ int serve_http_request(struct server *sv, struct http *h, struct lws *wsi, const
 	h->sent = 0;
 	h->headers_sent = false;
 	h->too_long = false;
-	h->reply.weight = 0;
 	serve_text_clear(&h->body);
 	h->method = lws_http_get_uri_and_method(wsi, &uri, &uri_len);
 	snprintf(h->path, sizeof h->path, "%s", path);
@@ -150,6 +199,16 @@ int serve_http_body_done(struct server *sv, struct http *h)
 	return respond(sv, h);
 }
 
+/* A header "name: value" with a number value. */
+static int number_header(struct http *h, const char *name, unsigned long long v,
+                         unsigned char **p, unsigned char *end)
+{
+	char s[24];
+	int n = snprintf(s, sizeof s, "%llu", v);
+	return lws_add_http_header_by_name(h->wsi, (const unsigned char *)name,
+	                                   (const unsigned char *)s, n, p, end);
+}
+
 static int http_headers(struct http *h)
 {
 	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start;
@@ -158,19 +217,14 @@ static int http_headers(struct http *h)
 	if (lws_add_http_common_headers(h->wsi, (unsigned)r->status, "application/json",
 	                                r->body.len, &p, end))
 		return -1;
-	char w[24];
-	int wn = snprintf(w, sizeof w, "%llu", (unsigned long long)r->weight);
-	if (r->weight && lws_add_http_header_by_name(h->wsi,
-	                                             (const unsigned char *)"x-mbx-used-weight-1m:",
-	                                             (const unsigned char *)w, wn, &p, end))
+	if (number_header(h, "x-mbx-used-weight-1m:", r->weight, &p, end))
 		return -1;
-	if (r->retry_after) {
-		char v[16];
-		int n = snprintf(v, sizeof v, "%d", r->retry_after);
-		if (lws_add_http_header_by_name(h->wsi, (const unsigned char *)"retry-after:",
-		                                (const unsigned char *)v, n, &p, end))
-			return -1;
-	}
+	if (r->order_counts && (number_header(h, "x-mbx-order-count-10s:", r->orders_10s, &p, end) ||
+	                        number_header(h, "x-mbx-order-count-1m:", r->orders_1m, &p, end)))
+		return -1;
+	if (r->retry_after && number_header(h, "retry-after:", (unsigned long long)r->retry_after,
+	                                    &p, end))
+		return -1;
 	if (lws_finalize_write_http_header(h->wsi, start, &p, end))
 		return -1;
 	h->headers_sent = true;

@@ -2,7 +2,8 @@
  * market.c - the market as of the replay's current time, for the REST
  * endpoints: per symbol the order book (from depth snapshots and diffs),
  * the last bookTicker, mark price and trade, the recent aggTrades and the
- * minute bars; and the last exchangeInfo as the exchange's JSON.
+ * minute bars; and the last exchangeInfo as the exchange's JSON
+ * (completed by info.c).
  *
  * The book is rebuilt the way a client would: a snapshot replaces it, a
  * diff sets each level's absolute quantity (0 removes it). It is not
@@ -161,11 +162,14 @@ static int apply_trade(struct sym_state *s, const ev_t *ev)
 int serve_market_apply(struct market *m, const ev_t *ev)
 {
 	if (ev->type == EV_EXCHANGE_INFO) {
-		serve_text_clear(&m->info);
-		serve_text_event(&m->info, ev);
-		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++)
-			if (!serve_market_add(m, ev->u.info.symbols[i].symbol))
+		serve_info_write(&m->info, ev, &m->limits);
+		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++) {
+			const struct symbol_rules *r = &ev->u.info.symbols[i];
+			struct sym_state *s = serve_market_add(m, r->symbol);
+			if (!s)
 				return -1;
+			s->maint_margin_pct = r->maint_margin_pct;
+		}
 		return m->info.oom ? -1 : 0;
 	}
 	if (!ev->symbol[0])

@@ -1,7 +1,9 @@
 /*
  * query.c - the parameters of a REST call or a /stream URL, read from the
  * query string "a=1&b=2" (already percent-decoded by libwebsockets). The
- * first occurrence of a key wins.
+ * first occurrence of a key wins. A form body comes as received, still
+ * encoded: serve_query_decode decodes a value where it may hold more than
+ * the plain characters clients leave as they are (batchOrders' JSON).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,4 +44,25 @@ int serve_query_int(const char *query, const char *key, int64_t min, int64_t max
 		return -1;
 	*out = v;
 	return 1;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+void serve_query_decode(char *s)
+{
+	char *out = s;
+	for (const char *p = s; *p; p++) {
+		int hi = p[0] == '%' ? hex_digit(p[1]) : -1, lo = hi >= 0 ? hex_digit(p[2]) : -1;
+		if (lo >= 0) {
+			*out++ = (char)(hi * 16 + lo);
+			p += 2;
+		} else {
+			*out++ = *p == '+' ? ' ' : *p;
+		}
+	}
+	*out = '\0';
 }

@@ -19,13 +19,18 @@ struct call {
 
 /* The message may quote client input (the order decoder's do), so it is
  * escaped. */
+void serve_error_json(struct text *t, int code, const char *msg)
+{
+	serve_text_printf(t, "{\"code\":%d,\"msg\":", code);
+	serve_text_json_string(t, msg, strlen(msg));
+	serve_text_puts(t, "}");
+}
+
 void serve_rest_error(struct rest_reply *r, int status, int code, const char *msg)
 {
 	r->status = status;
 	serve_text_clear(&r->body);
-	serve_text_printf(&r->body, "{\"code\":%d,\"msg\":", code);
-	serve_text_json_string(&r->body, msg, strlen(msg));
-	serve_text_puts(&r->body, "}");
+	serve_error_json(&r->body, code, msg);
 }
 
 void serve_rest_fault(struct rest_reply *r, int status)
@@ -300,13 +305,17 @@ void serve_rest_answer(const struct market *m, int64_t now_ms, const char *path,
 	r->status = 200;
 	r->retry_after = 0;
 	serve_text_clear(&r->body);
+	if (!strcmp(path, "/api/v3/exchangeInfo")) { /* spot: ccxt's loadMarkets asks */
+		serve_info_spot(&r->body, now_ms, &m->limits);
+		return;
+	}
 	const char *name = !strncmp(path, "/fapi/v1/", 9) || !strncmp(path, "/fapi/v3/", 9)
 	                   ? path + 9 : NULL;
 	for (size_t i = 0; name && i < sizeof endpoints / sizeof endpoints[0]; i++) {
 		if (!strcmp(endpoints[i].name, name)) {
 			endpoints[i].answer(&c);
-		return;
-	}
+			return;
+		}
 	}
 	serve_rest_error(r, 404, -1000, "Unknown endpoint: not served by hunter serve.");
 }

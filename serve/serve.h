@@ -34,6 +34,24 @@ struct serve_faults {
 	double rest_fail_rate; /* share of REST calls answered 503 */
 	double rest_429_rate;  /* share of REST calls answered 429 with Retry-After */
 	int64_t rest_delay_ms; /* every REST answer waits this long */
+	/* signed calls (the trading endpoints) only */
+	double signed_fail_rate; /* share answered 503 without being carried out */
+	double signed_429_rate;  /* share answered 429, Retry-After: 1, not carried out */
+	double signed_late_rate; /* share carried out at once but answered late */
+	int64_t signed_late_ms;  /* how late */
+	uint64_t user_stream_drop_after; /* drop a user data stream after this many events */
+};
+
+/* Aster's rate limits (aster-api.md 5.3), the defaults of the options. */
+#define SERVE_WEIGHT_1M 2400 /* request weight per minute, per IP */
+#define SERVE_ORDERS_1M 1200 /* orders per minute, per account */
+#define SERVE_ORDERS_10S 300 /* orders per 10 seconds, per account */
+
+/* The limits the server enforces and states in exchangeInfo's rateLimits. */
+struct serve_limits {
+	uint64_t weight_1m;
+	uint64_t orders_1m;
+	uint64_t orders_10s;
 };
 
 struct serve_opts {
@@ -48,6 +66,7 @@ struct serve_opts {
 	const char *accounts;   /* --accounts FILE; NULL: a fresh account per V3 signer */
 	int64_t listen_key_ttl_ms; /* a listenKey without keepalive expires (Aster: 60 min) */
 	struct serve_faults faults;
+	struct serve_limits limits;
 	volatile sig_atomic_t *stop; /* set by a signal handler: stop now */
 	FILE *out;                   /* gets the "listening on" line, flushed */
 	FILE *diag;                  /* errors and dropped connections */

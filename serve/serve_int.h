@@ -40,6 +40,7 @@ void serve_text_printf(struct text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void serve_text_json_string(struct text *t, const char *s, size_t n); /* quoted, escaped */
 void serve_text_dec(struct text *t, dec_t v);                         /* as "1.5" */
+void serve_text_number(struct text *t, dec_t v); /* as 1.5: where Aster sends a JSON number */
 void serve_text_event(struct text *t, const ev_t *ev);                /* aster_format */
 void serve_text_clear(struct text *t);                                /* len 0, keeps memory */
 void serve_text_free(struct text *t);
@@ -112,6 +113,10 @@ void serve_control(const struct market *m, struct subs *subs, bool *combined, co
  * absent, -1 present but longer than cap-1 bytes. */
 int serve_query_get(const char *query, const char *key, char *out, size_t cap);
 
+/* Percent-decodes a form-encoded value in place ('+' is a space); a '%'
+ * not followed by two hex digits is kept as it is. */
+void serve_query_decode(char *s);
+
 /* An optional integer parameter: 0 absent (out untouched), 1 parsed, -1
  * malformed or outside [min, max]. */
 int serve_query_int(const char *query, const char *key, int64_t min, int64_t max, int64_t *out);
@@ -140,6 +145,7 @@ struct sym_state {
 	bool has_depth;
 	int64_t book_id, book_exch_ms, book_tx_ms;
 	ev_t ticker, mark, last_trade; /* type EV_NONE until seen */
+	dec_t maint_margin_pct;        /* maintMarginPercent of the last exchangeInfo */
 	struct ev_trade *aggs;         /* ring of SERVE_TRADES_KEPT, NULL until the first */
 	uint32_t naggs, agg_head;
 	struct kline *klines; /* one per minute with trades, in time order */
@@ -151,6 +157,7 @@ struct market {
 	size_t n, cap;
 	struct strmap idx;
 	struct text info; /* the last exchangeInfo, as the exchange's JSON */
+	struct serve_limits limits; /* the server's, which exchangeInfo states */
 };
 
 int serve_market_init(struct market *m);
@@ -161,6 +168,13 @@ struct sym_state *serve_market_add(struct market *m, const char *symbol);
 struct sym_state *serve_market_find(const struct market *m, const char *symbol);
 /* Takes an event into the state; 0, or -1 when out of memory. */
 int serve_market_apply(struct market *m, const ev_t *ev);
+
+/* info.c: the exchangeInfo served for an exchangeInfo event: the recorded
+ * JSON completed with Aster's keys that recordings lack (rateLimits as
+ * `l`, each symbol's assets and contract type); and the spot one, which
+ * lists no symbols. */
+void serve_info_write(struct text *out, const ev_t *ev, const struct serve_limits *l);
+void serve_info_spot(struct text *out, int64_t now_ms, const struct serve_limits *l);
 
 /* klines.c: the 1-minute bar of a trade; 0 or -1 out of memory. */
 int serve_klines_add(struct sym_state *s, const struct ev_trade *t);
@@ -181,6 +195,8 @@ struct rest_reply {
 	int status;          /* HTTP status */
 	int retry_after;     /* seconds for a Retry-After header, 0 none */
 	uint64_t weight;     /* for an X-MBX-USED-WEIGHT-1M header, 0 none */
+	bool order_counts;   /* an order answer: X-MBX-ORDER-COUNT-10S and -1M */
+	uint64_t orders_10s, orders_1m;
 	struct text body;    /* JSON */
 };
 
@@ -229,6 +245,35 @@ enum data_fault { DF_SEND, DF_SKIP, DF_DROP };
 enum data_fault serve_fault_data(const struct serve_faults *f, struct rng *r, uint64_t queued);
 /* The HTTP status a REST call gets instead of its answer, 0 for none. */
 int serve_fault_rest(const struct serve_faults *f, struct rng *r);
+/* What happens to a signed call: nothing, 503 or 429 instead of it being
+ * carried out, or carried out and answered --signed-late-ms late. */
+enum signed_fault { SF_NONE, SF_FAIL, SF_429, SF_LATE };
+enum signed_fault serve_fault_signed(const struct serve_faults *f, struct rng *r);
+
+/* ------------------------------------------------------------------ */
+/* Rate limits (limits.c)                                              */
+/* ------------------------------------------------------------------ */
+
+#define SERVE_MINUTE_MS 60000
+#define SERVE_10S_MS 10000
+
+/* Aster's weight of a call to /fapi/vN/`name` with these parameters (1
+ * for a path it does not list). */
+unsigned serve_weight(const char *method, const char *name, const char *query, const char *body);
+
+/* A count in fixed windows of a length, aligned to the wall clock. */
+struct window {
+	int64_t start_ms;
+	uint64_t used;
+};
+
+/* Adds n to the window now_ms is in; false, adding nothing, when that
+ * would pass `limit`. */
+bool serve_window_take(struct window *w, int64_t len_ms, uint64_t limit, uint64_t n,
+                       int64_t now_ms);
+uint64_t serve_window_used(struct window *w, int64_t len_ms, int64_t now_ms);
+/* Whole seconds from now_ms to the end of its window, rounded up. */
+int serve_window_retry_s(int64_t len_ms, int64_t now_ms);
 
 /* ------------------------------------------------------------------ */
 /* The recordings (feed.c)                                             */

@@ -111,7 +111,9 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 		wait = pump(sv, now);
 		serve_accounts_advance(&sv->accounts, serve_pace_now_ms(&sv->pace, now));
 	}
-	serve_accounts_expire(&sv->accounts, serve_wall_ms());
+	int64_t wall = serve_wall_ms();
+	serve_accounts_expire(&sv->accounts, wall);
+	serve_accounts_countdowns(&sv->accounts, wall);
 	serve_conns_watch(sv, now);
 	if (sv->played_out && !sv->nconns)
 		sv->done = true;
@@ -243,7 +245,9 @@ int serve_run(const struct serve_opts *o)
 	}
 	sv->o = o;
 	sv->pace = (struct pace){.as_fast = o->as_fast, .speed = o->speed > 0 ? o->speed : 1};
+	sv->market.limits = o->limits;
 	serve_rng_seed(&sv->rest_rng, o->faults.seed, 0);
+	serve_rng_seed(&sv->signed_rng, o->faults.seed, UINT64_MAX); /* no connection's */
 	int rc = SERVE_EFAIL;
 	char err[SERVE_ERR_MAX];
 	if (serve_feed_open(&sv->feed, o->recordings, o->nrecordings, &sv->market))

@@ -33,6 +33,7 @@ struct conn {
 	enum lws_close_status close_status;
 	struct text rx;  /* a control message arriving in fragments */
 	const struct account *user; /* a user data stream's account, else NULL */
+	bool user_stream;           /* opened as one (user is NULL once its key expired) */
 };
 
 /* One HTTP request being answered. */
@@ -68,8 +69,9 @@ struct server {
 	lws_sorted_usec_list_t tick;
 	struct text ev_text, msg_text;
 	struct accounts accounts;
-	int64_t weight_minute; /* the wall-clock minute the weight counts */
-	uint64_t weight;       /* requests in it (all clients share 127.0.0.1) */
+	struct rng signed_rng;  /* the signed calls' faults */
+	struct window weight;   /* request weight this minute (all clients share 127.0.0.1) */
+	int64_t retry_until_ms; /* wall clock: the last Retry-After announced runs until then */
 	bool played_out, done, failed;
 };
 

@@ -75,12 +75,16 @@ void serve_text_json_string(struct text *t, const char *s, size_t n)
 	serve_text_put(t, "\"", 1);
 }
 
-void serve_text_dec(struct text *t, dec_t v)
+void serve_text_number(struct text *t, dec_t v)
 {
 	char buf[DEC_FMT_MAX];
-	size_t n = dec_format(v, buf);
+	serve_text_put(t, buf, dec_format(v, buf));
+}
+
+void serve_text_dec(struct text *t, dec_t v)
+{
 	serve_text_put(t, "\"", 1);
-	serve_text_put(t, buf, n);
+	serve_text_number(t, v);
 	serve_text_put(t, "\"", 1);
 }
 

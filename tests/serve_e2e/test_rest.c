@@ -256,7 +256,7 @@ Test(rest, bad_input_gets_binance_errors, .timeout = 30)
 	expect_error(s.port, "/fapi/v1/aggTrades?symbol=BTCUSDT&limit=x", 400,
 	             "{\"code\":-1130,\"msg\":\"Data sent for parameter 'limit' is not valid.\"}");
 	struct http_answer a;
-	http_get(s.port, "/fapi/v1/allOrders", &a); /* not served */
+	http_get(s.port, "/fapi/v1/income", &a); /* not served */
 	cr_assert_eq(a.status, 404);
 	free(a.body);
 	cr_assert_eq(serve_stop(&s), 130);

@@ -1,16 +1,17 @@
-// ccxt_trade.mjs - ccxt's Aster class (V3, EIP-712, its own signer) places
-// a LIMIT order on `hunter serve`, finds it among the open orders and
-// cancels it, for test_ccxt.c.
+// ccxt_trade.mjs - ccxt's Aster class (V3, EIP-712, its own signer) trades
+// on `hunter serve` as it would on Aster, for test_ccxt.c: it loads the
+// markets, reads the balance, places a LIMIT order, finds it among the open
+// orders, cancels it, buys at market, and finds the position and the fill.
 //
 //   node ccxt_trade.mjs <port> <privateKey> <user> <signer>
 //
-// Prints "placed <id> <status>", "open <n>" and "canceled <status>", one a
-// line. The server serves the futures API only: the spot exchangeInfo
-// that loadMarkets also asks for, and the sign-in it makes, are answered
-// here instead; and the served exchangeInfo holds the fields hunter
-// records, so the ones ccxt needs to list a perpetual (base and quote
-// asset, contract type) are added to it here. Every trading request goes
-// to the server as ccxt signs it. ccxt is loaded from
+// Prints one line per step: "markets <n> <type>", "balance <USDT total>",
+// "placed <id> <status>", "open <n>", "canceled <status>", "market <status>
+// <filled>", "position <contracts> <side>", "trades <n> <side> <amount>".
+// Nothing of ccxt is patched: the server answers everything ccxt asks,
+// the spot exchangeInfo of loadMarkets and the builder list of its sign-in
+// included (the builder approval it then tries is refused, and ccxt goes on
+// without a builder, as it does on Aster). ccxt is loaded from
 // $HUNTER_CCXT_DIR/node_modules.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,27 +24,28 @@ const { keccak_256: keccak } = await load('@noble', 'hashes', 'sha3.js');
 const [port, privateKey, user, signer] = process.argv.slice(2);
 const ex = new ccxt.aster({ privateKey, options: { signerAddress: signer } });
 // ccxt takes `user` from the key's address, cached with a hash of the key;
-// seeding that cache makes it send the account we name instead
+// the test's key is an API wallet's, not the user's, so the cache is seeded
+// with the user it trades for (a client setting, not a server stand-in)
 ex.options.cachedWalletAddress = user;
 ex.options.privateKeyHashForCachedWalletAddress = ex.hash(ex.encode(privateKey), keccak, 'hex');
 const base = `http://127.0.0.1:${port}`;
-ex.urls.api = { ...ex.urls.api, fapiPublic: `${base}/fapi`, fapiPrivate: `${base}/fapi` };
-ex.sapiPublicGetV3ExchangeInfo = async () => ({ symbols: [] });
-const served = ex.fapiPublicGetV3ExchangeInfo.bind(ex);
-ex.fapiPublicGetV3ExchangeInfo = async (p) => {
-    const info = await served(p);
-    for (const s of info.symbols) {
-        Object.assign(s, { baseAsset: s.symbol.replace(/USDT$/, ''), quoteAsset: 'USDT',
-                           marginAsset: 'USDT', contractType: 'PERPETUAL' });
-    }
-    return info;
-};
-ex.signIn = async () => ({});
+ex.urls.api = { ...ex.urls.api, fapiPublic: `${base}/fapi`, fapiPrivate: `${base}/fapi`,
+                sapiPublic: `${base}/api` };
 
 const symbol = 'BTC/USDT:USDT';
+const markets = await ex.loadMarkets();
+console.log(`markets ${Object.keys(markets).length} ${markets[symbol].type}`);
+const balance = await ex.fetchBalance({ type: 'swap' });
+console.log(`balance ${balance.USDT.total}`);
 const placed = await ex.createOrder(symbol, 'limit', 'buy', 0.01, 50000, { clientOrderId: 'ccxt-1' });
 console.log(`placed ${placed.id} ${placed.status}`);
 const open = await ex.fetchOpenOrders(symbol);
 console.log(`open ${open.length}`);
 const canceled = await ex.cancelOrder(placed.id, symbol);
 console.log(`canceled ${canceled.status}`);
+const bought = await ex.createOrder(symbol, 'market', 'buy', 0.01);
+console.log(`market ${bought.status} ${bought.filled}`);
+const positions = await ex.fetchPositions([symbol]);
+console.log(`position ${positions[0]?.contracts} ${positions[0]?.side}`);
+const trades = await ex.fetchMyTrades(symbol);
+console.log(`trades ${trades.length} ${trades[0]?.side} ${trades[0]?.amount}`);

@@ -20,6 +20,8 @@
 #define V3_KEY "0x4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1"
 #define V3_SIGNER "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0"
 #define V3_USER "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e"
+/* a key that is not the signer's: its signatures are forged */
+#define V3_OTHER_KEY "0x0101010101010101010101010101010101010101010101010101010101010101"
 
 static inline int64_t wall_ms(void)
 {
@@ -29,14 +31,16 @@ static inline int64_t wall_ms(void)
 }
 
 /* `method path` with an optional header line ("Name: value\r\n") and a
- * form body; Connection: close and a 5 s deadline, as http_get. */
-static inline void http_call(int port, const char *method, const char *path, const char *header,
-                             const char *body, struct http_answer *a)
+ * form body; Connection: close. false when no complete answer came within
+ * timeout_ms (a client that gives up). */
+static inline bool http_call_within(int port, const char *method, const char *path,
+                                    const char *header, const char *body, int timeout_ms,
+                                    struct http_answer *a)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	struct timeval tv = {.tv_sec = 5};
+	struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = timeout_ms % 1000 * 1000};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
 	size_t blen = body ? strlen(body) : 0;
@@ -56,44 +60,104 @@ static inline void http_call(int port, const char *method, const char *path, con
 	close(fd);
 	buf[len] = '\0';
 	char *sep = strstr(buf, "\r\n\r\n");
-	cr_assert_not_null(sep, "%s %s: no complete answer", method, path);
-	cr_assert_eq(sscanf(buf, "HTTP/1.1 %d", &a->status), 1);
+	if (!sep || sscanf(buf, "HTTP/1.1 %d", &a->status) != 1) {
+		free(buf);
+		return false;
+	}
 	*sep = '\0';
 	snprintf(a->headers, sizeof a->headers, "%s", buf);
 	a->len = len - (size_t)(sep + 4 - buf);
 	a->body = strdup(sep + 4);
 	free(buf);
+	return true;
 }
 
-/* `params` signed as V1 at timestamp `ts` with `secret`, sent in the query
- * (GET, DELETE) or the body (POST) with the key header. */
+/* http_call_within with a 5 s deadline, as http_get: an answer must come. */
+static inline void http_call(int port, const char *method, const char *path, const char *header,
+                             const char *body, struct http_answer *a)
+{
+	cr_assert(http_call_within(port, method, path, header, body, 5000, a),
+	          "%s %s: no complete answer", method, path);
+}
+
+/* Where the signed parameters go: a form body for POST (and, as ccxt
+ * sends it, DELETE when asked), else the query. */
+static inline void send_signed(int port, const char *method, const char *path,
+                               const char *header, const char *signed_params, bool in_body,
+                               struct http_answer *a)
+{
+	char url[4096];
+	snprintf(url, sizeof url, "%s%s%s", path, in_body ? "" : "?", in_body ? "" : signed_params);
+	http_call(port, method, url, header, in_body ? signed_params : NULL, a);
+}
+
+/* `params` signed as V1 at timestamp `ts` with `secret`, with the key
+ * header, in the body when in_body. */
+static inline void v1_send(int port, const char *method, const char *path, const char *params,
+                           const char *key, const char *secret, int64_t ts, bool in_body,
+                           struct http_answer *a)
+{
+	char *signed_params, header[256];
+	cr_assert_null(sign_v1_append(secret, params, ts, 0, &signed_params));
+	snprintf(header, sizeof header, "X-MBX-APIKEY: %s\r\n", key);
+	send_signed(port, method, path, header, signed_params, in_body, a);
+	free(signed_params);
+}
+
+/* v1_send in the query (GET, DELETE) or the body (POST). */
 static inline void v1_call(int port, const char *method, const char *path, const char *params,
                            const char *key, const char *secret, int64_t ts,
                            struct http_answer *a)
 {
-	char *signed_params, url[4096], header[256];
-	cr_assert_null(sign_v1_append(secret, params, ts, 0, &signed_params));
-	snprintf(header, sizeof header, "X-MBX-APIKEY: %s\r\n", key);
-	bool in_body = !strcmp(method, "POST");
-	snprintf(url, sizeof url, "%s%s%s", path, in_body ? "" : "?", in_body ? "" : signed_params);
-	http_call(port, method, url, header, in_body ? signed_params : NULL, a);
-	free(signed_params);
+	v1_send(port, method, path, params, key, secret, ts, !strcmp(method, "POST"), a);
 }
 
-/* `params` signed as V3 with `key_hex` for the demo user and signer. */
-static inline void v3_call(int port, const char *method, const char *path, const char *params,
-                           const char *key_hex, uint64_t nonce, struct http_answer *a)
+/* `params` signed as V3 with `key_hex` for the demo user and signer, in
+ * the body when in_body. */
+static inline void v3_send(int port, const char *method, const char *path, const char *params,
+                           const char *key_hex, uint64_t nonce, bool in_body,
+                           struct http_answer *a)
 {
 	struct sign_v3_creds c;
-	char *signed_params, url[4096];
+	char *signed_params;
 	cr_assert_null(sign_v3_creds_init(&c, V3_USER, V3_SIGNER, V3_KEY, SIGN_CHAIN_MAINNET));
 	cr_assert_null(sign_key_parse(&c.key, key_hex)); /* another key claims the signer */
 	cr_assert_null(sign_v3_request(&c, params, nonce, &signed_params));
 	sign_v3_creds_clear(&c);
-	bool in_body = !strcmp(method, "POST");
-	snprintf(url, sizeof url, "%s%s%s", path, in_body ? "" : "?", in_body ? "" : signed_params);
-	http_call(port, method, url, NULL, in_body ? signed_params : NULL, a);
+	send_signed(port, method, path, NULL, signed_params, in_body, a);
 	free(signed_params);
+}
+
+/* v3_send in the query (GET, DELETE) or the body (POST). */
+static inline void v3_call(int port, const char *method, const char *path, const char *params,
+                           const char *key_hex, uint64_t nonce, struct http_answer *a)
+{
+	v3_send(port, method, path, params, key_hex, nonce, !strcmp(method, "POST"), a);
+}
+
+/* A fresh V3 nonce (us), never the same twice in the process. */
+static inline uint64_t v3_nonce(void)
+{
+	static struct sign_nonce g;
+	return sign_nonce_next(&g);
+}
+
+/* Who signs a call: the V1 key of the accounts file or the V3 demo
+ * signer. */
+enum signer { AS_V1, AS_V3 };
+
+/* `params` signed by `who`, or forged (another secret or key); in the
+ * query for GET, else in a form body. */
+static inline void signed_as(int port, enum signer who, bool forged, const char *method,
+                             const char *path, const char *params, struct http_answer *a)
+{
+	bool in_body = strcmp(method, "GET") != 0;
+	if (who == AS_V1)
+		v1_send(port, method, path, params, V1_KEY, forged ? "another-secret" : V1_SECRET,
+		        wall_ms(), in_body, a);
+	else
+		v3_send(port, method, path, params, forged ? V3_OTHER_KEY : V3_KEY, v3_nonce(),
+		        in_body, a);
 }
 
 /* The answer's JSON, which the caller frees. */
@@ -115,6 +179,24 @@ static inline void expect_error(struct http_answer *a, int status, int code)
 	cr_assert_not_null(strstr(a->headers, "x-mbx-used-weight-1m:"), "%s", a->headers);
 	cJSON_Delete(j);
 	free(a->body);
+}
+
+/* A string member of j, asserted to be there. */
+static inline const char *json_str(const cJSON *j, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(j, key);
+	cr_assert(cJSON_IsString(v), "no string %s", key);
+	return v->valuestring;
+}
+
+/* The value of header `name` (lower case, as lws writes it) as a number;
+ * -1 when absent. */
+static inline long long header_num(const struct http_answer *a, const char *name)
+{
+	char want[80];
+	snprintf(want, sizeof want, "\r\n%s: ", name);
+	const char *p = strstr(a->headers, want);
+	return p ? strtoll(p + strlen(want), NULL, 10) : -1;
 }
 
 /* The accounts file of the tests: one V1 key, and the demo V3 signer. */

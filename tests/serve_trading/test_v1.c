@@ -29,13 +29,6 @@ static void call(struct served *s, const char *method, const char *path, const c
 	v1_call(s->port, method, path, params, V1_KEY, V1_SECRET, wall_ms(), a);
 }
 
-static const char *str_of(const cJSON *j, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(j, key);
-	cr_assert(cJSON_IsString(v), "no %s", key);
-	return v->valuestring;
-}
-
 /* Order t1 through `method` /fapi/v1/order answers 200 with `status`. */
 static void expect_order_status(struct served *s, const char *method, const char *status)
 {
@@ -43,7 +36,7 @@ static void expect_order_status(struct served *s, const char *method, const char
 	call(s, method, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=t1", &a);
 	cr_assert_eq(a.status, 200, "%s", a.body);
 	cJSON *j = answer_json(&a);
-	cr_assert_str_eq(str_of(j, "status"), status, "%s %s", method, a.body);
+	cr_assert_str_eq(json_str(j, "status"), status, "%s %s", method, a.body);
 	cJSON_Delete(j);
 	free(a.body);
 }
@@ -56,10 +49,10 @@ Test(v1, order_lifecycle, .timeout = 30)
 	call(&s, "POST", "/fapi/v1/order", ORDER, &a);
 	cr_assert_eq(a.status, 200, "%s", a.body);
 	cJSON *j = answer_json(&a);
-	cr_assert_str_eq(str_of(j, "status"), "NEW");
-	cr_assert_str_eq(str_of(j, "clientOrderId"), "t1");
-	cr_assert_str_eq(str_of(j, "price"), "50000");
-	cr_assert_str_eq(str_of(j, "origQty"), "0.01");
+	cr_assert_str_eq(json_str(j, "status"), "NEW");
+	cr_assert_str_eq(json_str(j, "clientOrderId"), "t1");
+	cr_assert_str_eq(json_str(j, "price"), "50000");
+	cr_assert_str_eq(json_str(j, "origQty"), "0.01");
 	cr_assert(cJSON_GetObjectItem(j, "orderId")->valuedouble > 0);
 	cJSON_Delete(j);
 	free(a.body);
@@ -68,7 +61,7 @@ Test(v1, order_lifecycle, .timeout = 30)
 	cr_assert_eq(a.status, 200, "%s", a.body);
 	j = answer_json(&a);
 	cr_assert_eq(cJSON_GetArraySize(j), 1, "%s", a.body);
-	cr_assert_str_eq(str_of(cJSON_GetArrayItem(j, 0), "clientOrderId"), "t1");
+	cr_assert_str_eq(json_str(cJSON_GetArrayItem(j, 0), "clientOrderId"), "t1");
 	cJSON_Delete(j);
 	free(a.body);
 
@@ -94,8 +87,8 @@ Test(v1, balance_is_the_accounts_file, .timeout = 30)
 	call(&s, "GET", "/fapi/v2/balance", "", &a);
 	cr_assert_eq(a.status, 200, "%s", a.body);
 	cJSON *j = answer_json(&a);
-	cr_assert_str_eq(str_of(cJSON_GetArrayItem(j, 0), "balance"), "5000");
-	cr_assert_str_eq(str_of(cJSON_GetArrayItem(j, 0), "asset"), "USDT");
+	cr_assert_str_eq(json_str(cJSON_GetArrayItem(j, 0), "balance"), "5000");
+	cr_assert_str_eq(json_str(cJSON_GetArrayItem(j, 0), "asset"), "USDT");
 	cJSON_Delete(j);
 	free(a.body);
 	cr_assert_eq(serve_stop(&s), 130);
