@@ -8,6 +8,9 @@
  * Every 429 the server sends announces Retry-After, and a request that
  * comes before that time is over gets 418, as an IP ban: a client that
  * honours Retry-After never sees a 418, which is how a test proves it.
+ * Requests that were already on their way when the 429 left (within
+ * INFLIGHT_MS of it) get the same 429 instead: a client sending several
+ * at once cannot have heard of the 429 yet.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "server_int.h"
 
 #define HTTP_CHUNK 16384
+#define INFLIGHT_MS 250 /* after a 429, requests this young were sent before it */
 
 /* The request's query string, joined from lws's decoded fragments. */
 void serve_http_query(struct lws *wsi, char *out, size_t cap)
@@ -71,6 +75,11 @@ static void api_key_header(struct lws *wsi, char *out, int cap)
 static bool admit(struct server *sv, struct http *h, const struct signed_req *q)
 {
 	struct rest_reply *r = &h->reply;
+	if (q->wall_ms < sv->retry_until_ms && q->wall_ms - sv->retry_from_ms < INFLIGHT_MS) {
+		serve_rest_error(r, 429, -1003, "Too many requests; please back off.");
+		r->retry_after = (int)((sv->retry_until_ms - q->wall_ms + 999) / 1000);
+		return false;
+	}
 	if (q->wall_ms < sv->retry_until_ms) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "Way too many requests; IP banned until %lld. Please use"
@@ -135,8 +144,10 @@ static int64_t answer(struct server *sv, struct http *h, const char *query)
 		serve_rest_error(r, 400, -1000, "The request body is too long.");
 	else if (admit(sv, h, &q))
 		carry_out(sv, h, &q, &late_ms);
-	if (r->status == 429)
+	if (r->status == 429 && q.wall_ms >= sv->retry_until_ms) {
+		sv->retry_from_ms = q.wall_ms;
 		sv->retry_until_ms = q.wall_ms + (int64_t)r->retry_after * 1000;
+	}
 	r->weight = serve_window_used(&sv->weight, SERVE_MINUTE_MS, q.wall_ms);
 	return late_ms;
 }

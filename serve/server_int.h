@@ -72,6 +72,7 @@ struct server {
 	struct rng signed_rng;  /* the signed calls' faults */
 	struct window weight;   /* request weight this minute (all clients share 127.0.0.1) */
 	int64_t retry_until_ms; /* wall clock: the last Retry-After announced runs until then */
+	int64_t retry_from_ms;  /* ... and was announced then */
 	bool played_out, done, failed;
 };
 

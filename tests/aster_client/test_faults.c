@@ -84,11 +84,12 @@ Test(faults, timeout_after_accept, .timeout = 120)
 {
 	struct served s;
 	start(&s, client_market(dir, 120, -1),
-	      "--signed-late-rate 0.5 --signed-late-ms 1500 --seed 7");
+	      "--signed-late-rate 0.5 --signed-late-ms 1500 --fault-seed 7");
 	struct client_run r;
 	struct xa_client_opts o = {.timeout_ms = 600, .recv_window_ms = 1000};
 	client_start(&r, s.port, false, &o);
 	place_all(&r, ORDERS, 60000);
+	client_idle(&r, 4000); /* the stream heard them: now the late answers and lookups */
 	struct xa_client_stats st = stats_of(&r);
 	cr_assert_gt(st.unknown, 0, "no answer came late");
 	cr_assert_gt(st.found, 0, "no late order was found by its client id");
@@ -113,7 +114,7 @@ Test(faults, market_orders_never_twice, .timeout = 120)
 {
 	struct served s;
 	start(&s, client_market(dir, 120, -1),
-	      "--signed-late-rate 0.5 --signed-late-ms 1500 --seed 11");
+	      "--signed-late-rate 0.5 --signed-late-ms 1500 --fault-seed 11");
 	struct client_run r;
 	struct xa_client_opts o = {.timeout_ms = 600, .recv_window_ms = 1000};
 	client_start(&r, s.port, false, &o);
@@ -141,7 +142,7 @@ Test(faults, market_orders_never_twice, .timeout = 120)
 Test(faults, unknown_outcome_resent_once, .timeout = 120)
 {
 	struct served s;
-	start(&s, client_market(dir, 120, -1), "--signed-fail-rate 0.3 --seed 5");
+	start(&s, client_market(dir, 120, -1), "--signed-fail-rate 0.3 --fault-seed 5");
 	struct client_run r;
 	struct xa_client_opts o = {.recv_window_ms = 1000};
 	client_start(&r, s.port, false, &o);
@@ -158,7 +159,7 @@ Test(faults, unknown_outcome_resent_once, .timeout = 120)
 Test(faults, storm_of_429, .timeout = 120)
 {
 	struct served s;
-	start(&s, client_market(dir, 120, -1), "--signed-429-rate 0.4 --seed 3");
+	start(&s, client_market(dir, 120, -1), "--signed-429-rate 0.4 --fault-seed 3");
 	struct client_run r;
 	struct xa_client_opts o = {0};
 	client_start(&r, s.port, true, &o);
