@@ -195,7 +195,10 @@ static int bench_scheme(int port, bool v3, int n)
 		fprintf(stderr, "bench_client: %s\n", err);
 		return -1;
 	}
-	dec_t price = resting_price(r.loop, rest);
+	dec_t price = 0;
+	for (int i = 0; i < 50 && !price; i++) /* the replay's first book may not be in yet */
+		if (!(price = resting_price(r.loop, rest)))
+			usleep(100000);
 	double *send = malloc(sizeof *send * (size_t)n), *trip = malloc(sizeof *trip * (size_t)n);
 	int done = 0;
 	for (int i = 0; i < n && send && trip && price > 0; i++, done++) {
