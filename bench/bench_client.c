@@ -6,21 +6,20 @@
  * account never fills up; the server's rate limits are raised so that the
  * path, not the budget, is measured.
  *
- *   bench_client [RECORDING] [ORDERS]   (default: the BTCUSDT fixture, 2000)
+ *   bench_client [RECORDING [ORDERS]]   default: a 20000-event `hunter synth`
+ *                                       recording, 2000 orders
  *
  * Prints p50/p99 in microseconds for each scheme.
  */
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "bench.h"
 #include "exchange_aster.h"
+#include "serve_proc.h"
 
 #define V1_KEY "bench-key"
 #define V1_SECRET "bench-secret"
@@ -28,31 +27,12 @@
 #define V3_SIGNER "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0"
 #define V3_USER "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e"
 
-static char hunter[4096];
-
-static int find_hunter(const char *argv0)
+/* `hunter serve` on the recording with the bench accounts, the budget
+ * raised out of the way; its pid and port. */
+static pid_t serve_with_accounts(const char *rec, const char *work, int *port)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	(void)argv0;
-	if (n <= 0)
-		return -1;
-	self[n] = '\0';
-	char *slash = strrchr(self, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	if (snprintf(hunter, sizeof hunter, "%s/../hunter", self) >= (int)sizeof hunter)
-		return -1;
-	return access(hunter, X_OK);
-}
-
-/* `hunter serve` on the recording with the bench accounts; its port. */
-static pid_t start_server(const char *rec, const char *work, int *port)
-{
-	char accounts[512], out[512];
+	char accounts[PATH_MAX];
 	snprintf(accounts, sizeof accounts, "%s/accounts.json", work);
-	snprintf(out, sizeof out, "%s/serve.out", work);
 	FILE *f = fopen(accounts, "w");
 	if (!f)
 		return -1;
@@ -60,31 +40,10 @@ static pid_t start_server(const char *rec, const char *work, int *port)
 	        "{\"user\":\"%s\",\"signer\":\"%s\",\"balance_usdt\":\"100000\"}]\n",
 	        V1_KEY, V1_SECRET, V3_USER, V3_SIGNER);
 	fclose(f);
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	char *argv[] = {hunter, "serve", (char *)rec, "--port", "0", "--accounts", accounts,
-	                "--loop", "--weight-limit", "100000000", "--order-limit-1m", "100000000",
-	                "--order-limit-10s", "100000000", NULL};
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
-		dup2(null, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fd);
-	for (int i = 0; i < 500; i++) {
-		char line[256] = "";
-		FILE *o = fopen(out, "r");
-		bool got = o && fgets(line, sizeof line, o);
-		if (o)
-			fclose(o);
-		if (got && sscanf(line, "hunter serve: listening on http://127.0.0.1:%d", port) == 1)
-			return pid;
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	return -1;
+	const char *args[] = {rec, "--accounts", accounts, "--loop", "--weight-limit", "100000000",
+	                      "--order-limit-1m", "100000000", "--order-limit-10s", "100000000",
+	                      NULL};
+	return start_server(args, work, port);
 }
 
 /* ---- the client and what it hears ---- */
@@ -237,23 +196,23 @@ static int bench_scheme(int port, bool v3, int n)
 
 int main(int argc, char **argv)
 {
-	const char *rec = argc > 1 ? argv[1] : "fixtures/btcusdt-2024-08-08.hrec.gz";
 	int n = argc > 2 ? atoi(argv[2]) : 2000;
-	char work[] = "/tmp/bench-client-XXXXXX";
+	char work[] = "/tmp/bench-client-XXXXXX", rec[PATH_MAX];
 	int port;
-	if (find_hunter(argv[0]) < 0 || !mkdtemp(work) || n <= 0) {
-		fprintf(stderr, "usage: bench_client [RECORDING] [ORDERS] (next to the hunter build)\n");
+	if (find_hunter() < 0 || !mkdtemp(work) || n <= 0) {
+		fprintf(stderr, "usage: bench_client [RECORDING [ORDERS]] (beside the hunter build)\n");
 		return 2;
 	}
-	pid_t server = start_server(rec, work, &port);
+	if (bench_recording(argc > 1 ? argv[1] : NULL, work, 20000, rec) < 0) {
+		remove_work(work);
+		return 1;
+	}
+	pid_t server = serve_with_accounts(rec, work, &port);
 	int rc = server < 0 ? -1 : bench_scheme(port, false, n) | bench_scheme(port, true, n);
 	if (server > 0) {
 		kill(server, SIGTERM);
 		waitpid(server, NULL, 0);
 	}
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", work);
-	if (system(cmd) != 0)
-		rc = -1;
+	remove_work(work);
 	return rc ? 1 : 0;
 }

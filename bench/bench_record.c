@@ -26,66 +26,7 @@
 #include "aster.h"
 #include "bench.h"
 #include "replay.h"
-
-static char hunter[PATH_MAX];
-
-/* The hunter binary: build/hunter, beside build/bench/. */
-static int find_hunter(void)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0)
-		return -1;
-	self[n] = '\0';
-	char *slash = strrchr(self, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	if (snprintf(hunter, sizeof hunter, "%s/../hunter", self) >= (int)sizeof hunter)
-		return -1;
-	return access(hunter, X_OK);
-}
-
-static pid_t spawn(char *const argv[], int out_fd)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(out_fd >= 0 ? out_fd : null, 1);
-		dup2(null, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Starts the server on a free port, its output to a file (a pipe nobody
- * reads would stop it once full); returns its pid, the port in *port. */
-static pid_t start_server(const char *rec, const char *work, int *port)
-{
-	char log[PATH_MAX];
-	if (snprintf(log, sizeof log, "%s/serve.out", work) >= (int)sizeof log)
-		return -1;
-	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		return -1;
-	char *argv[] = {hunter, "serve", (char *)rec, "--port", "0", "--as-fast", NULL};
-	pid_t pid = spawn(argv, fd);
-	close(fd);
-	char line[256] = "";
-	for (int tries = 0; tries < 200; tries++) { /* 10 s */
-		FILE *f = fopen(log, "r");
-		bool got = f && fgets(line, sizeof line, f) && strchr(line, '\n');
-		if (f)
-			fclose(f);
-		if (got && sscanf(line, "hunter serve: listening on http://127.0.0.1:%d", port) == 1)
-			return pid;
-		usleep(50000);
-	}
-	fprintf(stderr, "bench_record: the server did not start: %s\n", line);
-	kill(pid, SIGTERM);
-	return -1;
-}
+#include "serve_proc.h"
 
 struct counts {
 	uint64_t market; /* stream messages: trades, tickers, diffs, marks, liquidations */
@@ -206,7 +147,8 @@ static int run(const char *rec, const char *work)
 	if (count(&rec, 1, &served, true))
 		return 1;
 	int port;
-	pid_t server = start_server(rec, work, &port);
+	const char *args[] = {rec, "--as-fast", NULL};
+	pid_t server = start_server(args, work, &port);
 	if (server < 0)
 		return 1;
 	char out[PATH_MAX], rest[64], ws[64];
@@ -260,22 +202,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char rec[PATH_MAX];
-	if (argc > 1) {
-		snprintf(rec, sizeof rec, "%s", argv[1]);
-	} else {
-		snprintf(rec, sizeof rec, "%s/synth.hrec", work);
-		char cmd[PATH_MAX * 2 + 64];
-		snprintf(cmd, sizeof cmd, "'%s' synth --seed 1 --events 1000000 -o '%s' >/dev/null",
-		         hunter, rec);
-		if (system(cmd)) {
-			fprintf(stderr, "bench_record: synth failed\n");
-			return 1;
-		}
-	}
+	if (bench_recording(argc > 1 ? argv[1] : NULL, work, 1000000, rec))
+		return 1;
 	int rc = run(rec, work);
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
-	if (system(cmd))
-		fprintf(stderr, "bench_record: could not remove %s\n", work);
+	remove_work(work);
 	return rc;
 }
