@@ -235,7 +235,8 @@ int cmd_record(int argc, char **argv)
 	char *cmd = cli_command_line(argc, argv);
 	a.o.command = cmd ? cmd : "hunter record";
 	char err[RECORD_ERR_MAX];
-	enum record_end end = record_run(&a.o, cli_stop_on_signals(), on_status, on_warn, &a, err);
+	struct record_hooks hooks = {.ctx = &a, .status = on_status, .warn = on_warn};
+	enum record_end end = record_run(&a.o, cli_stop_on_signals(), &hooks, err);
 	if (!a.json && isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
 	free(cmd);

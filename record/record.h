@@ -99,15 +99,49 @@ void record_status_json(const struct record_status *st, int64_t now_ms, char *bu
 
 enum record_end { RECORD_DONE, RECORD_STOPPED, RECORD_FAILED };
 
+/* Who hears what the recorder does; any member may be NULL. */
+struct record_hooks {
+	void *ctx;
+	/* every event written, in order: the exchange info at the start of
+	 * each file, market events, gaps, depth snapshots (a live session
+	 * trades on them as they are recorded) */
+	void (*on_event)(void *ctx, const ev_t *ev);
+	void (*status)(void *ctx, const struct record_status *st); /* each status_ms */
+	/* a problem that loses no data: a bad frame (the first few), a failed
+	 * depth snapshot */
+	void (*warn)(void *ctx, const char *msg);
+};
+
+typedef struct recorder recorder_t;
+
 /*
- * Records until the duration is over (RECORD_DONE), *stop becomes non-zero
- * (RECORD_STOPPED), or something fails that would lose data: the output
- * cannot be written, the exchange info cannot be fetched (RECORD_FAILED,
- * the reason in err). Files are closed cleanly in every case. Frames that
- * do not parse are counted, the first few reported through `warn`.
+ * A recorder on `loop` (NULL: its own, made with o->ca_file): opens the
+ * first file and asks for the exchange info; the streams open once it is
+ * in. `o` and `err` (RECORD_ERR_MAX bytes) must outlive the recorder.
+ * NULL only when out of memory; a failure to start shows at the first
+ * record_tick, with the reason in err.
+ */
+recorder_t *record_start(const struct record_opts *o, net_loop *loop,
+                         const struct record_hooks *hooks, char *err);
+/* Flushes, rotates, reports status and fetches depth snapshots as they
+ * fall due; call it after each turn of the loop. Returns 0 to go on, 1
+ * when the duration is over, -1 when the recording failed (err says why:
+ * the output cannot be written, the exchange info cannot be fetched). */
+int record_tick(recorder_t *r);
+/* An event from elsewhere (the user data stream of a live session) into
+ * the recording, not passed to on_event. 0, or -1 when writing failed. */
+int record_add(recorder_t *r, const ev_t *ev);
+/* Closes the files and frees the recorder. */
+enum record_end record_finish(recorder_t *r, bool stopped);
+
+/*
+ * `hunter record`: records until the duration is over (RECORD_DONE), *stop
+ * becomes non-zero (RECORD_STOPPED), or something fails that would lose
+ * data (RECORD_FAILED, the reason in err). Files are closed cleanly in
+ * every case. Frames that do not parse are counted, the first few
+ * reported through hooks->warn.
  */
 enum record_end record_run(const struct record_opts *o, volatile sig_atomic_t *stop,
-                           record_status_fn status, void (*warn)(void *ctx, const char *msg),
-                           void *ctx, char *err);
+                           const struct record_hooks *hooks, char *err);
 
 #endif

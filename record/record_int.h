@@ -38,9 +38,16 @@ struct rbook {
 	int64_t retry_ms;    /* no snapshot request before this wall time */
 };
 
+struct record_deadlines {
+	int64_t end, flush, rotate, status, last_status;
+};
+
 struct recorder {
 	const struct record_opts *o;
 	net_loop *loop;
+	net_loop *own_loop;  /* the loop when the recorder made it (record_run) */
+	struct record_hooks hooks;
+	struct record_deadlines due;
 	aster_parser_t *parser;
 	rec_writer *w;
 	char **names;
@@ -61,8 +68,6 @@ struct recorder {
 	struct record_status st;
 	double lag_sum;
 	uint64_t lag_n;
-	void (*warn)(void *ctx, const char *msg);
-	void *ctx;
 };
 
 int64_t record_now_ms(void);

@@ -42,8 +42,8 @@ void record_warn(struct recorder *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (r->warn)
-		r->warn(r->ctx, msg);
+	if (r->hooks.warn)
+		r->hooks.warn(r->hooks.ctx, msg);
 }
 
 /* The writer failed: it has put its reason in r->err, the buffer it was
@@ -55,6 +55,18 @@ static int writer_failed(struct recorder *r)
 }
 
 int record_put(struct recorder *r, const ev_t *ev)
+{
+	if (r->failed)
+		return -1;
+	if (rec_writer_write(r->w, ev) < 0)
+		return writer_failed(r);
+	r->st.events++;
+	if (r->hooks.on_event)
+		r->hooks.on_event(r->hooks.ctx, ev);
+	return 0;
+}
+
+int record_add(recorder_t *r, const ev_t *ev)
 {
 	if (r->failed)
 		return -1;
@@ -138,11 +150,10 @@ static void on_info(void *ctx, const struct net_reply *a)
 		record_open_streams(r);
 }
 
-static int prepare(struct recorder *r, const struct record_opts *o, char *err)
+static int prepare(struct recorder *r, const struct record_opts *o)
 {
 	char why[NET_ERR_MAX], url[NET_URL_MAX + 32];
 	r->o = o;
-	r->err = err;
 	if (mkdir(o->out_dir, 0777) < 0 && errno != EEXIST)
 		return record_fail(r, "%s: cannot create the folder: %s", o->out_dir, strerror(errno));
 	if (!(r->names = record_stream_names(o->symbols, o->nsymbols, o->streams,
@@ -153,7 +164,7 @@ static int prepare(struct recorder *r, const struct record_opts *o, char *err)
 		return record_fail(r, "no stream to record");
 	if (open_file(r, record_now_ms()) < 0)
 		return -1;
-	if (!(r->loop = net_loop_new(o->ca_file, why)))
+	if (!r->loop && !(r->loop = r->own_loop = net_loop_new(o->ca_file, why)))
 		return record_fail(r, "%s", why);
 	snprintf(url, sizeof url, "%s/fapi/v1/exchangeInfo", o->bases.rest);
 	if (net_http_get(r->loop, url, INFO_TIMEOUT_MS, on_info, r, why) < 0)
@@ -167,7 +178,7 @@ static int64_t next_boundary(int64_t now, int64_t period)
 	return period > 0 ? (now / period + 1) * period : INT64_MAX;
 }
 
-static void report(struct recorder *r, record_status_fn status, int64_t period_ms)
+static void report(struct recorder *r, int64_t period_ms)
 {
 	r->st.period_ms = period_ms;
 	r->st.conns = (uint32_t)r->nconns;
@@ -178,8 +189,8 @@ static void report(struct recorder *r, record_status_fn status, int64_t period_m
 	r->st.books = (uint32_t)r->nbooks;
 	r->st.books_live = record_books_live(r);
 	r->st.file = rec_writer_path(r->w);
-	if (status)
-		status(r->ctx, &r->st);
+	if (r->hooks.status)
+		r->hooks.status(r->hooks.ctx, &r->st);
 	memset(r->st.msgs, 0, sizeof r->st.msgs);
 	r->st.lag_ms_max = 0;
 	r->lag_sum = 0;
@@ -193,14 +204,10 @@ static void rotate(struct recorder *r, int64_t now)
 		record_want_snapshots(r);
 }
 
-struct deadlines {
-	int64_t end, flush, rotate, status, last_status;
-};
-
 /* What falls due at `now`: flush, rotation, status. */
-static void housekeeping(struct recorder *r, struct deadlines *d, int64_t now,
-                         record_status_fn status)
+static void housekeeping(struct recorder *r, int64_t now)
 {
+	struct record_deadlines *d = &r->due;
 	if (now >= d->flush) {
 		if (rec_writer_flush(r->w) < 0)
 			writer_failed(r);
@@ -211,7 +218,7 @@ static void housekeeping(struct recorder *r, struct deadlines *d, int64_t now,
 		d->rotate = next_boundary(now, r->o->rotate_ms);
 	}
 	if (now >= d->status) {
-		report(r, status, now - d->last_status);
+		report(r, now - d->last_status);
 		d->last_status = now;
 		d->status = now + r->o->status_ms;
 	}
@@ -219,8 +226,41 @@ static void housekeeping(struct recorder *r, struct deadlines *d, int64_t now,
 		record_fetch_snapshots(r);
 }
 
-static void finish(struct recorder *r)
+recorder_t *record_start(const struct record_opts *o, net_loop *loop,
+                         const struct record_hooks *hooks, char *err)
 {
+	struct recorder *r = calloc(1, sizeof *r);
+	err[0] = '\0';
+	if (!r) {
+		snprintf(err, RECORD_ERR_MAX, "out of memory");
+		return NULL;
+	}
+	int64_t start = record_now_ms();
+	r->err = err;
+	r->loop = loop;
+	if (hooks)
+		r->hooks = *hooks;
+	r->due = (struct record_deadlines){
+		.end = o->duration_ms > 0 ? start + o->duration_ms : INT64_MAX,
+		.flush = start + o->flush_ms,
+		.rotate = next_boundary(start, o->rotate_ms),
+		.status = start + o->status_ms,
+		.last_status = start,
+	};
+	prepare(r, o);
+	return r;
+}
+
+int record_tick(recorder_t *r)
+{
+	if (!r->failed)
+		housekeeping(r, record_now_ms());
+	return r->failed ? -1 : record_now_ms() >= r->due.end;
+}
+
+enum record_end record_finish(recorder_t *r, bool stopped)
+{
+	bool failed = r->failed;
 	if (r->w) {
 		/* a file that never got an event (no exchange info) is no recording */
 		char *empty = rec_writer_events(r->w) ? NULL : strdup(rec_writer_path(r->w));
@@ -230,35 +270,24 @@ static void finish(struct recorder *r)
 			unlink(empty);
 		free(empty);
 	}
-	net_loop_free(r->loop);
+	failed |= r->failed;
+	net_loop_free(r->own_loop);
 	aster_parser_free(r->parser);
 	record_names_free(r->names, r->nnames);
 	free(r->conns);
 	record_free_books(r);
 	free(r->info);
+	free(r);
+	return failed ? RECORD_FAILED : stopped ? RECORD_STOPPED : RECORD_DONE;
 }
 
 enum record_end record_run(const struct record_opts *o, volatile sig_atomic_t *stop,
-                           record_status_fn status, void (*warn)(void *ctx, const char *msg),
-                           void *ctx, char *err)
+                           const struct record_hooks *hooks, char *err)
 {
-	struct recorder r = {.warn = warn, .ctx = ctx};
-	int64_t start = record_now_ms();
-	struct deadlines d = {
-		.end = o->duration_ms > 0 ? start + o->duration_ms : INT64_MAX,
-		.flush = start + o->flush_ms,
-		.rotate = next_boundary(start, o->rotate_ms),
-		.status = start + o->status_ms,
-		.last_status = start,
-	};
-	err[0] = '\0';
-	prepare(&r, o, err);
-	int64_t now = start;
-	while (!r.failed && !*stop && now < d.end) {
-		net_loop_run(r.loop, TICK_MS);
-		now = record_now_ms();
-		housekeeping(&r, &d, now, status);
-	}
-	finish(&r);
-	return r.failed ? RECORD_FAILED : *stop ? RECORD_STOPPED : RECORD_DONE;
+	recorder_t *r = record_start(o, NULL, hooks, err);
+	if (!r)
+		return RECORD_FAILED;
+	for (int due = record_tick(r); due == 0 && !*stop; due = record_tick(r))
+		net_loop_run(r->loop, TICK_MS);
+	return record_finish(r, *stop != 0);
 }
