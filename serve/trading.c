@@ -196,10 +196,8 @@ bool serve_trading_known(const char *name)
 	return false;
 }
 
-bool serve_trading_answer(struct accounts *a, struct signed_req *q, struct rest_reply *r)
+void serve_trading_answer(struct accounts *a, struct signed_req *q, struct rest_reply *r)
 {
-	if (!serve_trading_known(q->name))
-		return false;
 	const struct signed_endpoint *e = NULL;
 	for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
 		if (!strcmp(endpoints[i].name, q->name) && !strcmp(endpoints[i].method, q->method))
@@ -209,10 +207,9 @@ bool serve_trading_answer(struct accounts *a, struct signed_req *q, struct rest_
 	serve_text_clear(&r->body);
 	if (!e) {
 		serve_rest_error(r, 405, -1000, "This method is not served for this endpoint.");
-		return true;
+		return;
 	}
 	struct tcall c = {a, caller(a, q, r), q, r};
 	if (c.ac)
 		e->answer(&c);
-	return true;
 }

@@ -138,8 +138,8 @@ struct account *serve_auth(struct accounts *a, struct signed_req *q, struct rest
 
 /* trading.c: whether `name` is a signed endpoint (of any method). */
 bool serve_trading_known(const char *name);
-/* trading.c: whether `name` is a signed endpoint; when it is, answers it. */
-bool serve_trading_answer(struct accounts *a, struct signed_req *q, struct rest_reply *r);
+/* trading.c: answers a call to a signed endpoint (serve_trading_known). */
+void serve_trading_answer(struct accounts *a, struct signed_req *q, struct rest_reply *r);
 
 /* rest.c: an error answer {"code":..,"msg":".."} with its HTTP status;
  * the object alone, for an element of a batch's answer. */
