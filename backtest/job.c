@@ -60,32 +60,6 @@ static int load_settings(struct job *j, const struct backtest_opts *o)
 
 /* ---- the run database --------------------------------------------------- */
 
-/* A stream's text in memory (malloc'd), or NULL. */
-static char *print_to_string(int (*print)(FILE *, const void *), const void *arg, size_t *len)
-{
-	char *text = NULL;
-	FILE *f = open_memstream(&text, len);
-	if (!f)
-		return NULL;
-	int rc = print(f, arg);
-	if (fclose(f) || rc) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-static int print_settings(FILE *f, const void *arg)
-{
-	const struct job *j = arg;
-	return config_write_effective(f, &j->settings, &j->live_settings, &j->params);
-}
-
-static int print_model(FILE *f, const void *p)
-{
-	return config_write_simulation(f, p);
-}
-
 /* run.db is written as run.db.partial beside it and renamed at the end, so
  * a run that fails never destroys the database of the run before it. */
 static int prepare_out(struct job *j)
@@ -112,8 +86,8 @@ static int open_journal(struct job *j, int64_t liq_delay_ms)
 {
 	char err[512];
 	size_t len, mlen;
-	char *text = print_to_string(print_settings, j, &len);
-	char *model = print_to_string(print_model, &j->params, &mlen);
+	char *text = config_effective_text(&j->settings, &j->live_settings, &j->params, &len);
+	char *model = config_simulation_text(&j->params, &mlen);
 	if (!text || !model) {
 		free(text);
 		free(model);

@@ -33,6 +33,7 @@ int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_parity(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_live(int argc, char **argv);
 
 /* "500ms", "25s", "30m", "6h", "1d", "1h30m" into milliseconds; 0 or -1
  * for anything else (or zero). */

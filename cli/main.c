@@ -22,6 +22,7 @@ static const struct command {
 	{"sweep", cmd_sweep, "backtest a grid of settings in one pass over the recordings"},
 	{"parity", cmd_parity, "what two runs of the same market did differently, and why"},
 	{"serve", cmd_serve, "serve recordings as a local Aster (WebSocket streams and REST)"},
+	{"live", cmd_live, "trade the settings on Aster, or simulate them on live data"},
 };
 
 static void usage(FILE *out)

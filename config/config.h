@@ -91,6 +91,12 @@ int config_write_effective(FILE *out, const struct settings *s, const struct liv
  * line of a simulated run. Returns 0, or -1 on a write error. */
 int config_write_simulation(FILE *out, const struct sim_params *sim);
 
+/* The same two as text in memory (malloc'd, NUL-terminated, length in
+ * *len), for the run database; NULL when out of memory. */
+char *config_effective_text(const struct settings *s, const struct live_settings *live,
+                            const struct sim_params *sim, size_t *len);
+char *config_simulation_text(const struct sim_params *sim, size_t *len);
+
 /* Diagnostics for people: "FILE:LINE: error: path: message", one a line. */
 void config_diag_print(FILE *out, const char *file, const struct config_diag *d);
 

@@ -6,6 +6,7 @@
  * so it doubles as a complete, current example of the format.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_int.h"
@@ -85,4 +86,31 @@ int config_write_simulation(FILE *out, const struct sim_params *sim)
 	write_section(out, &cf_schema_simulation, sim, NULL, 0);
 	fputc('\n', out);
 	return ferror(out) ? -1 : 0;
+}
+
+/* What a writer above puts in a stream, as a string. */
+static char *to_text(const struct settings *s, const struct live_settings *live,
+                     const struct sim_params *sim, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	if (!f)
+		return NULL;
+	int rc = s ? config_write_effective(f, s, live, sim) : config_write_simulation(f, sim);
+	if (fclose(f) || rc) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+char *config_effective_text(const struct settings *s, const struct live_settings *live,
+                            const struct sim_params *sim, size_t *len)
+{
+	return to_text(s, live, sim, len);
+}
+
+char *config_simulation_text(const struct sim_params *sim, size_t *len)
+{
+	return to_text(NULL, NULL, sim, len);
 }

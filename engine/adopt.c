@@ -80,7 +80,7 @@ static void adopt_order(struct engine *e, const ev_t *ev)
 {
 	const struct ev_order *u = &ev->u.order;
 	struct sym *s = eng_sym(e, ev->symbol);
-	order_role_t role = eng_order_id_role(u->client_id);
+	order_role_t role = engine_id_role(u->client_id);
 	if (!role || !s) {
 		note_for(e, s, "open order", u->client_id,
 		         role ? "left alone: its symbol is not in the settings"

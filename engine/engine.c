@@ -37,17 +37,23 @@ static void init_sym(struct sym *s, const struct symbol_settings *cfg)
 	}
 }
 
-engine_t *engine_new(const struct settings *s, const struct engine_io *io)
+/* The global settings as the engine keeps them. */
+static void take_globals(struct engine *e, const struct settings *s)
 {
-	struct engine *e = calloc(1, sizeof(*e));
-	if (!e)
-		return NULL;
 	e->s = *s;
 	e->s.symbols = NULL;
 	if (e->s.max_tranches_per_symbol_side > TRANCHE_MAX)
 		e->s.max_tranches_per_symbol_side = TRANCHE_MAX;
 	if (e->s.max_tranches_per_symbol_side < 1)
 		e->s.max_tranches_per_symbol_side = 1;
+}
+
+engine_t *engine_new(const struct settings *s, const struct engine_io *io)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	take_globals(e, s);
 	e->io = *io;
 	e->free_order = NONE;
 	e->next_due = INT64_MAX;
@@ -65,6 +71,21 @@ engine_t *engine_new(const struct settings *s, const struct engine_io *io)
 	return e;
 fail:
 	engine_free(e);
+	return NULL;
+}
+
+const char *engine_apply_settings(engine_t *e, const struct settings *s)
+{
+	if (s->hedge_mode != e->s.hedge_mode)
+		return "hedge_mode cannot change while trading";
+	if (s->nsymbols != e->nsyms)
+		return "the symbols cannot change while trading";
+	for (uint32_t i = 0; i < s->nsymbols; i++)
+		if (strmap_get(&e->symmap, s->symbols[i].symbol) == NONE)
+			return "the symbols cannot change while trading";
+	take_globals(e, s);
+	for (uint32_t i = 0; i < s->nsymbols; i++)
+		e->syms[strmap_get(&e->symmap, s->symbols[i].symbol)].cfg = s->symbols[i];
 	return NULL;
 }
 

@@ -211,6 +211,21 @@ void engine_on_reject(engine_t *e, const char *symbol, const char *client_id, in
 void engine_adopt(engine_t *e, const struct position *pos, uint32_t npos, const ev_t *orders,
                   uint32_t norders, int64_t now_ms);
 
+/* The role an order of the engine's has, read from its client id; 0 for
+ * an id the engine does not make (someone else's order, never touched). */
+order_role_t engine_id_role(const char *client_id);
+
+/* New settings for a running engine (a live run reloading its file): the
+ * same symbols and position mode, anything else may change and applies to
+ * the decisions from now on; what is open stays as it is. NULL, or why
+ * the settings cannot be taken (nothing changed then). */
+const char *engine_apply_settings(engine_t *e, const struct settings *s);
+
+/* Opens nothing new from now on: every signal is skipped with `reason`
+ * (a static string, e.g. "stopping", "ip_banned"). Positions stay
+ * protected and managed; NULL allows entries again. */
+void engine_stop_entries(engine_t *e, const char *reason);
+
 /* Time passes without an event: expires entries past their TTL and closes
  * tranches left unprotected too long. */
 void engine_on_time(engine_t *e, int64_t now_ms);

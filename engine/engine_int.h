@@ -137,6 +137,7 @@ struct engine {
 		dec_t net;        /* its fills' realized PnL less USDT fees */
 		dec_t wallet;     /* USDT wallet balance last reported */
 		bool wallet_known;
+		const char *stopped; /* engine_stop_entries: why no entry opens */
 	} risk;               /* risk.c: the kill switch */
 	int64_t foreign_seen[FOREIGN_SEEN_MAX]; /* trade ids of recent foreign fills */
 	uint32_t foreign_next;
@@ -185,7 +186,6 @@ void eng_orders_on_update(struct engine *e, const ev_t *ev);
 bool eng_orders_on_reject(struct engine *e, const char *client_id, int code, const char *msg);
 void eng_orders_sweep(struct engine *e);
 void eng_orders_retarget(struct engine *e, uint32_t sym, int dir, int from, int to);
-order_role_t eng_order_id_role(const char *client_id); /* 0: not an id the engine makes */
 int32_t eng_order_adopt(struct engine *e, struct sym *s, const struct ev_order *u,
 			order_role_t role, int dir);
 

@@ -14,7 +14,7 @@
  * are deterministic for a given stream of events and differ between runs
  * started at different times, which the exchange needs (ids must be unique
  * among open orders, and a live restart may find the previous run's orders).
- * eng_order_id_role() reads the role back, so a restarted run can tell its own
+ * engine_id_role() reads the role back, so a restarted run can tell its own
  * orders (and what they were for) from anyone else's.
  */
 #include <stdlib.h>
@@ -54,7 +54,7 @@ static size_t base36_len(const char *s)
 	return n;
 }
 
-order_role_t eng_order_id_role(const char *id)
+order_role_t engine_id_role(const char *id)
 {
 	static const char roles[] = "ETSC";
 	if (id[0] != 'H')
@@ -311,7 +311,7 @@ void eng_orders_on_update(struct engine *e, const ev_t *ev)
 	if (found == NONE) {
 		/* An id of ours that is no longer in the pool is an order that has
 		 * ended: a repeated or late update of it was already counted. */
-		if (!eng_order_id_role(u->client_id) &&
+		if (!engine_id_role(u->client_id) &&
 		    (u->exec == EXEC_TRADE || u->exec == EXEC_CALCULATED))
 			on_foreign_fill(e, ev);
 		return;

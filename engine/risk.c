@@ -7,6 +7,8 @@
  *    this much (realized PnL minus the fees paid in USDT; funding is not a
  *    fill and is not counted), every signal until the next UTC midnight is
  *    skipped as "daily_loss_limit".
+ *  - the owner's stop (engine_stop_entries): a live run stopping, or
+ *    banned by the exchange; every signal is skipped with its reason.
  *  - min_free_margin_usdt: an entry is skipped as "min_free_margin" when the
  *    USDT wallet balance, less the margin of our positions and entries in
  *    flight and of the entry itself, would fall below this. Unrealized
@@ -64,8 +66,15 @@ void engine_set_wallet(engine_t *e, dec_t wallet)
 	e->risk.wallet_known = true;
 }
 
+void engine_stop_entries(engine_t *e, const char *reason)
+{
+	e->risk.stopped = reason;
+}
+
 const char *eng_risk_check(struct engine *e, dec_t entry_margin)
 {
+	if (e->risk.stopped)
+		return e->risk.stopped;
 	dec_t limit = e->s.daily_loss_limit_usdt;
 	if (limit > 0 && day_net(e) <= -limit)
 		return "daily_loss_limit";

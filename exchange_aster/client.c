@@ -278,7 +278,11 @@ static int x_setup_symbol(void *impl, const struct symbol_setup *s)
 	snprintf(params, sizeof params, "symbol=%s&marginType=%s", s->symbol,
 	         s->margin_type == MARGIN_ISOLATED ? "ISOLATED" : "CROSSED");
 	rc = setup_call(impl, "POST", "marginType", 1, params, NULL);
-	return rc == -4046 ? 0 : rc; /* -4046: already so */
+	if (rc == -4046) { /* already so: no error */
+		((struct xa_client *)impl)->last_error[0] = '\0';
+		rc = 0;
+	}
+	return rc;
 }
 
 /* A yes/no account mode (position mode, multi-assets mode): read, and set

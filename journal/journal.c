@@ -94,6 +94,13 @@ static void row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
 		j->pending = 0;
 }
 
+int journal_commit(journal_t *j)
+{
+	if (j->pending && !exec(j, "COMMIT; BEGIN"))
+		j->pending = 0;
+	return journal_error(j) ? -1 : 0;
+}
+
 static void utc_now(char out[32])
 {
 	time_t t = time(NULL);

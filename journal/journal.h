@@ -102,6 +102,11 @@ void journal_account(journal_t *j, const ev_t *ev);
 void journal_equity(journal_t *j, int64_t ms, journal_eq_reason_t why,
                     const struct journal_equity *eq);
 
+/* Commits what was written so far (a live run does before each request it
+ * sends: its intent is on disk before the exchange can act on it). 0, or
+ * -1 with the first error in journal_error(). */
+int journal_commit(journal_t *j);
+
 /* The first write error, or NULL. */
 const char *journal_error(const journal_t *j);
 

@@ -159,6 +159,14 @@ session_t *session_new(const struct settings *settings, journal_t *journal)
 	return s;
 }
 
+/* A symbol's leverage and margin type on the exchange, as settings say. */
+static int setup_symbol(struct session *s, const struct symbol_settings *y)
+{
+	struct symbol_setup u = {.leverage = y->leverage, .margin_type = y->margin_type};
+	memcpy(u.symbol, y->symbol, SYMBOL_MAX);
+	return exchange_setup_symbol(&s->x, &u);
+}
+
 int session_attach(session_t *s, exchange_t *x)
 {
 	s->x = *x;
@@ -166,12 +174,8 @@ int session_attach(session_t *s, exchange_t *x)
 	exchange_account(&s->x, &a);
 	engine_set_wallet(s->engine, a.wallet);
 	int rc = exchange_set_position_mode(&s->x, s->settings->hedge_mode);
-	for (uint32_t i = 0; i < s->settings->nsymbols && !rc; i++) {
-		const struct symbol_settings *y = &s->settings->symbols[i];
-		struct symbol_setup u = {.leverage = y->leverage, .margin_type = y->margin_type};
-		memcpy(u.symbol, y->symbol, SYMBOL_MAX);
-		rc = exchange_setup_symbol(&s->x, &u);
-	}
+	for (uint32_t i = 0; i < s->settings->nsymbols && !rc; i++)
+		rc = setup_symbol(s, &s->settings->symbols[i]);
 	return rc;
 }
 
@@ -187,6 +191,35 @@ void session_free(session_t *s)
 		ss_tradelog_final(&s->log, hex);
 	}
 	free(s);
+}
+
+static const struct symbol_settings *find_symbol(const struct settings *s, const char *symbol)
+{
+	for (uint32_t i = 0; i < s->nsymbols; i++)
+		if (!strcmp(s->symbols[i].symbol, symbol))
+			return &s->symbols[i];
+	return NULL;
+}
+
+const char *session_apply_settings(session_t *s, const struct settings *settings)
+{
+	const char *why = engine_apply_settings(s->engine, settings);
+	if (why)
+		return why;
+	for (uint32_t i = 0; i < settings->nsymbols; i++) {
+		const struct symbol_settings *y = &settings->symbols[i];
+		const struct symbol_settings *old = find_symbol(s->settings, y->symbol);
+		if ((!old || old->leverage != y->leverage || old->margin_type != y->margin_type) &&
+		    setup_symbol(s, y))
+			why = "the exchange refused a new leverage or margin type";
+	}
+	s->settings = settings;
+	return why;
+}
+
+void session_stop_entries(session_t *s, const char *reason)
+{
+	engine_stop_entries(s->engine, reason);
 }
 
 void session_journal_market(session_t *s, bool on)

@@ -72,6 +72,14 @@ int64_t session_now(const session_t *ss);
  * exchange time `ms`, and protects what is unprotected. */
 void session_adopt(session_t *ss, int64_t ms);
 
+/* New settings while running (engine_apply_settings), the symbols whose
+ * leverage or margin type changed set up again on the exchange. NULL, or
+ * why not (nothing changed). The settings must outlive the session. */
+const char *session_apply_settings(session_t *ss, const struct settings *s);
+
+/* No new entries from now on (engine_stop_entries); NULL allows them. */
+void session_stop_entries(session_t *ss, const char *reason);
+
 /* Ends the run: a last equity sample and the trade-log digest. */
 void session_finish(session_t *ss, char trade_log_hex[65]);
 

@@ -1,0 +1,64 @@
+/*
+ * live_int.h - what the parts of a live run share: its state (run.c), the
+ * guard that commits the run database before each request (guard.c), and
+ * the status line (status.c).
+ */
+#ifndef HUNTER_LIVE_INT_H
+#define HUNTER_LIVE_INT_H
+
+#include <limits.h>
+
+#include "config.h"
+#include "exchange_aster.h"
+#include "exchange_sim.h"
+#include "journal.h"
+#include "live.h"
+#include "record.h"
+#include "session.h"
+
+#define LIVE_MSG_MAX 600
+
+struct live {
+	const struct live_opts *o;
+	struct settings s;
+	struct live_settings ls;
+	struct sim_params sim;
+	bool settings_loaded;
+	bool simulate;
+	net_loop *loop;
+	journal_t *journal;
+	session_t *session;
+	xa_client *client;        /* the Aster client; NULL when simulating */
+	exchange_t x;             /* the exchange the session trades on (guarded) */
+	recorder_t *rec;
+	struct record_opts ro;
+	const char **symbols;
+	char db_path[PATH_MAX], rec_dir[PATH_MAX];
+	char rec_err[RECORD_ERR_MAX];
+	struct session_clock clock;
+	bool have_rules;          /* the first exchange info is in */
+	bool adopted;
+	int64_t first_ms, last_ms;
+	uint64_t events, liquidations, user_events;
+	int64_t last_status_ms;
+	struct record_status rs;  /* the recorder's last status */
+	struct exchange_sink sink; /* the session's: answers go there once recorded */
+};
+
+/* Wraps *x so that the journal is committed before each request. */
+int live_guard(exchange_t *x, journal_t *journal);
+
+/* Monotonic milliseconds: the live clock's local time. */
+int64_t live_mono_ms(void);
+
+/* A message for the person running it. */
+void live_say(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Cancels hunter's orders and closes the positions (close.c): LIVE_DONE,
+ * or LIVE_EFAIL when something is still open after a while. */
+int live_close_all(struct live *l);
+
+/* The status line (status.c). */
+void live_status_line(const struct live *l, char *buf, size_t cap);
+
+#endif
