@@ -74,6 +74,12 @@ fail:
 	return NULL;
 }
 
+void engine_set_id_stamp(engine_t *e, int64_t ms)
+{
+	e->start_ms = ms;
+	e->stamp_given = true;
+}
+
 const char *engine_apply_settings(engine_t *e, const struct settings *s)
 {
 	if (s->hedge_mode != e->s.hedge_mode)
@@ -149,7 +155,8 @@ void eng_advance(struct engine *e, int64_t ms)
 {
 	if (!e->started) {
 		e->started = true;
-		e->start_ms = ms;
+		if (!e->stamp_given)
+			e->start_ms = ms;
 		e->now = ms;
 	}
 	if (ms > e->now)

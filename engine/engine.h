@@ -211,6 +211,12 @@ void engine_on_reject(engine_t *e, const char *symbol, const char *client_id, in
 void engine_adopt(engine_t *e, const struct position *pos, uint32_t npos, const ev_t *orders,
                   uint32_t norders, int64_t now_ms);
 
+/* The stamp client ids carry (base 36 after the 'H'), instead of the first
+ * exchange time seen: a live run gives its start on the wall clock, so that
+ * a restart never makes the ids of the run before it, whatever its first
+ * event. Call before the first event. */
+void engine_set_id_stamp(engine_t *e, int64_t ms);
+
 /* The role an order of the engine's has, read from its client id; 0 for
  * an id the engine does not make (someone else's order, never touched). */
 order_role_t engine_id_role(const char *client_id);

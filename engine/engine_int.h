@@ -129,6 +129,7 @@ struct engine {
 	int64_t now;
 	int64_t start_ms;   /* first time seen: makes client ids unique across runs */
 	bool started;
+	bool stamp_given;   /* start_ms came from engine_set_id_stamp */
 	uint64_t next_id;
 	int64_t next_due;   /* earliest TTL or protection deadline; INT64_MAX if none */
 	dec_t margin;

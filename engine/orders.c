@@ -9,8 +9,8 @@
  * that moment and nowhere else. Fills are classified by the order that
  * produced them: entries grow tranches, everything else shrinks them.
  *
- * Client ids are "H<start>-<n><role>": the engine's first exchange time and
- * a counter, both base 36, and one letter for the role (E, T, S, C). They
+ * Client ids are "H<start>-<n><role>": the engine's first exchange time (a
+ * live run's start, engine_set_id_stamp) and a counter, both base 36, and one letter for the role (E, T, S, C). They
  * are deterministic for a given stream of events and differ between runs
  * started at different times, which the exchange needs (ids must be unique
  * among open orders, and a live restart may find the previous run's orders).

@@ -146,14 +146,15 @@ static int open_journal(struct live *l)
 	return l->journal ? 0 : -1;
 }
 
-/* The Aster client, started: clock, limits, wallet, user stream. */
+/* The Aster client, started: clock, limits, wallet, user stream. 0, or
+ * LIVE_EUSAGE (credentials) or LIVE_EFAIL (the exchange). */
 static int open_client(struct live *l, exchange_t *x)
 {
 	struct xa_creds cr;
 	char warn[256] = "", err[512];
 	if (xa_creds_load(&cr, l->o->env_file, warn, sizeof warn, err, sizeof err) < 0) {
 		live_say(l, "credentials: %s", err);
-		return -1;
+		return LIVE_EUSAGE;
 	}
 	if (warn[0])
 		live_say(l, "warning: %s", warn);
@@ -162,14 +163,16 @@ static int open_client(struct live *l, exchange_t *x)
 	struct exchange_sink sink = {l, on_answer, on_refusal};
 	l->client = xa_client_new(l->loop, &co, sink, err, sizeof err);
 	xa_creds_clear(&cr);
-	if (!l->client || xa_client_start(l->client, err, sizeof err) < 0) {
+	if (!l->client) {
+		live_say(l, "%s", err);
+		return LIVE_EUSAGE;
+	}
+	if (xa_client_start(l->client, err, sizeof err) < 0) {
 		live_say(l, "Aster: %s", err);
-		if (l->client) {
-			exchange_t dead = xa_client_exchange(l->client);
-			exchange_destroy(&dead);
-			l->client = NULL;
-		}
-		return -1;
+		exchange_t dead = xa_client_exchange(l->client);
+		exchange_destroy(&dead);
+		l->client = NULL;
+		return LIVE_EFAIL;
 	}
 	*x = xa_client_exchange(l->client);
 	struct xa_client_stats st;
@@ -179,35 +182,37 @@ static int open_client(struct live *l, exchange_t *x)
 	return 0;
 }
 
+/* 0, or the live_end to end with. */
 static int open_exchange(struct live *l)
 {
 	exchange_t x;
+	int rc;
 	l->sink = session_sink(l->session);
 	if (l->simulate) {
 		struct exchange_sink sink = {l, on_answer, on_refusal};
 		sim_t *sim = sim_new(&l->sim, &sink);
 		if (!sim) {
 			live_say(l, "out of memory");
-			return -1;
+			return LIVE_EFAIL;
 		}
 		sim_exchange(sim, &x);
-	} else if (open_client(l, &x) < 0) {
-		return -1;
+	} else if ((rc = open_client(l, &x))) {
+		return rc;
 	}
 	if (live_guard(&x, l->journal) < 0) {
 		exchange_destroy(&x);
 		live_say(l, "out of memory");
-		return -1;
+		return LIVE_EFAIL;
 	}
 	l->x = x;
-	int rc = session_attach(l->session, &x);
+	rc = session_attach(l->session, &x);
 	if (rc)
 		live_say(l, "setting up the account (position mode, leverage, margin type) failed with"
 		            " Aster code %d: %s", rc, l->client ? xa_client_last_error(l->client) : "");
 	if (!rc && l->client && (rc = xa_client_set_multi_assets(l->client, l->ls.multi_assets_mode)))
 		live_say(l, "setting multi-assets mode failed with Aster code %d: %s", rc,
 		         xa_client_last_error(l->client));
-	return rc ? -1 : 0;
+	return rc ? LIVE_EFAIL : 0;
 }
 
 static int open_streams(struct live *l)
@@ -246,8 +251,11 @@ static int start(struct live *l)
 		live_say(l, "out of memory");
 		return LIVE_EFAIL;
 	}
-	if (open_exchange(l) < 0)
-		return l->client || l->simulate ? LIVE_EFAIL : LIVE_EUSAGE;
+	if (!l->simulate) /* a simulated account is new each run: its ids stay the backtest's */
+		session_set_id_stamp(l->session, net_now_ns() / 1000000);
+	int rc = open_exchange(l);
+	if (rc)
+		return rc;
 	live_say(l, "%s on %u symbol(s); run database %s", l->simulate ? "simulating" : "trading",
 	         l->s.nsymbols, l->db_path);
 	return open_streams(l) < 0 ? LIVE_EFAIL : -1;
@@ -333,7 +341,7 @@ static void reload(struct live *l)
 static int finish(struct live *l, int rc)
 {
 	char hex[65] = "";
-	if (l->session) {
+	if (l->session && l->x.ops) {
 		session_stop_entries(l->session, "stopping");
 		session_finish(l->session, hex);
 	}

@@ -217,6 +217,11 @@ const char *session_apply_settings(session_t *s, const struct settings *settings
 	return why;
 }
 
+void session_set_id_stamp(session_t *s, int64_t ms)
+{
+	engine_set_id_stamp(s->engine, ms);
+}
+
 void session_stop_entries(session_t *s, const char *reason)
 {
 	engine_stop_entries(s->engine, reason);
