@@ -35,6 +35,9 @@ static void usage(FILE *out)
 	        "                            wins): ASTER_API_KEY and ASTER_API_SECRET (V1) or\n"
 	        "                            ASTER_USER, ASTER_SIGNER, ASTER_SIGNER_KEY (V3)\n"
 	        "      --status-interval D   status line every D (default 5s)\n"
+	        "      --request-timeout D   give up on a REST answer after D (default 5s); an\n"
+	        "                            order without an answer is looked up, never resent\n"
+	        "                            blindly\n"
 	        "      --rest-url URL        REST base (env ASTER_REST_URL; default %s)\n"
 	        "      --ws-url URL          stream base (env ASTER_WS_URL; default %s)\n"
 	        "      --ca-file FILE        also trust the CAs in FILE (PEM)\n"
@@ -74,7 +77,9 @@ static void say(void *ctx, const char *line)
 	fprintf(stderr, "%shunter live: %s\n", isatty(STDERR_FILENO) ? "\r\033[K" : "", line);
 }
 
-enum { OPT_SIMULATE = 256, OPT_CLOSE_ALL, OPT_ENV, OPT_STATUS, OPT_REST, OPT_WS, OPT_CA };
+enum {
+	OPT_SIMULATE = 256, OPT_CLOSE_ALL, OPT_ENV, OPT_STATUS, OPT_TIMEOUT, OPT_REST, OPT_WS, OPT_CA
+};
 
 static const struct option longopts[] = {
 	{"settings", required_argument, NULL, 's'},
@@ -83,6 +88,7 @@ static const struct option longopts[] = {
 	{"close-all", no_argument, NULL, OPT_CLOSE_ALL},
 	{"env-file", required_argument, NULL, OPT_ENV},
 	{"status-interval", required_argument, NULL, OPT_STATUS},
+	{"request-timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"rest-url", required_argument, NULL, OPT_REST},
 	{"ws-url", required_argument, NULL, OPT_WS},
 	{"ca-file", required_argument, NULL, OPT_CA},
@@ -109,9 +115,12 @@ static int parse_one(struct args *a, int c)
 	case OPT_CA: a->o.ca_file = optarg; return -1;
 	case 'h': usage(stdout); return EXIT_OK;
 	case OPT_STATUS:
-		if (cli_parse_duration(optarg, &a->o.status_ms) == 0)
+	case OPT_TIMEOUT:
+		if (cli_parse_duration(optarg, c == OPT_STATUS ? &a->o.status_ms
+		                                               : &a->o.request_timeout_ms) == 0)
 			return -1;
-		fprintf(stderr, "hunter live: --status-interval: '%s' is not a duration\n", optarg);
+		fprintf(stderr, "hunter live: --%s: '%s' is not a duration\n",
+		        c == OPT_STATUS ? "status-interval" : "request-timeout", optarg);
 		return EXIT_USAGE;
 	default: usage(stderr); return EXIT_USAGE;
 	}

@@ -67,9 +67,9 @@ static cJSON *as_stream(const cJSON *o)
 	return root;
 }
 
-int xa_answer_order(aster_parser_t *p, const cJSON *o, ev_t *ev)
+/* Reads the stream-shaped object (and frees it). */
+static int parse_stream(aster_parser_t *p, cJSON *stream, ev_t *ev)
 {
-	cJSON *stream = as_stream(o);
 	char *text = stream ? cJSON_PrintUnformatted(stream) : NULL;
 	cJSON_Delete(stream);
 	if (!text)
@@ -79,6 +79,50 @@ int xa_answer_order(aster_parser_t *p, const cJSON *o, ev_t *ev)
 	int n = aster_parse(p, text, strlen(text), NULL, take_event, ev, &res);
 	free(text);
 	return n == 1 && ev->type == EV_ORDER_UPDATE ? 0 : -1;
+}
+
+int xa_answer_order(aster_parser_t *p, const cJSON *o, ev_t *ev)
+{
+	return parse_stream(p, as_stream(o), ev);
+}
+
+/* Sets in->key to a copy of `v` (a string or number). */
+static void put(cJSON *in, const char *key, cJSON *v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(in, key);
+	cJSON_AddItemToObject(in, key, v);
+}
+
+int xa_answer_fill(aster_parser_t *p, const cJSON *o, const cJSON *trade, dec_t filled_before,
+                   ev_t *ev)
+{
+	dec_t qty, total;
+	const cJSON *time = cJSON_GetObjectItemCaseSensitive(trade, "time");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(trade, "id");
+	cJSON *stream = as_stream(o);
+	cJSON *in = cJSON_GetObjectItemCaseSensitive(stream, "o");
+	if (!in || !cJSON_IsNumber(time) || !cJSON_IsNumber(id) ||
+	    xa_json_dec(cJSON_GetObjectItemCaseSensitive(trade, "qty"), &qty) < 0 ||
+	    xa_json_dec(cJSON_GetObjectItemCaseSensitive(o, "origQty"), &total) < 0) {
+		cJSON_Delete(stream);
+		return -1;
+	}
+	char z[DEC_FMT_MAX];
+	dec_format(filled_before + qty, z);
+	static const char *const copied[][2] = {{"price", "L"}, {"qty", "l"}, {"commission", "n"},
+	                                        {"commissionAsset", "N"}, {"realizedPnl", "rp"},
+	                                        {"maker", "m"}, {"time", "T"}, {"id", "t"}};
+	for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(trade, copied[i][0]);
+		if (v)
+			put(in, copied[i][1], cJSON_Duplicate(v, true));
+	}
+	put(in, "x", cJSON_CreateString("TRADE"));
+	put(in, "X", cJSON_CreateString(filled_before + qty >= total ? "FILLED" : "PARTIALLY_FILLED"));
+	put(in, "z", cJSON_CreateString(z));
+	put(stream, "E", cJSON_CreateNumber(time->valuedouble));
+	put(stream, "T", cJSON_CreateNumber(time->valuedouble));
+	return parse_stream(p, stream, ev);
 }
 
 int xa_json_dec(const cJSON *v, dec_t *out)

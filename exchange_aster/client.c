@@ -77,8 +77,7 @@ static void job_later(struct xa_job *j, void (*step)(struct xa_job *), int64_t m
 	net_timer_arm(j->timer, ms);
 }
 
-/* The refusal in j->code/msg, to the session, and the job is over. */
-static void job_refuse(struct xa_job *j)
+void xa_job_refuse(struct xa_job *j)
 {
 	struct xa_client *c = j->c;
 	const char *symbol = j->kind == XA_JOB_CANCEL ? j->symbol : j->req.symbol;
@@ -92,7 +91,7 @@ static void refuse_with(struct xa_job *j, int code, const char *msg)
 {
 	j->code = code;
 	snprintf(j->msg, sizeof j->msg, "%s", msg);
-	job_refuse(j);
+	xa_job_refuse(j);
 }
 
 /* A call for the job, with its answer going to `done`; false when out of
@@ -104,7 +103,7 @@ static bool job_call(struct xa_job *j, const char *method, const char *params,
 	if (!call) {
 		j->code = -1000;
 		snprintf(j->msg, sizeof j->msg, "out of memory");
-		job_later(j, job_refuse, 0);
+		job_later(j, xa_job_refuse, 0);
 		return false;
 	}
 	call->done = done;
@@ -141,7 +140,7 @@ static void looked_up(struct xa_call *call, const struct xa_answer *a)
 	} else if (a->outcome == XA_REFUSED) {
 		j->code = a->code;
 		snprintf(j->msg, sizeof j->msg, "%s", a->msg);
-		job_refuse(j);
+		xa_job_refuse(j);
 	} else {
 		job_later(j, look_up, LOOKUP_RETRY_MS);
 	}
@@ -169,7 +168,7 @@ static void placed(struct xa_call *call, const struct xa_answer *a)
 	} else {
 		j->code = a->outcome == XA_BANNED ? -1003 : a->code;
 		snprintf(j->msg, sizeof j->msg, "%s", a->msg);
-		job_refuse(j);
+		xa_job_refuse(j);
 	}
 }
 
@@ -180,7 +179,7 @@ static void send_order(struct xa_job *j)
 	if (!xa_order_encode(&j->req, params, &why)) {
 		j->code = -1102;
 		snprintf(j->msg, sizeof j->msg, "%s", why ? why : "the order cannot be sent");
-		job_later(j, job_refuse, 0);
+		job_later(j, xa_job_refuse, 0);
 		return;
 	}
 	job_call(j, "POST", params, placed);
@@ -214,7 +213,10 @@ static void cancel_sent(struct xa_call *call, const struct xa_answer *a)
 		 * simulation does: the new order is refused with the same code */
 		j->code = a->outcome == XA_BANNED ? -1003 : a->code;
 		snprintf(j->msg, sizeof j->msg, "%s", a->msg);
-		job_refuse(j);
+		if (j->code == -2011 && j->kind == XA_JOB_CANCEL)
+			xa_catch_up_then_refuse(j->c, j); /* gone, perhaps filled: fills first */
+		else
+			xa_job_refuse(j);
 	}
 }
 

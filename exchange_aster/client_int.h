@@ -24,6 +24,7 @@
 #define XA_MSG_MAX 200
 
 struct xa_client;
+struct xa_job;
 
 /* ---- calls (call.c) ---------------------------------------------------- */
 
@@ -86,6 +87,10 @@ void xa_calls_free(struct xa_client *c);
  * stream would carry for its status (no fill: fills come from the stream).
  * Returns 0, or -1 when the object is not an order. */
 int xa_answer_order(aster_parser_t *p, const cJSON *o, ev_t *ev);
+/* One fill of a userTrades answer as the stream's TRADE update of `o` (a
+ * REST order), the order having `filled_before` filled before it. */
+int xa_answer_fill(aster_parser_t *p, const cJSON *o, const cJSON *trade, dec_t filled_before,
+                   ev_t *ev);
 /* positionRisk rows with a non-zero amount, into a grown array. */
 int xa_answer_positions(const cJSON *rows, struct position **out, uint32_t *n, size_t *cap);
 /* The wallet balance of the USDT row of a balance answer. */
@@ -97,6 +102,7 @@ int xa_json_dec(const cJSON *v, dec_t *out);
 
 struct xa_seen_order {
 	int64_t order_id; /* 0: free slot */
+	char symbol[SYMBOL_MAX];
 	int rank;         /* 1 new, 2 partly filled, 3 ended */
 	dec_t filled;     /* cumulative quantity seen */
 	int64_t trade_id; /* the last trade seen */
@@ -112,9 +118,9 @@ struct xa_seen {
  * one seen (the REST answer and the stream both saying NEW, a trade sent
  * twice) is false. Out of memory: true (better twice than never; the
  * engine counts fills by cumulative quantity). */
-bool xa_seen_new(struct xa_seen *s, const struct ev_order *o);
-/* The cumulative quantity seen filled of an order, 0 when never seen. */
-dec_t xa_seen_filled(const struct xa_seen *s, int64_t order_id);
+bool xa_seen_new(struct xa_seen *s, const ev_t *ev);
+/* What was seen of an order; NULL when never seen. */
+const struct xa_seen_order *xa_seen_get(const struct xa_seen *s, int64_t order_id);
 void xa_seen_free(struct xa_seen *s);
 
 /* ---- the user data stream (userstream.c) ------------------------------- */
@@ -125,6 +131,7 @@ struct xa_stream {
 	net_timer *keepalive;
 	bool renewing;         /* a POST listenKey is under way */
 	bool up;
+	bool missed;           /* down or expired since it was last up: updates may be lost */
 };
 
 /* Gets a listenKey and opens the stream; waits for the key (at start). */
@@ -133,6 +140,17 @@ int xa_stream_start(struct xa_client *c, char *err, size_t cap);
  * stream to it when it is a new one. */
 void xa_stream_renew(struct xa_client *c);
 void xa_stream_free(struct xa_client *c);
+
+/* ---- catching up after the stream was down (resync.c) ------------------ */
+
+/* Asks the exchange what became of every order not known to have ended,
+ * and hands on the fills and states the stream did not carry. */
+void xa_resync(struct xa_client *c);
+/* The same for the order a cancel job named, then the job's refusal
+ * (j->code, j->msg) is reported. */
+void xa_catch_up_then_refuse(struct xa_client *c, struct xa_job *job);
+/* Reports the job's refusal to the session and frees the job (client.c). */
+void xa_job_refuse(struct xa_job *j);
 
 /* ---- the client (client.c) --------------------------------------------- */
 
@@ -201,6 +219,9 @@ int64_t xa_server_ms(const struct xa_client *c);
  * session (deliver.c). */
 void xa_client_stream_message(struct xa_client *c, const char *msg, size_t len,
                               int64_t recv_ns);
+/* An order or account update in the stream's shape (from the stream, or
+ * made from REST answers when catching up): each state and fill once. */
+void xa_client_update(struct xa_client *c, const ev_t *ev);
 /* An order's state from a REST answer: handed on when it tells something
  * the stream has not (accepted, or ended with no fill unseen). */
 void xa_client_rest_order(struct xa_client *c, const cJSON *o);

@@ -117,17 +117,22 @@ void xa_client_held_free(struct xa_client *c)
 	c->held_len = c->held_cap = 0;
 }
 
+void xa_client_update(struct xa_client *c, const ev_t *ev)
+{
+	if (ev->type == EV_ORDER_UPDATE && !xa_seen_new(&c->seen, ev)) {
+		c->stats.repeats++;
+		return;
+	}
+	hand_on(c, ev);
+}
+
 static int from_stream(void *ctx, const ev_t *ev)
 {
 	struct xa_client *c = ctx;
 	if (ev->type != EV_ORDER_UPDATE && ev->type != EV_ACCOUNT_UPDATE)
 		return 0;
 	c->stats.stream_events++;
-	if (ev->type == EV_ORDER_UPDATE && !xa_seen_new(&c->seen, &ev->u.order)) {
-		c->stats.repeats++;
-		return 0;
-	}
-	hand_on(c, ev);
+	xa_client_update(c, ev);
 	return 0;
 }
 
@@ -152,10 +157,11 @@ void xa_client_rest_order(struct xa_client *c, const cJSON *o)
 		return;
 	}
 	const struct ev_order *u = &ev.u.order;
+	const struct xa_seen_order *seen = xa_seen_get(&c->seen, u->order_id);
 	bool news = u->status == OS_NEW ||
 	            ((u->status == OS_CANCELED || u->status == OS_EXPIRED) &&
-	             u->filled_qty == xa_seen_filled(&c->seen, u->order_id));
-	if (!news || !xa_seen_new(&c->seen, u)) {
+	             u->filled_qty == (seen ? seen->filled : 0));
+	if (!news || !xa_seen_new(&c->seen, &ev)) {
 		c->stats.repeats += news;
 		return;
 	}

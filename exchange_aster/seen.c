@@ -10,6 +10,7 @@
  * the whole run (a few thousand orders a day).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "client_int.h"
 
@@ -50,21 +51,23 @@ static bool grow(struct xa_seen *s)
 	return true;
 }
 
-dec_t xa_seen_filled(const struct xa_seen *s, int64_t order_id)
+const struct xa_seen_order *xa_seen_get(const struct xa_seen *s, int64_t order_id)
 {
 	if (!s->cap)
-		return 0;
+		return NULL;
 	const struct xa_seen_order *e = &s->v[slot_of(s, order_id)];
-	return e->order_id ? e->filled : 0;
+	return e->order_id ? e : NULL;
 }
 
-bool xa_seen_new(struct xa_seen *s, const struct ev_order *o)
+bool xa_seen_new(struct xa_seen *s, const ev_t *ev)
 {
+	const struct ev_order *o = &ev->u.order;
 	if ((s->n + 1) * 2 > s->cap && !grow(s))
 		return true;
 	struct xa_seen_order *e = &s->v[slot_of(s, o->order_id)];
 	if (!e->order_id) {
 		*e = (struct xa_seen_order){.order_id = o->order_id};
+		memcpy(e->symbol, ev->symbol, SYMBOL_MAX);
 		s->n++;
 	}
 	int rank = rank_of(o->status);

@@ -82,6 +82,7 @@ static void renewed(struct xa_call *call, const struct xa_answer *a)
 
 void xa_stream_renew(struct xa_client *c)
 {
+	c->stream.missed = true; /* the key may have lapsed: events may be lost */
 	if (c->stream.renewing)
 		return;
 	struct xa_call *call = key_call(c, "POST");
@@ -92,10 +93,17 @@ void xa_stream_renew(struct xa_client *c)
 	xa_call_send(call);
 }
 
+/* Up again after a drop or a new key: what the stream said meanwhile is
+ * asked of the REST API. */
 static void on_open(void *ctx, net_ws *ws)
 {
 	(void)ws;
-	((struct xa_client *)ctx)->stream.up = true;
+	struct xa_client *c = ctx;
+	c->stream.up = true;
+	if (c->stream.missed) {
+		c->stream.missed = false;
+		xa_resync(c);
+	}
 }
 
 static void on_message(void *ctx, net_ws *ws, const char *data, size_t len, int64_t recv_ns)
@@ -111,6 +119,7 @@ static void on_down(void *ctx, net_ws *ws, const char *why, int64_t retry_ms)
 	if (c->stream.up)
 		c->stats.stream_drops++;
 	c->stream.up = false;
+	c->stream.missed = true;
 	xa_client_error(c, "user data stream down: %s", why);
 	xa_stream_renew(c);
 }

@@ -1,24 +1,39 @@
 /*
- * close.c - `hunter live --close-all`: hunter's open orders cancelled and
- * its positions closed at market, reduce-only, then the run ends. Orders
- * without hunter's client-id format are someone else's and stay. The
- * account's positions are all taken as hunter's: a sub-account dedicated
- * to it is the documented way to run it (docs/live.md).
+ * close.c - what is cancelled when a live run ends. A stop cancels
+ * hunter's entry orders still resting, so that none fills once nobody
+ * protects it; take-profits and stop-losses stay. `--close-all` cancels
+ * all of hunter's orders and closes its positions at market, reduce-only.
+ * Orders without hunter's client-id format are someone else's and stay.
+ * The account's positions are all taken as hunter's: a sub-account
+ * dedicated to it is the documented way to run it (docs/live.md).
  */
 #include <string.h>
 
 #include "engine.h"
 #include "live_int.h"
 
-#define CLOSE_WAIT_MS 15000
+#define CLOSE_WAIT_MS 30000
 
-static void cancel_ours(struct live *l, const struct exchange_open *open)
+/* Whether an open order is one of ours to cancel: any of hunter's, or
+ * only its entries. */
+static bool to_cancel(const ev_t *o, bool entries_only)
 {
+	order_role_t role = engine_id_role(o->u.order.client_id);
+	return entries_only ? role == ROLE_ENTRY : role != 0;
+}
+
+/* Cancels them; returns how many there were. */
+static uint32_t cancel_ours(struct live *l, const struct exchange_open *open, bool entries_only)
+{
+	uint32_t n = 0;
 	for (uint32_t i = 0; i < open->norders; i++) {
 		const ev_t *o = &open->orders[i];
-		if (engine_id_role(o->u.order.client_id))
+		if (to_cancel(o, entries_only)) {
 			exchange_cancel(&l->x, o->symbol, o->u.order.client_id, 0);
+			n++;
+		}
 	}
+	return n;
 }
 
 static void close_positions(struct live *l, const struct exchange_open *open)
@@ -34,14 +49,40 @@ static void close_positions(struct live *l, const struct exchange_open *open)
 	}
 }
 
-static bool all_closed(struct live *l)
+/* Nothing of ours left to cancel (and no position, unless entries_only). */
+static bool all_gone(struct live *l, bool entries_only)
 {
 	struct exchange_open open;
 	exchange_open_state(&l->x, &open);
 	uint32_t ours = 0;
 	for (uint32_t i = 0; i < open.norders; i++)
-		ours += engine_id_role(open.orders[i].u.order.client_id) != 0;
-	return !ours && !open.npositions;
+		ours += to_cancel(&open.orders[i], entries_only);
+	return !ours && (entries_only || !open.npositions);
+}
+
+/* Turns the loop until all_gone, looking once a second (a look weighs 45). */
+static bool wait_gone(struct live *l, bool entries_only)
+{
+	for (int64_t end = live_mono_ms() + CLOSE_WAIT_MS; live_mono_ms() < end;) {
+		for (int64_t next = live_mono_ms() + 1000; live_mono_ms() < next;)
+			net_loop_run(l->loop, 100);
+		if (all_gone(l, entries_only))
+			return true;
+	}
+	return false;
+}
+
+int live_cancel_entries(struct live *l)
+{
+	struct exchange_open open;
+	exchange_open_state(&l->x, &open);
+	if (!cancel_ours(l, &open, true))
+		return 0;
+	if (wait_gone(l, true))
+		return 0;
+	live_say(l, "stopping: entry orders of hunter's are still open after %d s; cancel them on"
+	            " the exchange", CLOSE_WAIT_MS / 1000);
+	return -1;
 }
 
 int live_close_all(struct live *l)
@@ -51,17 +92,12 @@ int live_close_all(struct live *l)
 	exchange_open_state(&l->x, &open);
 	live_say(l, "close-all: %u open order(s) on the account, %u position(s)", open.norders,
 	         open.npositions);
-	cancel_ours(l, &open);
+	cancel_ours(l, &open, false);
 	exchange_open_state(&l->x, &open); /* the cancels may have moved the arrays */
 	close_positions(l, &open);
-	for (int64_t end = live_mono_ms() + CLOSE_WAIT_MS; live_mono_ms() < end;) {
-		/* a look at the account weighs 45: once a second stays far from the limit */
-		for (int64_t next = live_mono_ms() + 1000; live_mono_ms() < next;)
-			net_loop_run(l->loop, 100);
-		if (all_closed(l)) {
-			live_say(l, "close-all: done, nothing of hunter's is open");
-			return LIVE_DONE;
-		}
+	if (wait_gone(l, false)) {
+		live_say(l, "close-all: done, nothing of hunter's is open");
+		return LIVE_DONE;
 	}
 	live_say(l, "close-all: something is still open after %d s; run it again or look at"
 	            " the account", CLOSE_WAIT_MS / 1000);

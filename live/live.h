@@ -30,6 +30,7 @@ struct live_opts {
 	const char *ca_file;
 	const char *env_file;      /* credentials; NULL: ./.env (environment first) */
 	int64_t status_ms;         /* status line period */
+	int64_t request_timeout_ms; /* one REST call to the exchange; 0: 5 s */
 	bool close_all;            /* cancel hunter's orders, close its positions, exit */
 	volatile sig_atomic_t *stop;   /* SIGINT/SIGTERM: stop entries, exit cleanly */
 	volatile sig_atomic_t *reload; /* SIGHUP: reload the settings file */

@@ -58,6 +58,10 @@ void live_say(struct live *l, const char *fmt, ...) __attribute__((format(printf
  * or LIVE_EFAIL when something is still open after a while. */
 int live_close_all(struct live *l);
 
+/* At a stop: cancels hunter's resting entry orders and waits for them to
+ * be gone (close.c). 0, or -1 when some are still open (said). */
+int live_cancel_entries(struct live *l);
+
 /* The status line (status.c). */
 void live_status_line(const struct live *l, char *buf, size_t cap);
 

@@ -159,7 +159,8 @@ static int open_client(struct live *l, exchange_t *x)
 	if (warn[0])
 		live_say(l, "warning: %s", warn);
 	struct xa_client_opts co = {.rest_url = l->o->bases.rest, .ws_url = l->o->bases.ws,
-	                            .creds = &cr, .rate_limit_buffer_pct = l->ls.rate_limit_buffer_pct};
+	                            .creds = &cr, .rate_limit_buffer_pct = l->ls.rate_limit_buffer_pct,
+	                            .timeout_ms = l->o->request_timeout_ms};
 	struct exchange_sink sink = {l, on_answer, on_refusal};
 	l->client = xa_client_new(l->loop, &co, sink, err, sizeof err);
 	xa_creds_clear(&cr);
@@ -343,6 +344,8 @@ static int finish(struct live *l, int rc)
 	char hex[65] = "";
 	if (l->session && l->x.ops) {
 		session_stop_entries(l->session, "stopping");
+		if (l->client && rc == LIVE_STOPPED && live_cancel_entries(l) < 0)
+			rc = LIVE_EFAIL;
 		session_finish(l->session, hex);
 	}
 	if (l->journal) {

@@ -60,13 +60,14 @@ static inline void live_spawn(struct live_proc *p, const char *dir, int port,
 	}
 }
 
-/* Its exit status after `sig` (0: none sent), within 20 s. */
+/* Its exit status after `sig` (0: none sent), within 60 s (a stop cancels
+ * the resting entries first, which a 429 storm slows down). */
 static inline int live_end(struct live_proc *p, int sig)
 {
 	if (sig)
 		kill(p->pid, sig);
 	int st;
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 6000; i++) {
 		if (waitpid(p->pid, &st, WNOHANG) == p->pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		usleep(10000);
@@ -87,11 +88,18 @@ static inline void live_serve(struct served *s, const char *dir, const char *ext
 	serve_start(s, dir, args);
 }
 
-/* A signed GET on the test account; its JSON. */
+/* A signed GET on the test account; its JSON. A server asked for faults
+ * may refuse it (503, 429): it is asked again, for up to 30 s. */
 static inline cJSON *live_ask(int port, const char *path, const char *params)
 {
 	struct http_answer a;
-	v1_call(port, "GET", path, params, LIVE_KEY, LIVE_SECRET, wall_ms(), &a);
+	for (int try = 0;; try++) {
+		v1_call(port, "GET", path, params, LIVE_KEY, LIVE_SECRET, wall_ms(), &a);
+		if (a.status == 200 || try == 30)
+			break;
+		free(a.body);
+		usleep(1000000);
+	}
 	cr_assert_eq(a.status, 200, "%s %s: %s", path, params, a.body);
 	cJSON *j = answer_json(&a);
 	free(a.body);
