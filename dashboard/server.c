@@ -23,7 +23,10 @@ static int on_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_HTTP_BODY: return dash_http_body(c, in, len);
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION: return dash_http_body_done(d, c);
 	case LWS_CALLBACK_HTTP_WRITEABLE: return dash_http_writeable(d, c);
-	case LWS_CALLBACK_CLOSED_HTTP: dash_http_closed(d, c); return 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (c) /* NULL for a connection closed before any request (a browser's spare) */
+			dash_http_closed(d, c);
+		return 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED: dash_http_published(d); return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: return -1; /* no WebSocket here */
 	default: return lws_callback_http_dummy(wsi, reason, user, in, len);

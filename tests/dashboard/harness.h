@@ -43,6 +43,16 @@ static inline void scratch_remove(void)
 	test_dir_remove(dir);
 }
 
+/* A path in the scratch folder (the last two calls stay valid). */
+static inline const char *in_scratch(const char *name)
+{
+	static char p[2][256];
+	static int k;
+	k ^= 1;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
 /* Starts the dashboard on a free port of 127.0.0.1, with `token`. */
 static inline void dash_start(const char *token)
 {

@@ -162,6 +162,21 @@ Test(endpoints, requests_that_are_not_the_dashboards)
 	free(a.body);
 }
 
+Test(endpoints, clients_that_leave_without_asking_do_no_harm)
+{
+	struct answer a;
+	dash_start(NULL);
+	close(client_connect(dashboard_port(dash)));
+	int fd = client_connect(dashboard_port(dash));
+	cr_assert_eq(write(fd, "GET /api/sta", 12), 12);
+	close(fd);
+	fd = client_send(dashboard_port(dash), "POST", "/api/config", "", "{\"globals\":{}}");
+	close(fd);
+	client_get(dashboard_port(dash), "/api/stats", &a);
+	cr_assert_eq(a.status, 200);
+	free(a.body);
+}
+
 Test(endpoints, bodies_too_large_are_refused)
 {
 	struct answer a;

@@ -14,13 +14,6 @@
 
 TestSuite(settings, .init = scratch_make, .fini = scratch_remove, .timeout = 30);
 
-static const char *in_dir(const char *name)
-{
-	static char p[256];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return p;
-}
-
 /* The names in the scratch folder, sorted, joined by spaces. */
 static char *listing(void)
 {
@@ -84,7 +77,7 @@ Test(settings, post_of_a_valid_document_replaces_the_file)
 
 	char *now = test_read_file(settings_path, NULL);
 	cr_assert_str_eq(now, doc, "the document is written byte for byte");
-	char *bak = test_read_file(in_dir("settings.json.bak"), NULL);
+	char *bak = test_read_file(in_scratch("settings.json.bak"), NULL);
 	cr_assert_str_eq(bak, old);
 	cr_assert_str_eq(listing(), "settings.json settings.json.bak ", "no temporary file is left");
 	struct stat st;
