@@ -1,9 +1,9 @@
 /*
  * settings.c - the settings file from the dashboard. GET /api/config
  * answers the effective settings (every key with the value in force,
- * defaults filled in; the settings schema has no secret to hide: keys
- * live in the environment, never in this file). POST /api/config takes a
- * whole settings document, checks it exactly as a settings file is
+ * defaults filled in; nothing to hide: the settings schema has no key
+ * for credentials, and a file with an unknown key does not load).
+ * POST /api/config takes a whole settings document, checks it exactly as a settings file is
  * checked, and only if it loads: keeps the old file as FILE.bak, puts
  * the new one in place by renaming a finished temporary file over it (a
  * reader sees the old file or the new one, never a part), and raises the
