@@ -7,6 +7,10 @@
  * that changes something (POST) must use a header: a page of another
  * site cannot send one without the browser asking first, which the
  * dashboard never allows.
+ *
+ * Without a token the dashboard is this machine's alone, and a request
+ * must name a loopback host: a page of another site whose name was made
+ * to resolve to 127.0.0.1 (DNS rebinding) still sends its own name.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -26,6 +30,12 @@ static bool token_ok(const char *t)
 	return true;
 }
 
+static bool loopback(const char *ipv4)
+{
+	struct in_addr a;
+	return inet_pton(AF_INET, ipv4, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}
+
 int dash_access_check_opts(const char *bind, const char *token, char *err, size_t cap)
 {
 	struct in_addr a;
@@ -38,8 +48,7 @@ int dash_access_check_opts(const char *bind, const char *token, char *err, size_
 		         DASH_TOKEN_MAX - 1);
 		return -1;
 	}
-	bool loopback = (ntohl(a.s_addr) >> 24) == 127;
-	if (!loopback && !token) {
+	if (!loopback(bind) && !token) {
 		snprintf(err, cap, "dashboard: binding to %s, reachable from other machines, needs a"
 		         " token", bind);
 		return -1;
@@ -70,9 +79,23 @@ static const char *presented(struct lws *wsi, bool writes, char *buf, int cap)
 	return writes ? NULL : lws_get_urlarg_by_name(wsi, "token=", buf, cap);
 }
 
+/* The Host header names this machine: localhost or 127.x.x.x, any port. */
+static bool local_host(struct lws *wsi)
+{
+	char host[256];
+	if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+		return false;
+	char *port = strchr(host, ':');
+	if (port)
+		*port = '\0';
+	return !strcmp(host, "localhost") || loopback(host);
+}
+
 enum dash_auth dash_access_request(const struct dashboard *d, struct lws *wsi, bool writes)
 {
 	char buf[DASH_TOKEN_MAX + 16];
+	if (!d->token && !local_host(wsi))
+		return AUTH_FOREIGN_HOST;
 	if (!d->token)
 		return writes ? AUTH_NO_TOKEN_SET : AUTH_OK;
 	const char *got = presented(wsi, writes, buf, sizeof buf);

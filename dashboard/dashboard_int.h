@@ -150,7 +150,7 @@ char *dash_snapshot_copy(struct dashboard *d, uint64_t *gen);
 
 /* access.c: who may listen and who may ask. */
 int dash_access_check_opts(const char *bind, const char *token, char *err, size_t cap);
-enum dash_auth { AUTH_OK, AUTH_MISSING, AUTH_WRONG, AUTH_NO_TOKEN_SET };
+enum dash_auth { AUTH_OK, AUTH_MISSING, AUTH_WRONG, AUTH_NO_TOKEN_SET, AUTH_FOREIGN_HOST };
 /* Whether the request may be answered; `writes`: it changes something,
  * and needs a token sent in a header. */
 enum dash_auth dash_access_request(const struct dashboard *d, struct lws *wsi, bool writes);

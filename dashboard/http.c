@@ -83,6 +83,10 @@ static bool allowed(struct dashboard *d, struct conn *c)
 {
 	switch (dash_access_request(d, c->wsi, c->method == LWSHUMETH_POST)) {
 	case AUTH_OK: return true;
+	case AUTH_FOREIGN_HOST:
+		dash_reply_error(c, 403, "without a token, only requests to localhost or 127.0.0.1 are"
+		                 " answered");
+		return false;
 	case AUTH_NO_TOKEN_SET:
 		dash_reply_error(c, 403, "changes need a token: start the dashboard with one");
 		return false;

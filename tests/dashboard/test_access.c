@@ -85,3 +85,29 @@ Test(access, without_a_token_changes_are_refused)
 	cr_assert_eq(status("POST", "/api/config", "X-Hunter-Token: anything\r\n"), 403);
 	cr_assert_not(dashboard_take_reload(dash));
 }
+
+/* client.h sends Host: 127.0.0.1; a second Host header would be ambiguous,
+ * so these requests are written whole. */
+static int status_with_host(const char *host)
+{
+	char req[256];
+	struct answer a;
+	int fd = client_connect(dashboard_port(dash));
+	int n = snprintf(req, sizeof req, "GET /api/stats HTTP/1.1\r\n%s\r\nConnection: close"
+	                 "\r\n\r\n", host);
+	cr_assert_eq(write(fd, req, (size_t)n), n);
+	client_read(fd, &a, host);
+	free(a.body);
+	return a.status;
+}
+
+Test(access, without_a_token_only_local_names_are_answered)
+{
+	dash_start(NULL);
+	cr_assert_eq(status_with_host("Host: 127.0.0.1"), 200);
+	cr_assert_eq(status_with_host("Host: localhost:8080"), 200);
+	cr_assert_eq(status_with_host("Host: 127.1.2.3:1"), 200);
+	cr_assert_eq(status_with_host("Host: evil.example"), 403, "DNS rebinding");
+	cr_assert_eq(status_with_host("Host: 127.0.0.1.evil.example"), 403);
+	cr_assert_eq(status_with_host("X-No-Host: 1"), 403);
+}
