@@ -131,6 +131,7 @@ struct conn {
 	struct lws *wsi;
 	int method;
 	char path[128];
+	void (*answer)(struct dashboard *d, struct conn *c); /* the route's */
 	bool awaiting_body;
 	bool too_large;   /* the body passed DASH_BODY_MAX */
 	bool ready;       /* the answer is complete: write it when writeable */

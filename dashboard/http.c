@@ -1,8 +1,9 @@
 /*
  * http.c - one HTTP request from its first line to its answer: find the
- * route, check who asks (access.c), read a POST's body up to
- * DASH_BODY_MAX, answer, then write the headers and the body in chunks,
- * one per writeable callback. An event stream's answer never ends: each
+ * route and check who asks (access.c) as soon as the headers are in, so
+ * that a refused request never has its body read; read a POST's body up
+ * to DASH_BODY_MAX; answer; then write the headers and the body in
+ * chunks, one per writeable callback. An event stream's answer never ends: each
  * snapshot published is one more `data:` message on it.
  *
  * Everything here is client input: an unknown path is 404, a known one
@@ -114,19 +115,22 @@ static void events_open(struct dashboard *d, struct conn *c)
 	dash_reply(c, 200, "text/event-stream");
 }
 
-static int answer(struct dashboard *d, struct conn *c)
+/* The answer is complete: write it. */
+static int send_reply(struct conn *c)
 {
-	const struct route *r = route(c);
-	if (r && allowed(d, c)) {
-		if (c->too_large)
-			dash_reply_error(c, 413, "request body too large");
-		else
-			r->answer(d, c);
-	}
 	if (c->reply.oom)
 		return -1;
 	lws_callback_on_writable(c->wsi);
 	return 0;
+}
+
+static int answer(struct dashboard *d, struct conn *c)
+{
+	if (c->too_large)
+		dash_reply_error(c, 413, "request body too large");
+	else
+		c->answer(d, c);
+	return send_reply(c);
 }
 
 /* The Content-Length, 0 when absent. */
@@ -149,12 +153,17 @@ int dash_http_request(struct dashboard *d, struct conn *c, struct lws *wsi, cons
 	if (snprintf(c->path, sizeof c->path, "%s", path) >= (int)sizeof c->path)
 		c->path[0] = '\0'; /* no route is that long */
 	unsigned long long len = content_length(wsi);
-	if (len > DASH_BODY_MAX) {
-		/* answered now; the body is never read, so the connection ends */
-		c->too_large = c->close_after = true;
-		return answer(d, c);
+	const struct route *r = route(c);
+	/* a refused request is answered before its body is read, which is
+	 * then never read: the connection ends with the answer */
+	if (!r || !allowed(d, c)) {
+		c->close_after = len > 0;
+		return send_reply(c);
 	}
-	c->awaiting_body = c->method == LWSHUMETH_POST && len > 0;
+	c->answer = r->answer;
+	c->too_large = len > DASH_BODY_MAX;
+	c->close_after = c->too_large;
+	c->awaiting_body = c->method == LWSHUMETH_POST && len > 0 && !c->too_large;
 	return c->awaiting_body ? 0 : answer(d, c);
 }
 

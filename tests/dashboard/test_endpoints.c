@@ -189,6 +189,9 @@ Test(endpoints, bodies_too_large_are_refused)
 	               &a);
 	cr_assert_eq(a.status, 413, "%d %s", a.status, a.body);
 	free(a.body);
+	client_request(dashboard_port(dash), "POST", "/api/config", "", big, &a);
+	cr_assert_eq(a.status, 401, "refused on its headers, before the body: %d", a.status);
+	free(a.body);
 	free(big);
 	client_get(dashboard_port(dash), "/api/stats?token=t0k3n", &a);
 	cr_assert_eq(a.status, 200, "still serving");
