@@ -79,27 +79,26 @@ static const struct route *route(struct conn *c)
 	return NULL;
 }
 
+/* How a request dash_access_request refused is answered. */
+static const struct refusal {
+	int status; /* 401 also says how to authenticate */
+	const char *message;
+} refusals[] = {
+	[AUTH_MISSING] = {401, "a token is required"},
+	[AUTH_WRONG] = {401, "wrong token"},
+	[AUTH_NO_TOKEN_SET] = {403, "changes need a token: start the dashboard with one"},
+	[AUTH_FOREIGN_HOST] = {403, "without a token, only requests to localhost or 127.0.0.1"
+	                            " are answered"},
+};
+
 /* false after answering 401 or 403. */
 static bool allowed(struct dashboard *d, struct conn *c)
 {
-	switch (dash_access_request(d, c->wsi, c->method == LWSHUMETH_POST)) {
-	case AUTH_OK: return true;
-	case AUTH_FOREIGN_HOST:
-		dash_reply_error(c, 403, "without a token, only requests to localhost or 127.0.0.1 are"
-		                 " answered");
-		return false;
-	case AUTH_NO_TOKEN_SET:
-		dash_reply_error(c, 403, "changes need a token: start the dashboard with one");
-		return false;
-	case AUTH_MISSING:
-		c->challenge = true;
-		dash_reply_error(c, 401, "a token is required");
-		return false;
-	case AUTH_WRONG:
-		c->challenge = true;
-		dash_reply_error(c, 401, "wrong token");
-		return false;
-	}
+	enum dash_auth a = dash_access_request(d, c->wsi, c->method == LWSHUMETH_POST);
+	if (a == AUTH_OK)
+		return true;
+	c->challenge = refusals[a].status == 401;
+	dash_reply_error(c, refusals[a].status, refusals[a].message);
 	return false;
 }
 
