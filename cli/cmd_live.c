@@ -38,6 +38,12 @@ static void usage(FILE *out)
 	        "      --request-timeout D   give up on a REST answer after D (default 5s); an\n"
 	        "                            order without an answer is looked up, never resent\n"
 	        "                            blindly\n"
+	        "      --dashboard-port PORT serve the dashboard on PORT (0: any free port, said\n"
+	        "                            at start); see docs/dashboard.md\n"
+	        "      --dashboard-bind ADDR listen on ADDR (default 127.0.0.1; elsewhere needs a\n"
+	        "                            token)\n"
+	        "      --dashboard-token T   token the dashboard asks for (env\n"
+	        "                            HUNTER_DASHBOARD_TOKEN); needed to change settings\n"
 	        "      --rest-url URL        REST base (env ASTER_REST_URL; default %s)\n"
 	        "      --ws-url URL          stream base (env ASTER_WS_URL; default %s)\n"
 	        "      --ca-file FILE        also trust the CAs in FILE (PEM)\n"
@@ -78,7 +84,8 @@ static void say(void *ctx, const char *line)
 }
 
 enum {
-	OPT_SIMULATE = 256, OPT_CLOSE_ALL, OPT_ENV, OPT_STATUS, OPT_TIMEOUT, OPT_REST, OPT_WS, OPT_CA
+	OPT_SIMULATE = 256, OPT_CLOSE_ALL, OPT_ENV, OPT_STATUS, OPT_TIMEOUT, OPT_REST, OPT_WS, OPT_CA,
+	OPT_DASH_PORT, OPT_DASH_BIND, OPT_DASH_TOKEN
 };
 
 static const struct option longopts[] = {
@@ -92,6 +99,9 @@ static const struct option longopts[] = {
 	{"rest-url", required_argument, NULL, OPT_REST},
 	{"ws-url", required_argument, NULL, OPT_WS},
 	{"ca-file", required_argument, NULL, OPT_CA},
+	{"dashboard-port", required_argument, NULL, OPT_DASH_PORT},
+	{"dashboard-bind", required_argument, NULL, OPT_DASH_BIND},
+	{"dashboard-token", required_argument, NULL, OPT_DASH_TOKEN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -113,6 +123,18 @@ static int parse_one(struct args *a, int c)
 	case OPT_REST: a->rest = optarg; return -1;
 	case OPT_WS: a->ws = optarg; return -1;
 	case OPT_CA: a->o.ca_file = optarg; return -1;
+	case OPT_DASH_BIND: a->o.dashboard_bind = optarg; return -1;
+	case OPT_DASH_TOKEN: a->o.dashboard_token = optarg; return -1;
+	case OPT_DASH_PORT: {
+		char *end;
+		long port = strtol(optarg, &end, 10);
+		if (*optarg && !*end && port >= 0 && port <= 65535) {
+			a->o.dashboard_port = (int)port;
+			return -1;
+		}
+		fprintf(stderr, "hunter live: --dashboard-port: '%s' is not a port (0-65535)\n", optarg);
+		return EXIT_USAGE;
+	}
 	case 'h': usage(stdout); return EXIT_OK;
 	case OPT_STATUS:
 	case OPT_TIMEOUT:
@@ -151,7 +173,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 int cmd_live(int argc, char **argv)
 {
-	struct args a = {.o = {.status_ms = 5000, .status = print_line, .say = say}};
+	struct args a = {.o = {.status_ms = 5000, .dashboard_port = -1,
+	                       .dashboard_token = getenv("HUNTER_DASHBOARD_TOKEN"),
+	                       .status = print_line, .say = say}};
 	optind = 1;
 	int rc = parse_args(argc, argv, &a);
 	if (rc >= 0)

@@ -240,6 +240,28 @@ void engine_on_time(engine_t *e, int64_t now_ms);
  * engine_on_time should be given when it comes; INT64_MAX when none. */
 int64_t engine_next_due(const engine_t *e);
 
+/* What the engine holds, for a dashboard (view.c). */
+struct engine_tranche {
+	const char *symbol;
+	bool is_long;
+	uint32_t id;      /* its opening order among the symbol's tranches */
+	dec_t qty, entry; /* entry: the average price of its fills */
+	dec_t tp, sl;     /* the working take-profit and stop-loss prices; 0 none */
+	dec_t mark;       /* the last mark price, else the last trade */
+	bool protected_;  /* not waiting for its protection */
+};
+struct engine_order {
+	const order_req *req;
+	order_role_t role;
+	dec_t filled;
+	bool accepted;
+};
+typedef void (*engine_tranche_fn)(void *ctx, const struct engine_tranche *t);
+typedef void (*engine_order_fn)(void *ctx, const struct engine_order *o);
+void engine_each_tranche(const engine_t *e, engine_tranche_fn fn, void *ctx);
+/* Its orders not yet ended (placed, working, partly filled). */
+void engine_each_order(const engine_t *e, engine_order_fn fn, void *ctx);
+
 /* Read-only view for reports and tests. */
 struct engine_stats {
 	uint64_t signals, fired, skipped;

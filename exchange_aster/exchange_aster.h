@@ -143,6 +143,7 @@ struct xa_client_stats {
 	uint64_t stream_renewals;  /* listenKeys obtained after the first */
 	uint64_t stream_drops;     /* user-stream connections lost */
 	uint64_t resyncs;          /* catch-ups after the stream was down or its key gone */
+	int64_t weight_used, weight_limit; /* request weight of this minute, and the limit */
 	int64_t clock_offset_ms;   /* the exchange's clock minus ours, at start; requests
 	                            * carry our clock, so beyond about 1 s V1 ones fail */
 };

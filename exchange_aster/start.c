@@ -159,6 +159,8 @@ void xa_client_get_stats(const xa_client *c, struct xa_client_stats *s)
 {
 	*s = c->stats;
 	s->clock_offset_ms = c->clock_offset_ms;
+	s->weight_used = c->rl.used[XA_WEIGHT_1M];
+	s->weight_limit = c->rl.limit[XA_WEIGHT_1M];
 }
 
 const char *xa_client_last_error(const xa_client *c)

@@ -32,6 +32,9 @@ struct live_opts {
 	int64_t status_ms;         /* status line period */
 	int64_t request_timeout_ms; /* one REST call to the exchange; 0: 5 s */
 	bool close_all;            /* cancel hunter's orders, close its positions, exit */
+	int dashboard_port;        /* -1: no dashboard; 0: a free port (said at start) */
+	const char *dashboard_bind;  /* NULL: 127.0.0.1 */
+	const char *dashboard_token; /* required to bind elsewhere, and to POST settings */
 	volatile sig_atomic_t *stop;   /* SIGINT/SIGTERM: stop entries, exit cleanly */
 	volatile sig_atomic_t *reload; /* SIGHUP: reload the settings file */
 	const char *command;       /* the command line, for the recordings' header */

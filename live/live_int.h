@@ -9,6 +9,7 @@
 #include <limits.h>
 
 #include "config.h"
+#include "dashboard.h"
 #include "exchange_aster.h"
 #include "exchange_sim.h"
 #include "journal.h"
@@ -36,6 +37,9 @@ struct live {
 	char db_path[PATH_MAX], rec_dir[PATH_MAX];
 	char rec_err[RECORD_ERR_MAX];
 	struct session_clock clock;
+	dashboard_t *dash;        /* NULL without --dashboard-port */
+	int64_t last_publish_ms;
+	bool stopping;            /* no new entries: the run is ending */
 	bool have_rules;          /* the first exchange info is in */
 	bool adopted;
 	int64_t first_ms, last_ms;
@@ -61,6 +65,10 @@ int live_close_all(struct live *l);
 /* At a stop: cancels hunter's resting entry orders and waits for them to
  * be gone (close.c). 0, or -1 when some are still open (said). */
 int live_cancel_entries(struct live *l);
+
+/* The dashboard's snapshot (snapshot.c), malloc'd JSON; NULL when out of
+ * memory. */
+char *live_snapshot(const struct live *l, int64_t now_ms);
 
 /* The status line (status.c). */
 void live_status_line(const struct live *l, char *buf, size_t cap);

@@ -216,6 +216,23 @@ static int open_exchange(struct live *l)
 	return rc ? LIVE_EFAIL : 0;
 }
 
+static int open_dashboard(struct live *l)
+{
+	if (l->o->dashboard_port < 0)
+		return 0;
+	char err[300];
+	struct dashboard_opts d = {l->o->dashboard_bind, l->o->dashboard_port, l->o->dashboard_token,
+	                           l->db_path, l->o->settings_path, 0, stderr};
+	if (!(l->dash = dashboard_start(&d, err, sizeof err))) {
+		live_say(l, "dashboard: %s", err);
+		return -1;
+	}
+	live_say(l, "dashboard on http://%s:%d/", l->o->dashboard_bind ? l->o->dashboard_bind
+	                                                               : "127.0.0.1",
+	         dashboard_port(l->dash));
+	return 0;
+}
+
 static int open_streams(struct live *l)
 {
 	if (!(l->symbols = calloc(l->s.nsymbols + 1, sizeof *l->symbols)))
@@ -244,10 +261,12 @@ static int start(struct live *l)
 		return LIVE_EUSAGE;
 	if (make_dirs(l) < 0 || open_journal(l) < 0)
 		return LIVE_EFAIL;
-	if (!(l->loop = net_loop_new(l->o->ca_file, err))) {
+	if (!(l->loop = net_loop_new(l->o->ca_file, err))) { /* also quiets libwebsockets */
 		live_say(l, "%s", err);
 		return LIVE_EFAIL;
 	}
+	if (open_dashboard(l) < 0)
+		return LIVE_EUSAGE;
 	if (!(l->session = session_new(&l->s, l->journal))) {
 		live_say(l, "out of memory");
 		return LIVE_EFAIL;
@@ -272,6 +291,18 @@ static void adopt(struct live *l, int64_t now)
 	l->adopted = true;
 	if (!l->simulate)
 		session_adopt(l->session, now);
+}
+
+/* The dashboard's view, once a second. */
+static void publish(struct live *l, int64_t mono, int64_t now)
+{
+	if (!l->dash || mono - l->last_publish_ms < 1000)
+		return;
+	l->last_publish_ms = mono;
+	char *snap = live_snapshot(l, now == INT64_MIN ? net_now_ns() / 1000000 : now);
+	if (snap)
+		dashboard_publish(l->dash, snap);
+	free(snap);
 }
 
 static void status(struct live *l, int64_t mono)
@@ -304,6 +335,7 @@ static int turn(struct live *l)
 		return -1;
 	}
 	status(l, mono);
+	publish(l, mono, now);
 	return 0;
 }
 
@@ -311,7 +343,8 @@ static int turn(struct live *l)
  * changes what cannot change while trading, changes nothing. */
 static void reload(struct live *l)
 {
-	*l->o->reload = 0;
+	if (l->o->reload)
+		*l->o->reload = 0;
 	struct settings s;
 	struct live_settings ls;
 	struct sim_params sim;
@@ -342,6 +375,7 @@ static void reload(struct live *l)
 static int finish(struct live *l, int rc)
 {
 	char hex[65] = "";
+	l->stopping = true;
 	if (l->session && l->x.ops) {
 		session_stop_entries(l->session, "stopping");
 		if (l->client && rc == LIVE_STOPPED && live_cancel_entries(l) < 0)
@@ -360,6 +394,7 @@ static int finish(struct live *l, int rc)
 		live_say(l, "recording: %s", l->rec_err);
 		rc = LIVE_EFAIL;
 	}
+	dashboard_stop(l->dash);
 	session_free(l->session);
 	journal_close(l->journal);
 	net_loop_free(l->loop);
@@ -376,7 +411,7 @@ int live_run(const struct live_opts *o)
 	while (rc < 0 && !*o->stop) {
 		if (turn(&l) < 0)
 			rc = LIVE_EFAIL;
-		if (o->reload && *o->reload)
+		if ((o->reload && *o->reload) || (l.dash && dashboard_take_reload(l.dash)))
 			reload(&l);
 		if (o->close_all && l.adopted && rc < 0)
 			rc = live_close_all(&l);

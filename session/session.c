@@ -217,6 +217,11 @@ const char *session_apply_settings(session_t *s, const struct settings *settings
 	return why;
 }
 
+const engine_t *session_engine(const session_t *s)
+{
+	return s->engine;
+}
+
 void session_set_id_stamp(session_t *s, int64_t ms)
 {
 	engine_set_id_stamp(s->engine, ms);

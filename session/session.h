@@ -77,6 +77,9 @@ void session_adopt(session_t *ss, int64_t ms);
  * why not (nothing changed). The settings must outlive the session. */
 const char *session_apply_settings(session_t *ss, const struct settings *s);
 
+/* The engine, to look at (engine_each_tranche, engine_each_order). */
+const engine_t *session_engine(const session_t *ss);
+
 /* The stamp of the engine's client ids (engine_set_id_stamp). */
 void session_set_id_stamp(session_t *ss, int64_t ms);
 

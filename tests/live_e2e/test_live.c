@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <sqlite3.h>
 
+#include "chromium.h"
 #include "live.h"
 
 TEST_SCRATCH_SUITE(live, dir, "hunter-live");
@@ -201,5 +202,62 @@ Test(live, bad_settings_or_no_credentials_exit_2, .timeout = 60)
 	cJSON *orders;
 	cr_assert_eq(live_orders(s.port, &orders), 0);
 	cJSON_Delete(orders);
+	serve_stop(&s);
+}
+
+/* The dashboard's positions as JSON, or NULL when none answers yet. */
+static cJSON *dash_positions(int port)
+{
+	struct http_answer a;
+	if (!http_call_within(port, "GET", "/api/positions", NULL, NULL, 2000, &a))
+		return NULL;
+	cJSON *j = a.status == 200 ? answer_json(&a) : NULL;
+	free(a.body);
+	return j;
+}
+
+/* Whether the page's positions table has a row of `symbol`. */
+static bool shows_position(const char *dom, const char *symbol)
+{
+	const char *table = strstr(dom, "<table id=\"positions\">");
+	char cell[64];
+	snprintf(cell, sizeof cell, "<td data-key=\"symbol\">%s</td>", symbol);
+	return table != NULL && strstr(table, cell) != NULL;
+}
+
+Test(live, the_dashboard_shows_an_open_position_in_chromium, .timeout = 180)
+{
+	test_browser();
+	struct served s;
+	live_serve(&s, dir, "--speed 20 --loop");
+	struct live_proc p;
+	char out[256], url[64];
+	snprintf(out, sizeof out, "%s/dash", dir);
+	live_spawn(&p, dir, s.port, settings(true), out, "--dashboard-port 0", true);
+	int port = 0;
+	for (int i = 0; i < 100 && !port; i++, usleep(100000)) {
+		char *err = test_try_read_file(p.err, NULL);
+		char *at = err ? strstr(err, "dashboard on http://127.0.0.1:") : NULL;
+		if (at)
+			port = atoi(at + strlen("dashboard on http://127.0.0.1:"));
+		free(err);
+	}
+	cr_assert_gt(port, 0, "no dashboard port said");
+	char symbol[SYMBOL_MAX] = "";
+	for (int64_t end = test_now_ms() + 120000; !symbol[0] && test_now_ms() < end;) {
+		cJSON *j = dash_positions(port);
+		const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "positions"), 0);
+		if (first)
+			snprintf(symbol, sizeof symbol, "%s", json_str(first, "symbol"));
+		cJSON_Delete(j);
+		usleep(300000);
+	}
+	cr_assert(symbol[0], "no position within two minutes");
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+	char *dom = test_dump_dom(url, dir);
+	cr_assert(shows_position(dom, symbol), "%s is not in the positions table:\n%.3000s", symbol,
+	          dom);
+	free(dom);
+	cr_assert_eq(live_end(&p, SIGTERM), 130);
 	serve_stop(&s);
 }
