@@ -156,7 +156,11 @@ static void look_up(struct xa_job *j)
 
 static void placed(struct xa_call *call, const struct xa_answer *a)
 {
-	struct xa_job *j = call->owner;
+	xa_job_answered(call->owner, a);
+}
+
+void xa_job_answered(struct xa_job *j, const struct xa_answer *a)
+{
 	struct xa_client *c = j->c;
 	int64_t window = c->scheme == XA_AUTH_V3 ? c->o.v3_window_ms : c->o.recv_window_ms;
 	j->dead_wall_ms = a->sent_wall_ms + window + CLOCK_MARGIN_MS;
@@ -172,17 +176,21 @@ static void placed(struct xa_call *call, const struct xa_answer *a)
 	}
 }
 
+void xa_job_fail(struct xa_job *j, int code, const char *msg)
+{
+	j->code = code;
+	snprintf(j->msg, sizeof j->msg, "%s", msg ? msg : "the order cannot be sent");
+	job_later(j, xa_job_refuse, 0);
+}
+
 static void send_order(struct xa_job *j)
 {
 	char params[XA_PARAMS_MAX];
 	const char *why = NULL;
-	if (!xa_order_encode(&j->req, params, &why)) {
-		j->code = -1102;
-		snprintf(j->msg, sizeof j->msg, "%s", why ? why : "the order cannot be sent");
-		job_later(j, xa_job_refuse, 0);
-		return;
-	}
-	job_call(j, "POST", params, placed);
+	if (!xa_order_encode(&j->req, params, &why))
+		xa_job_fail(j, -1102, why);
+	else
+		job_call(j, "POST", params, placed);
 }
 
 static void cancel_sent(struct xa_call *call, const struct xa_answer *a);
@@ -224,14 +232,20 @@ static void cancel_sent(struct xa_call *call, const struct xa_answer *a)
 /* The exchange interface                                                    */
 /* ------------------------------------------------------------------------ */
 
+struct xa_job *xa_job_place(struct xa_client *c, const order_req *o)
+{
+	struct xa_job *j = job_new(c, XA_JOB_PLACE);
+	if (j)
+		j->req = *o;
+	return j;
+}
+
 static void x_place(void *impl, const order_req *o, int64_t now_ms)
 {
 	(void)now_ms;
-	struct xa_job *j = job_new(impl, XA_JOB_PLACE);
-	if (!j)
-		return; /* no memory: the engine's unprotected-position timeout acts */
-	j->req = *o;
-	send_order(j);
+	struct xa_job *j = xa_job_place(impl, o);
+	if (j) /* without memory nothing goes: the engine's unprotected timeout acts */
+		send_order(j);
 }
 
 static void x_cancel(void *impl, const char *symbol, const char *client_id, int64_t now_ms)

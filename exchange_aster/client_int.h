@@ -151,6 +151,12 @@ void xa_resync(struct xa_client *c);
 void xa_catch_up_then_refuse(struct xa_client *c, struct xa_job *job);
 /* Reports the job's refusal to the session and frees the job (client.c). */
 void xa_job_refuse(struct xa_job *j);
+/* A job placing `o`, not sent yet (batch.c sends it); NULL: no memory. */
+struct xa_job *xa_job_place(struct xa_client *c, const order_req *o);
+/* The job's order cannot be sent: refused with `code` from the loop. */
+void xa_job_fail(struct xa_job *j, int code, const char *msg);
+/* The answer to the job's new-order request. */
+void xa_job_answered(struct xa_job *j, const struct xa_answer *a);
 
 /* ---- the client (client.c) --------------------------------------------- */
 

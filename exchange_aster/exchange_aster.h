@@ -169,6 +169,10 @@ exchange_t xa_client_exchange(xa_client *c);
 /* Multi-assets margin on or off, set only when it differs: 0, or Aster's
  * code (the exchange interface has no such mode: a simulation has none). */
 int xa_client_set_multi_assets(xa_client *c, bool on);
+/* Up to XA_BATCH_MAX new orders in one request (POST batchOrders); each
+ * is answered, refused or looked up on its own, as exchange_place's are. */
+#define XA_BATCH_MAX 5
+void xa_client_place_batch(xa_client *c, const order_req *orders, size_t n);
 /* Cancels every open order of `symbol` (DELETE allOpenOrders), from the
  * loop; the cancellations arrive as order updates. */
 void xa_client_cancel_all(xa_client *c, const char *symbol);

@@ -160,3 +160,36 @@ Test(orders, refusal_reaches_the_session, .timeout = 60)
 	client_stop(&r);
 	serve_stop(&s);
 }
+
+static bool batch_heard(const struct client_run *r)
+{
+	return heard_count(&r->heard, "h-1", OS_NEW) && heard_count(&r->heard, "h-2", OS_NEW) &&
+	       r->heard.nrejects;
+}
+
+/* Three orders in one request, one off the tick: two placed, that one
+ * refused on its own. */
+Test(orders, batch_answers_each_order, .timeout = 60)
+{
+	struct served s;
+	start(&s, client_market(dir, 60, -1), "--speed 1");
+	struct client_run r;
+	struct xa_client_opts o = {0};
+	client_start(&r, s.port, true, &o);
+	order_req v[3] = {client_limit("h-1", SIDE_BUY, "49000"), client_limit("h-2", SIDE_BUY, "49001"),
+	                  client_limit("h-3", SIDE_BUY, "49000.05")};
+	struct xa_client_stats before;
+	xa_client_get_stats(r.c, &before);
+	xa_client_place_batch(r.c, v, 3);
+	cr_assert(client_until(&r, batch_heard, 5000), "the batch was not answered order by order");
+	client_idle(&r, 300);
+	cr_assert_eq(r.heard.nrejects, 1);
+	cr_assert_str_eq(r.heard.reject_id[0], "h-3");
+	cr_assert_eq(heard_count(&r.heard, "h-1", OS_NEW), 1);
+	cr_assert_eq(heard_count(&r.heard, "h-2", OS_NEW), 1);
+	struct xa_client_stats after;
+	xa_client_get_stats(r.c, &after);
+	cr_assert_eq(after.calls - before.calls, 1, "one request for the three");
+	client_stop(&r);
+	serve_stop(&s);
+}
