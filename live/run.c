@@ -354,22 +354,20 @@ static void reload(struct live *l)
 		         l->o->settings_path, d.n ? d.msgs[0].text : "unreadable");
 		return;
 	}
-	const char *why = session_apply_settings(l->session, &s);
-	if (why && !strcmp(why, "the exchange refused a new leverage or margin type")) {
-		config_free(&l->s); /* taken, but the exchange kept the old leverage somewhere */
-		l->s = s;
-		live_say(l, "reload: applied, but %s: %s", why,
-		         l->client ? xa_client_last_error(l->client) : "");
-		return;
-	}
-	if (why) {
+	const char *why;
+	int rc = session_apply_settings(l->session, &s, &why);
+	if (rc < 0) {
 		config_free(&s);
 		live_say(l, "reload: %s: %s; the running settings stay", l->o->settings_path, why);
 		return;
 	}
 	config_free(&l->s);
-	l->s = s;
-	live_say(l, "reload: %s applied", l->o->settings_path);
+	l->s = s; /* where the session reads its settings */
+	if (rc)
+		live_say(l, "reload: applied, but %s: %s", why,
+		         l->client ? xa_client_last_error(l->client) : "");
+	else
+		live_say(l, "reload: %s applied", l->o->settings_path);
 }
 
 static int finish(struct live *l, int rc)

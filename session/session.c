@@ -201,20 +201,21 @@ static const struct symbol_settings *find_symbol(const struct settings *s, const
 	return NULL;
 }
 
-const char *session_apply_settings(session_t *s, const struct settings *settings)
+int session_apply_settings(session_t *s, const struct settings *settings, const char **why)
 {
-	const char *why = engine_apply_settings(s->engine, settings);
-	if (why)
-		return why;
+	if ((*why = engine_apply_settings(s->engine, settings)))
+		return -1;
+	int rc = 0;
 	for (uint32_t i = 0; i < settings->nsymbols; i++) {
 		const struct symbol_settings *y = &settings->symbols[i];
 		const struct symbol_settings *old = find_symbol(s->settings, y->symbol);
 		if ((!old || old->leverage != y->leverage || old->margin_type != y->margin_type) &&
-		    setup_symbol(s, y))
-			why = "the exchange refused a new leverage or margin type";
+		    setup_symbol(s, y)) {
+			*why = "the exchange refused a new leverage or margin type";
+			rc = 1;
+		}
 	}
-	s->settings = settings;
-	return why;
+	return rc;
 }
 
 const engine_t *session_engine(const session_t *s)

@@ -73,9 +73,13 @@ int64_t session_now(const session_t *ss);
 void session_adopt(session_t *ss, int64_t ms);
 
 /* New settings while running (engine_apply_settings), the symbols whose
- * leverage or margin type changed set up again on the exchange. NULL, or
- * why not (nothing changed). The settings must outlive the session. */
-const char *session_apply_settings(session_t *ss, const struct settings *s);
+ * leverage or margin type changed (against the settings the session runs
+ * on) set up again on the exchange. Returns 0 when taken, 1 when taken but
+ * the exchange refused a leverage or margin type, -1 when refused (nothing
+ * changed); *why says what went wrong. The session keeps the address it
+ * was made with: once they are taken, the caller puts the new settings
+ * there. */
+int session_apply_settings(session_t *ss, const struct settings *s, const char **why);
 
 /* The engine, to look at (engine_each_tranche, engine_each_order). */
 const engine_t *session_engine(const session_t *ss);

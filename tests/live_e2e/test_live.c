@@ -261,3 +261,53 @@ Test(live, the_dashboard_shows_an_open_position_in_chromium, .timeout = 180)
 	cr_assert_eq(live_end(&p, SIGTERM), 130);
 	serve_stop(&s);
 }
+
+/* Whether the run has said `text` on stderr within 10 s. */
+static bool said(const struct live_proc *p, const char *text)
+{
+	for (int i = 0; i < 100; i++, usleep(100000)) {
+		char *err = test_try_read_file(p->err, NULL);
+		bool found = err && strstr(err, text);
+		free(err);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+Test(live, sighup_reloads_checked_settings, .timeout = 120)
+{
+	struct served s;
+	live_serve(&s, dir, "--speed 10 --loop");
+	char path[256], out[256];
+	snprintf(path, sizeof path, "%s/reload.json", dir);
+	size_t len;
+	char *good = test_read_file(settings(true), &len);
+	test_write_file(path, good);
+	struct live_proc p;
+	snprintf(out, sizeof out, "%s/reload", dir);
+	live_spawn(&p, dir, s.port, path, out, "", true);
+	cr_assert(said(&p, "simulating on 6 symbol(s)"));
+	test_write_file(path, "{\"globals\": {\"no_such_key\": 1}}");
+	kill(p.pid, SIGHUP);
+	cr_assert(said(&p, "is not valid"), "a bad file was not refused");
+	char *fewer = strdup(good);
+	char *doge = strstr(fewer, "\"DOGEUSDT\"");
+	cr_assert_not_null(doge);
+	memcpy(doge, "\"DOGEUSDX\"", 10);
+	test_write_file(path, fewer);
+	kill(p.pid, SIGHUP);
+	cr_assert(said(&p, "the symbols cannot change while trading"));
+	char *changed = strdup(good);
+	char *at = strstr(changed, "\"volume_threshold_long\": 20000");
+	cr_assert_not_null(at);
+	memcpy(at, "\"volume_threshold_long\": 30000", strlen("\"volume_threshold_long\": 30000"));
+	test_write_file(path, changed);
+	kill(p.pid, SIGHUP);
+	cr_assert(said(&p, "applied"), "a valid file was not applied");
+	cr_assert_eq(live_end(&p, SIGTERM), 130);
+	free(good);
+	free(fewer);
+	free(changed);
+	serve_stop(&s);
+}
