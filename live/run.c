@@ -42,6 +42,22 @@ void live_say(struct live *l, const char *fmt, ...)
 
 /* ---- events on their way ------------------------------------------------ */
 
+/* The first exchange info: the settings' symbols it does not list as
+ * trading are named (the engine skips their signals as "no_rules"). */
+static void name_untradable(struct live *l, const struct ev_exchange_info *info)
+{
+	for (uint32_t k = 0; k < l->s.nsymbols; k++) {
+		const char *sym = l->s.symbols[k].symbol;
+		const struct symbol_rules *r = NULL;
+		for (uint32_t i = 0; i < info->nsymbols && !r; i++)
+			if (!strcmp(info->symbols[i].symbol, sym))
+				r = &info->symbols[i];
+		if (!r || !r->trading || !r->tick || !r->step)
+			live_say(l, "%s cannot trade: %s; it is skipped", sym,
+			         !r ? "the exchange does not list it" : "its status is not TRADING");
+	}
+}
+
 /* Market events as the recorder writes them: rules, the clock, the session. */
 static void on_market(void *ctx, const ev_t *ev)
 {
@@ -50,6 +66,8 @@ static void on_market(void *ctx, const ev_t *ev)
 		for (uint32_t i = 0; i < ev->u.info.nsymbols; i++)
 			if (config_find_symbol(&l->s, ev->u.info.symbols[i].symbol))
 				session_set_rules(l->session, &ev->u.info.symbols[i]);
+		if (!l->have_rules)
+			name_untradable(l, &ev->u.info);
 		l->have_rules = true;
 	}
 	if (ev->exch_ms > 0 && ev->recv_ns > 0)
