@@ -193,3 +193,39 @@ Test(orders, batch_answers_each_order, .timeout = 60)
 	client_stop(&r);
 	serve_stop(&s);
 }
+
+static bool two_new(const struct client_run *r)
+{
+	return heard_count(&r->heard, "h-1", OS_NEW) && heard_count(&r->heard, "h-2", OS_NEW);
+}
+
+static bool two_canceled(const struct client_run *r)
+{
+	return heard_count(&r->heard, "h-1", OS_CANCELED) && heard_count(&r->heard, "h-2", OS_CANCELED);
+}
+
+Test(orders, cancel_all_and_multi_assets, .timeout = 60)
+{
+	struct served s;
+	start(&s, client_market(dir, 60, -1), "--speed 1");
+	struct client_run r;
+	struct xa_client_opts o = {0};
+	client_start(&r, s.port, false, &o);
+	order_req a = client_limit("h-1", SIDE_BUY, "49000"), b = client_limit("h-2", SIDE_BUY, "49001");
+	exchange_place(&r.x, &a, 0);
+	exchange_place(&r.x, &b, 0);
+	cr_assert(client_until(&r, two_new, 5000));
+	xa_client_cancel_all(r.c, "BTCUSDT");
+	cr_assert(client_until(&r, two_canceled, 5000), "cancel-all left an order open");
+	struct exchange_open open;
+	exchange_open_state(&r.x, &open);
+	cr_assert_eq(open.norders, 0);
+	cr_assert_eq(xa_client_set_multi_assets(r.c, true), 0);
+	cr_assert_eq(xa_client_set_multi_assets(r.c, true), 0, "unchanged: not sent again");
+	struct http_answer h;
+	v1_call(s.port, "GET", "/fapi/v1/multiAssetsMargin", "", V1_KEY, V1_SECRET, wall_ms(), &h);
+	cr_assert(strstr(h.body, "\"multiAssetsMargin\":true"), "%s", h.body);
+	free(h.body);
+	client_stop(&r);
+	serve_stop(&s);
+}
