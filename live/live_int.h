@@ -49,6 +49,17 @@ struct live {
 	struct exchange_sink sink; /* the session's: answers go there once recorded */
 };
 
+/* Makes everything (start.c): -1 to run, else the live_end to end with. */
+int live_start(struct live *l);
+
+/* Where events go (events.c): the recorder's hooks and the exchange's sink. */
+void live_on_market(void *ctx, const ev_t *ev);
+void live_on_answer(void *ctx, const ev_t *ev);
+void live_on_refusal(void *ctx, const char *symbol, const char *client_id, int code,
+                     const char *msg, int64_t ms);
+void live_on_record_status(void *ctx, const struct record_status *st);
+void live_on_record_warn(void *ctx, const char *msg);
+
 /* Wraps *x so that the journal is committed before each request. */
 int live_guard(exchange_t *x, journal_t *journal);
 
