@@ -143,6 +143,7 @@ struct xa_client_stats {
 	uint64_t stream_renewals;  /* listenKeys obtained after the first */
 	uint64_t stream_drops;     /* user-stream connections lost */
 	uint64_t resyncs;          /* catch-ups after the stream was down or its key gone */
+	bool stream_up;            /* the user data stream is connected now */
 	int64_t weight_used, weight_limit; /* request weight of this minute, and the limit */
 	int64_t clock_offset_ms;   /* the exchange's clock minus ours, at start; requests
 	                            * carry our clock, so beyond about 1 s V1 ones fail */
@@ -177,6 +178,8 @@ void xa_client_place_batch(xa_client *c, const order_req *orders, size_t n);
  * loop; the cancellations arrive as order updates. */
 void xa_client_cancel_all(xa_client *c, const char *symbol);
 void xa_client_get_stats(const xa_client *c, struct xa_client_stats *s);
+/* Orders, cancels and replaces whose outcome is not known yet. */
+size_t xa_client_pending(const xa_client *c);
 /* The last error the exchange answered or the network gave, "" none. */
 const char *xa_client_last_error(const xa_client *c);
 /* Whether a 418 ban holds: new entries must stop. */

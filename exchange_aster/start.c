@@ -159,8 +159,17 @@ void xa_client_get_stats(const xa_client *c, struct xa_client_stats *s)
 {
 	*s = c->stats;
 	s->clock_offset_ms = c->clock_offset_ms;
+	s->stream_up = c->stream.up;
 	s->weight_used = c->rl.used[XA_WEIGHT_1M];
 	s->weight_limit = c->rl.limit[XA_WEIGHT_1M];
+}
+
+size_t xa_client_pending(const xa_client *c)
+{
+	size_t n = 0;
+	for (const struct xa_job *j = c->jobs; j; j = j->next)
+		n++;
+	return n;
 }
 
 const char *xa_client_last_error(const xa_client *c)

@@ -72,13 +72,24 @@ static bool wait_gone(struct live *l, bool entries_only)
 	return false;
 }
 
+/* Turns the loop until the client knows how every request ended. */
+static bool wait_answers(struct live *l)
+{
+	for (int64_t end = live_mono_ms() + CLOSE_WAIT_MS; live_mono_ms() < end;) {
+		if (!xa_client_pending(l->client))
+			return true;
+		net_loop_run(l->loop, 50);
+	}
+	return false;
+}
+
 int live_cancel_entries(struct live *l)
 {
 	struct exchange_open open;
 	exchange_open_state(&l->x, &open);
 	if (!cancel_ours(l, &open, true))
 		return 0;
-	if (wait_gone(l, true))
+	if (wait_answers(l) && all_gone(l, true))
 		return 0;
 	live_say(l, "stopping: entry orders of hunter's are still open after %d s; cancel them on"
 	            " the exchange", CLOSE_WAIT_MS / 1000);
