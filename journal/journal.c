@@ -209,6 +209,7 @@ journal_t *journal_create(const char *path, const struct journal_run *run, char 
 		journal_close(j);
 		return NULL;
 	}
+	j->pending = !run->exclusive; /* a live run's readers see the tables at its first commit */
 	return j;
 }
 

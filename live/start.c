@@ -62,6 +62,8 @@ static int open_journal(struct live *l)
 	                                             : NULL;
 	if (!l->journal)
 		live_say(l, "%s", text ? err : "out of memory");
+	else
+		journal_commit(l->journal); /* the dashboard reads it from the start */
 	free(text);
 	free(model);
 	return l->journal ? 0 : -1;

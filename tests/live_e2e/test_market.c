@@ -1,0 +1,117 @@
+/*
+ * test_market.c - `hunter live` over the wire on scripted markets served by
+ * `hunter serve` (the backtest's scripted markets, tests/backtest/market.h):
+ *
+ *  - a partial fill: the entry fills in part on a trade through it, the
+ *    rest expires with the entry's TTL; the part that filled is a tranche
+ *    protected by its stop-loss and take-profit on the account;
+ *  - our own position liquidated: a 20x long without stop-loss, the market
+ *    falls 8 %; the exchange's liquidation reaches the run database as a
+ *    fill with its own role, nothing is left open on the account, and the
+ *    engine sends nothing more for the dead tranche.
+ */
+#include "backtest/market.h"
+#include "db.h"
+#include "live.h"
+
+TEST_SCRATCH_SUITE(live_market, dir, "hunter-live-market");
+
+/* 20x longs of 100 USDT margin on long liquidations; TP 5 %. */
+static const char *settings(const char *sl)
+{
+	static char path[256];
+	char keys[256];
+	snprintf(keys, sizeof keys, "\"volume_threshold_short\": 500000, \"leverage\": 20,"
+	                            " \"take_profit_pct\": 5, %s", sl);
+	snprintf(path, sizeof path, "%s/settings.json", dir);
+	test_write_file(path, market_settings(keys));
+	return path;
+}
+
+/* The cascade that fires a long entry (a bid at 59940), a trade through it
+ * of `fill_qty`, then `prices` every 2 s and quiet trades to 120 s. */
+static const char *script(const char *fill_qty, const char *const *prices, int n,
+                          const char *last)
+{
+	struct market m;
+	market_open(&m, dir);
+	market_cascade(&m);
+	market_trade(&m, 5000, "59900.0", fill_qty, true);
+	for (int i = 0; i < n; i++)
+		market_trade(&m, 10000 + 2000 * i, prices[i], "0.500", true);
+	for (int64_t ms = 40000; ms <= 120000; ms += 5000) {
+		market_book(&m, ms, last, "60100.0");
+		market_trade(&m, ms, last, "0.100", true);
+	}
+	return market_import(&m);
+}
+
+/* Runs hunter live on the served script until `sql` counts at least one
+ * row in its run database (or 60 s pass), then stops it. */
+static void run_until(const char *rec, const char *settings_path, const char *sql,
+                      struct served *s, char out[256])
+{
+	char accounts[256], args[1024];
+	snprintf(accounts, sizeof accounts, "%s/accounts.json", dir);
+	test_write_file(accounts, "[{\"api_key\":\"" LIVE_KEY "\",\"api_secret\":\"" LIVE_SECRET
+	                          "\",\"balance_usdt\":\"10000\"}]\n");
+	snprintf(args, sizeof args, "--port 0 --speed 6 --accounts %s %s", accounts, rec);
+	serve_start(s, dir, args);
+	struct live_proc p;
+	snprintf(out, 256, "%s/run", dir);
+	live_spawn(&p, dir, s->port, settings_path, out, "", true);
+	char db[300];
+	snprintf(db, sizeof db, "%s/run.db", out);
+	int64_t end = test_now_ms() + 60000;
+	while (test_now_ms() < end && (access(db, R_OK) || test_db_int(db, sql) == 0))
+		usleep(300000);
+	cr_assert_gt(test_db_int(db, sql), 0, "never: %s", sql);
+	usleep(1500000); /* what follows it: protection, cancels */
+	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
+}
+
+Test(live_market, partial_fill_is_protected, .timeout = 120)
+{
+	static const char *const flat[] = {"59950.0"};
+	struct served s;
+	char out[256], db[300];
+	run_until(script("0.010", flat, 1, "59950.0"), settings("\"stop_loss_pct\": 2"),
+	          "SELECT count(*) FROM orders WHERE role = 'entry' AND state = 'canceled'", &s,
+	          out);
+	snprintf(db, sizeof db, "%s/run.db", out);
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM fills WHERE role='entry'"), 1);
+	cr_assert_eq(test_db_int(db, "SELECT qty_e8 FROM fills WHERE role='entry'"), 1000000,
+	             "the entry did not fill 0.010 of its 0.033");
+	cJSON *orders;
+	live_orders(s.port, &orders);
+	live_no_duplicate(orders);
+	live_protected(s.port, orders);
+	cJSON *pos = live_ask(s.port, "/fapi/v2/positionRisk", "symbol=BTCUSDT");
+	cr_assert_str_eq(json_str(cJSON_GetArrayItem(pos, 0), "positionAmt"), "0.01");
+	cJSON_Delete(pos);
+	cJSON_Delete(orders);
+	serve_stop(&s);
+}
+
+Test(live_market, own_position_liquidated, .timeout = 120)
+{
+	static const char *const crash[] = {"59500.0", "59000.0", "58500.0", "58000.0",
+	                                    "57500.0", "57000.0", "56500.0", "56000.0",
+	                                    "55500.0", "55200.0"};
+	struct served s;
+	char out[256], db[300];
+	run_until(script("1.000", crash, 10, "55200.0"), settings("\"stop_loss_enabled\": false"),
+	          "SELECT count(*) FROM fills WHERE role='liquidation'", &s, out);
+	snprintf(db, sizeof db, "%s/run.db", out);
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM orders WHERE code = -2022"), 0,
+	             "orders were sent for a tranche that no longer exists");
+	cJSON *orders, *o;
+	live_orders(s.port, &orders);
+	live_no_duplicate(orders);
+	cJSON_ArrayForEach(o, orders)
+		cr_assert(!is_open_status(json_str(o, "status")), "%s left open after the liquidation",
+		          json_str(o, "clientOrderId"));
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM tranches WHERE action='close'"), 1);
+	cJSON_Delete(orders);
+	serve_stop(&s);
+}
