@@ -122,7 +122,7 @@ static int open_session(struct job *j, const struct rules_list *rules)
 	}
 	exchange_t x;
 	sim_exchange(j->sim, &x);
-	session_attach(j->session, &x);
+	session_attach(j->session, &x, NULL, NULL);
 	for (uint32_t i = 0; i < rules->n; i++)
 		session_set_rules(j->session, &rules->v[i]);
 	bt_job_rules_seen(j, rules->v, rules->n);

@@ -189,7 +189,7 @@ static int rig_start(struct rig *r, int port, bool v3, const char *db, char *err
 	if (!c || xa_client_start(c, err, cap) < 0)
 		return -1;
 	exchange_t x = xa_client_exchange(c);
-	if (session_attach(r->ss, &x))
+	if (session_attach(r->ss, &x, NULL, NULL))
 		return snprintf(err, cap, "attach failed: %s", xa_client_last_error(c)), -1;
 	if (feed_rest(r, "/fapi/v1/exchangeInfo", NULL) < 0)
 		return -1;

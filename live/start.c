@@ -106,6 +106,17 @@ static int open_client(struct live *l, exchange_t *x)
 	return 0;
 }
 
+/* A symbol whose leverage or margin type the exchange refused (a leverage
+ * above its brackets, a margin type it does not allow): not traded. */
+static void symbol_refused(void *ctx, const char *symbol, int code)
+{
+	struct live *l = ctx;
+	const struct symbol_settings *y = config_find_symbol(&l->s, symbol);
+	live_say(l, "%s cannot be set up (leverage %d, %s): Aster code %d: %s; it is skipped",
+	         symbol, y ? y->leverage : 0, y ? margin_type_str(y->margin_type) : "",
+	         code, l->client ? xa_client_last_error(l->client) : "");
+}
+
 /* 0, or the live_end to end with. */
 static int open_exchange(struct live *l)
 {
@@ -129,10 +140,10 @@ static int open_exchange(struct live *l)
 		return LIVE_EFAIL;
 	}
 	l->x = x;
-	rc = session_attach(l->session, &x);
+	rc = session_attach(l->session, &x, symbol_refused, l);
 	if (rc)
-		live_say(l, "setting up the account (position mode, leverage, margin type) failed with"
-		            " Aster code %d: %s", rc, l->client ? xa_client_last_error(l->client) : "");
+		live_say(l, "setting up the account (position mode) failed with Aster code %d: %s", rc,
+		         l->client ? xa_client_last_error(l->client) : "");
 	if (!rc && l->client && (rc = xa_client_set_multi_assets(l->client, l->ls.multi_assets_mode)))
 		live_say(l, "setting multi-assets mode failed with Aster code %d: %s", rc,
 		         xa_client_last_error(l->client));

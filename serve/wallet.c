@@ -8,6 +8,7 @@
  * USDT wallet with cross margin only: the settings it does not model are
  * kept and reported, not applied (docs/serve.md).
  */
+#include <cjson/cJSON.h>
 #include <string.h>
 
 #include "trading_int.h"
@@ -222,12 +223,32 @@ void serve_ep_leverage_bracket(struct tcall *c)
 /* Settings                                                         */
 /* ---------------------------------------------------------------- */
 
-/* The symbol's settings; NULL when the symbol is missing (answered). */
+/* Whether the served exchangeInfo lists the symbol. */
+static bool listed(const struct tcall *c, const char *symbol)
+{
+	const struct text *info = &c->a->market->info;
+	cJSON *j = cJSON_ParseWithLength(info->s ? info->s : "", info->len);
+	const cJSON *sym;
+	bool found = false;
+	cJSON_ArrayForEach(sym, cJSON_GetObjectItemCaseSensitive(j, "symbols")) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sym, "symbol"));
+		found |= name && !strcmp(name, symbol);
+	}
+	cJSON_Delete(j);
+	return found;
+}
+
+/* The settings of the request's symbol; NULL when it is missing or not
+ * one the exchange lists (answered, -1121 as Aster does). */
 static struct sym_setting *setting_param(struct tcall *c)
 {
 	char symbol[SYMBOL_MAX];
 	if (!serve_required(c, "symbol", symbol, sizeof symbol))
 		return NULL;
+	if (!listed(c, symbol)) {
+		serve_rest_error(c->r, 400, -1121, "Invalid symbol.");
+		return NULL;
+	}
 	struct sym_setting *st = serve_account_setting(c->ac, symbol);
 	if (!st)
 		serve_rest_error(c->r, 500, -1000, "Out of memory.");

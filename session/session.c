@@ -9,6 +9,7 @@
  * after it was placed, not at the next trade a minute later, and the cancel
  * must reach the exchange before that trade is matched.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ struct session {
 	int64_t last_second; /* second of the last market event */
 	int64_t acting_ms;   /* exchange time of the answer being delivered; 0 none */
 	bool market_tables;
+	char (*refused)[SYMBOL_MAX]; /* symbols the exchange would not set up: not traded */
+	uint32_t nrefused;
 };
 
 /* ---- the account, sampled ---------------------------------------------- */
@@ -167,15 +170,33 @@ static int setup_symbol(struct session *s, const struct symbol_settings *y)
 	return exchange_setup_symbol(&s->x, &u);
 }
 
-int session_attach(session_t *s, exchange_t *x)
+/* Remembers a symbol the exchange refused to set up; false when out of
+ * memory (the refusal then ends the set-up). */
+static bool refuse(struct session *s, const char *symbol)
+{
+	void *v = realloc(s->refused, (s->nrefused + 1) * sizeof *s->refused);
+	if (!v)
+		return false;
+	s->refused = v;
+	snprintf(s->refused[s->nrefused++], SYMBOL_MAX, "%s", symbol);
+	return true;
+}
+
+int session_attach(session_t *s, exchange_t *x, session_refused_fn refused, void *ctx)
 {
 	s->x = *x;
 	struct exchange_account a;
 	exchange_account(&s->x, &a);
 	engine_set_wallet(s->engine, a.wallet);
 	int rc = exchange_set_position_mode(&s->x, s->settings->hedge_mode);
-	for (uint32_t i = 0; i < s->settings->nsymbols && !rc; i++)
-		rc = setup_symbol(s, &s->settings->symbols[i]);
+	for (uint32_t i = 0; i < s->settings->nsymbols && !rc; i++) {
+		const char *symbol = s->settings->symbols[i].symbol;
+		int code = setup_symbol(s, &s->settings->symbols[i]);
+		if (code && refused && refuse(s, symbol))
+			refused(ctx, symbol, code);
+		else
+			rc = code;
+	}
 	return rc;
 }
 
@@ -184,6 +205,7 @@ void session_free(session_t *s)
 	if (!s)
 		return;
 	engine_free(s->engine);
+	free(s->refused);
 	if (s->x.ops)
 		exchange_destroy(&s->x);
 	if (s->log.md) {
@@ -240,8 +262,12 @@ void session_journal_market(session_t *s, bool on)
 
 void session_set_rules(session_t *s, const struct symbol_rules *r)
 {
-	exchange_set_rules(&s->x, r);
-	engine_set_rules(s->engine, r);
+	struct symbol_rules own = *r;
+	for (uint32_t i = 0; i < s->nrefused; i++)
+		if (!strcmp(s->refused[i], r->symbol))
+			own.trading = false; /* its signals are skipped as no_rules */
+	exchange_set_rules(&s->x, &own);
+	engine_set_rules(s->engine, &own);
 }
 
 int64_t session_now(const session_t *s)

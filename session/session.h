@@ -42,10 +42,13 @@ typedef struct session session_t;
 session_t *session_new(const struct settings *s, journal_t *journal);
 /* The sink an exchange must be made with to answer this session. */
 struct exchange_sink session_sink(session_t *ss);
-/* Hands the exchange to the session and sets up the settings' symbols
- * (leverage, margin type) and position mode on it. Returns 0, or the first
- * exchange error code. */
-int session_attach(session_t *ss, exchange_t *x);
+/* Hands the exchange to the session and sets up the position mode and the
+ * settings' symbols (leverage, margin type) on it. A symbol the exchange
+ * refuses is told to `refused` and not traded (its rules say it cannot
+ * trade); with `refused` NULL the refusal ends the set-up. Returns 0, or
+ * the first exchange error code that ended it. */
+typedef void (*session_refused_fn)(void *ctx, const char *symbol, int code);
+int session_attach(session_t *ss, exchange_t *x, session_refused_fn refused, void *ctx);
 void session_free(session_t *ss);
 
 /* Whether market events also go to the journal's market_* tables (on by

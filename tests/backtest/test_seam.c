@@ -234,7 +234,7 @@ static void replay_into(struct run *r, const char *name, struct tape *t, bool re
 		struct exchange_sink taped = {t, taped_event, taped_refusal};
 		sim_exchange(sim_new(&p, &taped), &t->inner);
 	}
-	cr_assert_eq(session_attach(ss, &x), 0);
+	cr_assert_eq(session_attach(ss, &x, NULL, NULL), 0);
 
 	const char *paths[] = {FIXTURE};
 	replay *rp = replay_open(paths, 1, err);

@@ -324,3 +324,28 @@ Test(live, sighup_reloads_checked_settings, .timeout = 120)
 	free(changed);
 	serve_stop(&s);
 }
+
+Test(live, a_symbol_the_exchange_refuses_is_skipped, .timeout = 60)
+{
+	struct served s;
+	live_serve(&s, dir, "--speed 10 --loop");
+	char path[256], out[256];
+	size_t len;
+	char *text = test_read_file(settings(false), &len);
+	char *at = strstr(text, "\"symbols\": {");
+	cr_assert_not_null(at);
+	at += strlen("\"symbols\": {");
+	char *more = malloc(len + 64);
+	snprintf(more, len + 64, "%.*s\"FAKEUSDT\": {\"leverage\": 5},%s", (int)(at - text), text, at);
+	snprintf(path, sizeof path, "%s/fake.json", dir);
+	test_write_file(path, more);
+	struct live_proc p;
+	snprintf(out, sizeof out, "%s/fake", dir);
+	live_spawn(&p, dir, s.port, path, out, "", true);
+	cr_assert(said(&p, "FAKEUSDT cannot be set up"), "%s", test_read_file(p.err, NULL));
+	cr_assert(said(&p, "trading on 7 symbol(s)"), "the run did not go on without it");
+	cr_assert_eq(live_end(&p, SIGTERM), 130);
+	free(text);
+	free(more);
+	serve_stop(&s);
+}

@@ -99,7 +99,7 @@ static void restart(struct account *a)
 	session_t *ss = session_new(&s, j);
 	cr_assert_not_null(ss);
 	exchange_t x = {&scripted, a};
-	cr_assert_eq(session_attach(ss, &x), 0);
+	cr_assert_eq(session_attach(ss, &x, NULL, NULL), 0);
 	session_set_rules(ss, &rules);
 	session_adopt(ss, T0 + 1000);
 	session_free(ss);
