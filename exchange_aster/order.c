@@ -357,7 +357,7 @@ static int read_enums(const struct form *f, order_req *r, char *msg, size_t cap)
 	v = 0;
 	if (!rc && f->seen[K_TIF])
 		rc = enum_of(f, K_TIF, tif_from, &v, -1115, "timeInForce", msg, cap);
-	r->tif = (tif_t)v;
+	r->tif = r->type == OT_LIMIT ? (tif_t)v : 0; /* checked, but a LIMIT's alone (order_req) */
 	v = WT_CONTRACT_PRICE;
 	if (!rc && f->seen[K_WORKING])
 		rc = enum_of(f, K_WORKING, working_type_from, &v, -1102, "workingType",

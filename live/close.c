@@ -1,7 +1,8 @@
 /*
  * close.c - what is cancelled when a live run ends. A stop cancels
  * hunter's entry orders still resting, so that none fills once nobody
- * protects it; take-profits and stop-losses stay. `--close-all` cancels
+ * protects it, and waits until every request under way has its answer;
+ * take-profits and stop-losses stay. `--close-all` cancels
  * all of hunter's orders and closes its positions at market, reduce-only.
  * Orders without hunter's client-id format are someone else's and stay.
  * The account's positions are all taken as hunter's: a sub-account
@@ -87,12 +88,13 @@ int live_cancel_entries(struct live *l)
 {
 	struct exchange_open open;
 	exchange_open_state(&l->x, &open);
-	if (!cancel_ours(l, &open, true))
-		return 0;
+	cancel_ours(l, &open, true);
+	/* also what is under way: a stop-loss waiting to be sent again after a
+	 * 503 must be on the exchange before the run ends */
 	if (wait_answers(l) && all_gone(l, true))
 		return 0;
-	live_say(l, "stopping: entry orders of hunter's are still open after %d s; cancel them on"
-	            " the exchange", CLOSE_WAIT_MS / 1000);
+	live_say(l, "stopping: after %d s, entry orders of hunter's are still open or requests"
+	            " unanswered; look at the account", CLOSE_WAIT_MS / 1000);
 	return -1;
 }
 

@@ -74,7 +74,8 @@ void live_say(struct live *l, const char *fmt, ...) __attribute__((format(printf
 int live_close_all(struct live *l);
 
 /* At a stop: cancels hunter's resting entry orders and waits for them to
- * be gone (close.c). 0, or -1 when some are still open (said). */
+ * be gone and for every request under way to be answered (close.c). 0,
+ * or -1 when something is still open or unanswered (said). */
 int live_cancel_entries(struct live *l);
 
 /* The dashboard's snapshot (snapshot.c), malloc'd JSON; NULL when out of

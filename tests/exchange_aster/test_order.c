@@ -135,3 +135,24 @@ Test(order, signature_parameters_are_left_to_authentication)
 	cr_assert_eq(xa_order_decode(m, strlen(m), &r, msg, sizeof msg), 0, "%s", msg);
 	cr_assert_not(r.price_protect, "priceProtect means something to conditional orders only");
 }
+
+/* timeInForce is checked on any order but kept for a LIMIT only: a
+ * TAKE_PROFIT_MARKET sent with one (the fuzzer's find) must still come back
+ * the same from its own encoding. */
+Test(order, time_in_force_of_a_market_order_is_ignored)
+{
+	static const char p[] = "symbol=SOLUSDT&side=BUY&positionSide=SHORT&type=TAKE_PROFIT_MARKET"
+	                        "&stopPrice=456.12&timeInForce=GTC&closePosition=true"
+	                        "&newClientOrderId=c1";
+	order_req r, back;
+	char msg[160], buf[XA_PARAMS_MAX];
+	const char *why;
+	cr_assert_eq(xa_order_decode(p, strlen(p), &r, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(r.tif, 0);
+	size_t n = xa_order_encode(&r, buf, &why);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(xa_order_decode(buf, n, &back, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(memcmp(&r, &back, sizeof r), 0);
+	refused("symbol=SOLUSDT&side=BUY&type=STOP_MARKET&stopPrice=1&timeInForce=XYZ"
+	        "&quantity=1", -1115, "timeInForce");
+}
