@@ -120,6 +120,22 @@ static void order_ref(char *buf, size_t cap, const char *symbol, const char *cid
 
 static void send_order(struct xa_job *j);
 static void look_up(struct xa_job *j);
+static void send_cancel(struct xa_job *j);
+
+/* The exchange has the order (its answer `o`): handed on, and cancelled
+ * now if the engine asked for that meanwhile. */
+static void known_placed(struct xa_job *j, const cJSON *o)
+{
+	xa_client_rest_order(j->c, o);
+	if (!j->cancel_wanted) {
+		job_free(j);
+		return;
+	}
+	j->kind = XA_JOB_CANCEL;
+	snprintf(j->symbol, sizeof j->symbol, "%s", j->req.symbol);
+	snprintf(j->cancel_id, sizeof j->cancel_id, "%s", j->req.client_id);
+	send_cancel(j);
+}
 
 static void looked_up(struct xa_call *call, const struct xa_answer *a)
 {
@@ -127,12 +143,13 @@ static void looked_up(struct xa_call *call, const struct xa_answer *a)
 	struct xa_client *c = j->c;
 	if (a->outcome == XA_OK) {
 		c->stats.found++;
-		xa_client_rest_order(c, a->json);
-		job_free(j);
+		known_placed(j, a->json);
 	} else if (a->outcome == XA_REFUSED && a->code == -2013) {
 		int64_t left = j->dead_wall_ms - xa_wall_ms();
 		if (left > 0)
 			job_later(j, look_up, left); /* it may still arrive: ask again once it cannot */
+		else if (j->cancel_wanted) /* it never reached the exchange, and is not wanted */
+			refuse_with(j, -2011, "cancelled before it reached the exchange");
 		else if (j->resends++ < c->o.max_resends)
 			send_order(j), c->stats.resends++;
 		else
@@ -165,8 +182,7 @@ void xa_job_answered(struct xa_job *j, const struct xa_answer *a)
 	int64_t window = c->scheme == XA_AUTH_V3 ? c->o.v3_window_ms : c->o.recv_window_ms;
 	j->dead_wall_ms = a->sent_wall_ms + window + CLOCK_MARGIN_MS;
 	if (a->outcome == XA_OK) {
-		xa_client_rest_order(c, a->json);
-		job_free(j);
+		known_placed(j, a->json);
 	} else if (a->outcome == XA_UNKNOWN || (a->code == -4116 && j->resends)) {
 		look_up(j); /* -4116 after a resend: the first one made it after all */
 	} else {
@@ -248,9 +264,23 @@ static void x_place(void *impl, const order_req *o, int64_t now_ms)
 		send_order(j);
 }
 
+/* The job still placing `client_id`, if any. */
+static struct xa_job *placing(struct xa_client *c, const char *client_id)
+{
+	for (struct xa_job *j = c->jobs; j; j = j->next)
+		if (j->kind == XA_JOB_PLACE && !strcmp(j->req.client_id, client_id))
+			return j;
+	return NULL;
+}
+
 static void x_cancel(void *impl, const char *symbol, const char *client_id, int64_t now_ms)
 {
 	(void)now_ms;
+	struct xa_job *p = placing(impl, client_id);
+	if (p) { /* a DELETE now could be refused, and the order placed after it */
+		p->cancel_wanted = true;
+		return;
+	}
 	struct xa_job *j = job_new(impl, XA_JOB_CANCEL);
 	if (!j)
 		return;

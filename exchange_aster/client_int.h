@@ -172,6 +172,7 @@ struct xa_job {
 	char cancel_id[CLIENT_ID_MAX];
 	int64_t dead_wall_ms;         /* the last request sent cannot be accepted after this */
 	int resends;
+	bool cancel_wanted;           /* cancelled before the exchange was known to have it */
 	int code;                     /* a refusal to report */
 	char msg[XA_MSG_MAX];
 	void (*step)(struct xa_job *j); /* what happens when the timer fires */

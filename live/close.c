@@ -50,49 +50,48 @@ static void close_positions(struct live *l, const struct exchange_open *open)
 	}
 }
 
-/* Nothing of ours left to cancel (and no position, unless entries_only). */
-static bool all_gone(struct live *l, bool entries_only)
+/* No order and no position of ours left. */
+static bool all_gone(struct live *l)
 {
 	struct exchange_open open;
 	exchange_open_state(&l->x, &open);
 	uint32_t ours = 0;
 	for (uint32_t i = 0; i < open.norders; i++)
-		ours += to_cancel(&open.orders[i], entries_only);
-	return !ours && (entries_only || !open.npositions);
+		ours += to_cancel(&open.orders[i], false);
+	return !ours && !open.npositions;
 }
 
 /* Turns the loop until all_gone, looking once a second (a look weighs 45). */
-static bool wait_gone(struct live *l, bool entries_only)
+static bool wait_gone(struct live *l)
 {
 	for (int64_t end = live_mono_ms() + CLOSE_WAIT_MS; live_mono_ms() < end;) {
 		for (int64_t next = live_mono_ms() + 1000; live_mono_ms() < next;)
 			net_loop_run(l->loop, 100);
-		if (all_gone(l, entries_only))
+		if (all_gone(l))
 			return true;
 	}
 	return false;
 }
 
-/* Turns the loop until the client knows how every request ended. */
-static bool wait_answers(struct live *l)
+/* Turns the loop until the client knows how every request ended, or `end`. */
+static bool wait_answers(struct live *l, int64_t end)
 {
-	for (int64_t end = live_mono_ms() + CLOSE_WAIT_MS; live_mono_ms() < end;) {
-		if (!xa_client_pending(l->client))
-			return true;
+	while (xa_client_pending(l->client) && live_mono_ms() < end)
 		net_loop_run(l->loop, 50);
-	}
-	return false;
+	return !xa_client_pending(l->client);
 }
 
 int live_cancel_entries(struct live *l)
 {
-	struct exchange_open open;
-	exchange_open_state(&l->x, &open);
-	cancel_ours(l, &open, true);
-	/* also what is under way: a stop-loss waiting to be sent again after a
-	 * 503 must be on the exchange before the run ends */
-	if (wait_answers(l) && all_gone(l, true))
-		return 0;
+	/* an entry sent again after a 503 may appear after the first look:
+	 * look, cancel, wait for every answer, until nothing of ours is left */
+	for (int64_t end = live_mono_ms() + CLOSE_WAIT_MS; live_mono_ms() < end;) {
+		struct exchange_open open;
+		exchange_open_state(&l->x, &open);
+		if (!cancel_ours(l, &open, true) && !xa_client_pending(l->client))
+			return 0;
+		wait_answers(l, end);
+	}
 	live_say(l, "stopping: after %d s, entry orders of hunter's are still open or requests"
 	            " unanswered; look at the account", CLOSE_WAIT_MS / 1000);
 	return -1;
@@ -108,7 +107,7 @@ int live_close_all(struct live *l)
 	cancel_ours(l, &open, false);
 	exchange_open_state(&l->x, &open); /* the cancels may have moved the arrays */
 	close_positions(l, &open);
-	if (wait_gone(l, false)) {
+	if (wait_gone(l)) {
 		live_say(l, "close-all: done, nothing of hunter's is open");
 		return LIVE_DONE;
 	}
