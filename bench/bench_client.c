@@ -18,33 +18,7 @@
 #include <sys/wait.h>
 
 #include "bench.h"
-#include "exchange_aster.h"
-#include "serve_proc.h"
-
-#define V1_KEY "bench-key"
-#define V1_SECRET "bench-secret"
-#define V3_KEY "0x4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1"
-#define V3_SIGNER "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0"
-#define V3_USER "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e"
-
-/* `hunter serve` on the recording with the bench accounts, the budget
- * raised out of the way; its pid and port. */
-static pid_t serve_with_accounts(const char *rec, const char *work, int *port)
-{
-	char accounts[PATH_MAX];
-	snprintf(accounts, sizeof accounts, "%s/accounts.json", work);
-	FILE *f = fopen(accounts, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "[{\"api_key\":\"%s\",\"api_secret\":\"%s\",\"balance_usdt\":\"100000\"},"
-	        "{\"user\":\"%s\",\"signer\":\"%s\",\"balance_usdt\":\"100000\"}]\n",
-	        V1_KEY, V1_SECRET, V3_USER, V3_SIGNER);
-	fclose(f);
-	const char *args[] = {rec, "--accounts", accounts, "--loop", "--weight-limit", "100000000",
-	                      "--order-limit-1m", "100000000", "--order-limit-10s", "100000000",
-	                      NULL};
-	return start_server(args, work, port);
-}
+#include "bench_accounts.h"
 
 /* ---- the client and what it hears ---- */
 
@@ -139,12 +113,8 @@ static int bench_scheme(int port, bool v3, int n)
 	char rest[64], ws[64], err[256];
 	snprintf(rest, sizeof rest, "http://127.0.0.1:%d", port);
 	snprintf(ws, sizeof ws, "ws://127.0.0.1:%d", port);
-	struct xa_creds cr = {.scheme = v3 ? XA_AUTH_V3 : XA_AUTH_V1};
-	snprintf(cr.api_key, sizeof cr.api_key, V1_KEY);
-	snprintf(cr.api_secret, sizeof cr.api_secret, V1_SECRET);
-	snprintf(cr.user, sizeof cr.user, V3_USER);
-	snprintf(cr.signer, sizeof cr.signer, V3_SIGNER);
-	snprintf(cr.signer_key, sizeof cr.signer_key, V3_KEY);
+	struct xa_creds cr;
+	bench_creds(&cr, v3);
 	struct run r = {0};
 	struct xa_client_opts o = {.rest_url = rest, .ws_url = ws, .creds = &cr};
 	if (!(r.loop = net_loop_new(NULL, err)) ||
@@ -207,7 +177,7 @@ int main(int argc, char **argv)
 		remove_work(work);
 		return 1;
 	}
-	pid_t server = serve_with_accounts(rec, work, &port);
+	pid_t server = bench_trading_server(rec, work, &port);
 	int rc = server < 0 ? -1 : bench_scheme(port, false, n) | bench_scheme(port, true, n);
 	if (server > 0) {
 		kill(server, SIGTERM);

@@ -25,17 +25,10 @@
 
 #include "aster.h"
 #include "bench.h"
+#include "bench_accounts.h"
 #include "config.h"
-#include "exchange_aster.h"
-#include "serve_proc.h"
 #include "journal.h"
 #include "session.h"
-
-#define V1_KEY "bench-key"
-#define V1_SECRET "bench-secret"
-#define V3_KEY "0x4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1"
-#define V3_SIGNER "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0"
-#define V3_USER "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e"
 
 static const char *const syms[] = {"BTCUSDT", "ETHUSDT", "SOLUSDT"};
 #define NSYMS 3
@@ -51,23 +44,6 @@ static const char settings_json[] =
 	"\"max_position_usdt\":1000000,\"price_offset_pct\":1},"
 	"\"SOLUSDT\":{\"volume_threshold\":1,\"leverage\":1,\"trade_value_usdt\":6,"
 	"\"max_position_usdt\":1000000,\"price_offset_pct\":1}}}";
-
-static pid_t serve_with_accounts(const char *rec, const char *work, int *port)
-{
-	char accounts[PATH_MAX];
-	snprintf(accounts, sizeof accounts, "%s/accounts.json", work);
-	FILE *f = fopen(accounts, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "[{\"api_key\":\"%s\",\"api_secret\":\"%s\",\"balance_usdt\":\"1000000\"},"
-	        "{\"user\":\"%s\",\"signer\":\"%s\",\"balance_usdt\":\"1000000\"}]\n",
-	        V1_KEY, V1_SECRET, V3_USER, V3_SIGNER);
-	fclose(f);
-	const char *args[] = {rec, "--accounts", accounts, "--loop", "--weight-limit", "100000000",
-	                      "--order-limit-1m", "100000000", "--order-limit-10s", "100000000",
-	                      NULL};
-	return start_server(args, work, port);
-}
 
 /* ---- one GET at start, waited for ---- */
 
@@ -178,12 +154,8 @@ static int rig_start(struct rig *r, int port, bool v3, const char *db, char *err
 		snprintf(err, cap, "cannot set up the session");
 		return -1;
 	}
-	struct xa_creds cr = {.scheme = v3 ? XA_AUTH_V3 : XA_AUTH_V1};
-	snprintf(cr.api_key, sizeof cr.api_key, V1_KEY);
-	snprintf(cr.api_secret, sizeof cr.api_secret, V1_SECRET);
-	snprintf(cr.user, sizeof cr.user, V3_USER);
-	snprintf(cr.signer, sizeof cr.signer, V3_SIGNER);
-	snprintf(cr.signer_key, sizeof cr.signer_key, V3_KEY);
+	struct xa_creds cr;
+	bench_creds(&cr, v3);
 	struct xa_client_opts o = {.rest_url = r->rest, .ws_url = ws, .creds = &cr};
 	xa_client *c = r->client = xa_client_new(r->loop, &o, session_sink(r->ss), err, cap);
 	if (!c || xa_client_start(c, err, cap) < 0)
@@ -312,8 +284,8 @@ static int live_memory(const char *liq, const char *work)
 		return -1;
 	snprintf(rest, sizeof rest, "http://127.0.0.1:%d", port);
 	snprintf(ws, sizeof ws, "ws://127.0.0.1:%d", port);
-	setenv("ASTER_API_KEY", V1_KEY, 1);
-	setenv("ASTER_API_SECRET", V1_SECRET, 1);
+	setenv("ASTER_API_KEY", BENCH_V1_KEY, 1);
+	setenv("ASTER_API_SECRET", BENCH_V1_SECRET, 1);
 	char *argv[] = {hunter, "live", "--settings", settings, "--out", out, "--rest-url", rest,
 	                "--ws-url", ws, NULL};
 	pid_t live = spawn(argv, -1);
@@ -341,7 +313,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rc = bench_recording(NULL, work, 20000, rec);
-	pid_t server = rc ? -1 : serve_with_accounts(rec, work, &port);
+	pid_t server = rc ? -1 : bench_trading_server(rec, work, &port);
 	if (server < 0)
 		rc = -1;
 	else
