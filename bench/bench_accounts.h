@@ -17,9 +17,10 @@
 #define BENCH_V3_SIGNER "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0"
 #define BENCH_V3_USER "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e"
 
-/* `hunter serve --loop` on `rec` with both accounts (work/accounts.json):
- * its pid and port, or -1. */
-static inline pid_t bench_trading_server(const char *rec, const char *work, int *port)
+/* `hunter serve --loop` on `rec` with both accounts (work/accounts.json),
+ * at `speed` times real time ("1": as recorded): its pid and port, or -1. */
+static inline pid_t bench_trading_server(const char *rec, const char *work, const char *speed,
+                                         int *port)
 {
 	char accounts[PATH_MAX];
 	snprintf(accounts, sizeof accounts, "%s/accounts.json", work);
@@ -30,9 +31,9 @@ static inline pid_t bench_trading_server(const char *rec, const char *work, int 
 	        "{\"user\":\"%s\",\"signer\":\"%s\",\"balance_usdt\":\"1000000\"}]\n",
 	        BENCH_V1_KEY, BENCH_V1_SECRET, BENCH_V3_USER, BENCH_V3_SIGNER);
 	fclose(f);
-	const char *args[] = {rec, "--accounts", accounts, "--loop", "--weight-limit", "100000000",
-	                      "--order-limit-1m", "100000000", "--order-limit-10s", "100000000",
-	                      NULL};
+	const char *args[] = {rec, "--accounts", accounts, "--loop", "--speed", speed,
+	                      "--weight-limit", "100000000", "--order-limit-1m", "100000000",
+	                      "--order-limit-10s", "100000000", NULL};
 	return start_server(args, work, port);
 }
 

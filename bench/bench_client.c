@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 		remove_work(work);
 		return 1;
 	}
-	pid_t server = bench_trading_server(rec, work, &port);
+	pid_t server = bench_trading_server(rec, work, "1", &port);
 	int rc = server < 0 ? -1 : bench_scheme(port, false, n) | bench_scheme(port, true, n);
 	if (server > 0) {
 		kill(server, SIGTERM);

@@ -31,6 +31,8 @@
 #define SECRET "bench-secret"
 #define RESPONSE_MAX 16384
 
+static struct sign_v1_key key; /* the account's secret, keyed once in main */
+
 struct conn {
 	int fd;
 	char buf[RESPONSE_MAX];
@@ -100,7 +102,7 @@ static double call(struct conn *c, const char *method, const char *path, const c
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	if (sign_v1_append(SECRET, params, now, 0, &signed_params))
+	if (sign_v1_append(&key, params, now, 0, &signed_params))
 		return -1;
 	bool body = !strcmp(method, "POST");
 	int n = snprintf(req, sizeof req, "%s %s%s%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -222,8 +224,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char rec[PATH_MAX];
-	int rc = bench_recording(argc > 1 ? argv[1] : NULL, work, 20000, rec) ? 1
+	int rc = sign_v1_key_init(&key, SECRET) ||
+	         bench_recording(argc > 1 ? argv[1] : NULL, work, 20000, rec) ? 1
 	         : run(rec, work, orders);
+	sign_v1_key_clear(&key);
 	remove_work(work);
 	return rc;
 }

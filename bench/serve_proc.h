@@ -39,14 +39,14 @@ static inline int find_hunter(void)
 	return access(hunter, X_OK);
 }
 
-/* Runs argv with stdout to out_fd (-1: /dev/null) and stderr to /dev/null. */
+/* Runs argv with stdout and stderr to out_fd (-1: /dev/null). */
 static inline pid_t spawn(char *const argv[], int out_fd)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 		dup2(out_fd >= 0 ? out_fd : null, 1);
-		dup2(null, 2);
+		dup2(out_fd >= 0 ? out_fd : null, 2);
 		execv(argv[0], argv);
 		_exit(127);
 	}

@@ -37,6 +37,8 @@ static const struct dash_col order_cols[] = {
 static const struct dash_col health_cols[] = {
 	{"stream_lag_ms", "Stream lag (ms)", DK_INT}, {"reconnects", "Reconnects", DK_INT},
 	{"weight_used", "Weight used", DK_INT},       {"weight_limit", "Weight limit", DK_INT},
+	{"tick_to_order_p50_us", "Tick to order p50 (µs)", DK_INT},
+	{"tick_to_order_p99_us", "Tick to order p99 (µs)", DK_INT},
 	{"banned", "Banned", DK_TEXT},                {"kill_switch", "Kill switch", DK_TEXT},
 	{"last_error", "Last error", DK_TEXT},
 };

@@ -88,7 +88,7 @@ static char *signed_params(struct xa_call *call, const char **why)
 	if (c->scheme == XA_AUTH_V3)
 		*why = sign_v3_request(&c->v3, call->params, sign_nonce_next(&c->nonce), &out);
 	else
-		*why = sign_v1_append(c->creds.api_secret, call->params, xa_wall_ms(),
+		*why = sign_v1_append(&c->v1, call->params, xa_wall_ms(),
 		                      c->o.recv_window_ms, &out);
 	return *why ? NULL : out;
 }

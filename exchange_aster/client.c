@@ -418,6 +418,7 @@ static void x_destroy(void *impl)
 	xa_client_held_free(c);
 	net_timer_free(c->release);
 	aster_parser_free(c->parser);
+	sign_v1_key_clear(&c->v1);
 	sign_v3_creds_clear(&c->v3);
 	xa_creds_clear(&c->creds);
 	free(c->positions);

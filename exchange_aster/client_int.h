@@ -192,7 +192,8 @@ struct xa_client {
 	struct xa_client_opts o;
 	char rest[NET_URL_MAX], ws[NET_URL_MAX];
 	enum xa_scheme scheme;
-	struct xa_creds creds;    /* V1: the key and secret in use */
+	struct xa_creds creds;    /* V1: the key in use (the secret lives keyed in v1 only) */
+	struct sign_v1_key v1;    /* V1: the secret, keyed once */
 	struct sign_v3_creds v3;  /* V3: parsed once */
 	struct sign_nonce nonce;
 	struct exchange_sink sink;

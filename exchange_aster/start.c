@@ -33,13 +33,17 @@ static int take_creds(struct xa_client *c, const struct xa_creds *cr, char *err,
 		return -1;
 	}
 	c->creds = *cr;
-	if (c->scheme == XA_AUTH_V1)
-		return 0;
-	const char *why = sign_v3_creds_init(&c->v3, cr->user, cr->signer, cr->signer_key,
-	                                     SIGN_CHAIN_MAINNET);
-	xa_creds_clear(&c->creds); /* V3 keeps the parsed key only */
+	const char *why;
+	if (c->scheme == XA_AUTH_V1) {
+		why = sign_v1_key_init(&c->v1, cr->api_secret);
+		explicit_bzero(c->creds.api_secret, sizeof c->creds.api_secret);
+	} else {
+		why = sign_v3_creds_init(&c->v3, cr->user, cr->signer, cr->signer_key,
+		                         SIGN_CHAIN_MAINNET);
+		xa_creds_clear(&c->creds); /* V3 keeps the parsed key only */
+	}
 	if (why)
-		snprintf(err, cap, "V3 credentials: %s", why);
+		snprintf(err, cap, "%s credentials: %s", c->scheme == XA_AUTH_V1 ? "V1" : "V3", why);
 	return why ? -1 : 0;
 }
 

@@ -101,6 +101,13 @@ int journal_commit(journal_t *j)
 	return journal_error(j) ? -1 : 0;
 }
 
+void journal_checkpoint(journal_t *j)
+{
+	/* PASSIVE: what readers (the dashboard) still use stays in the WAL
+	 * for a later one; nothing waits */
+	sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
 static void utc_now(char out[32])
 {
 	time_t t = time(NULL);
@@ -170,10 +177,14 @@ static int open_db(journal_t *j, const char *path, bool exclusive)
 		return -1;
 	}
 	/* Off-line runs can be redone, so they trade durability for speed; a
-	 * live run keeps a WAL so a crash loses at most the open batch. */
+	 * live run keeps a WAL so a crash loses at most the open batch. Its
+	 * WAL is copied back into the database when the run says so
+	 * (journal_checkpoint), not at whichever commit fills it: that commit
+	 * may be the one an order waits for, and a checkpoint syncs the disk. */
 	const char *pragmas = exclusive ? "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY;"
 	                                  " PRAGMA synchronous=OFF;"
-	                                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+	                                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	                                  " PRAGMA wal_autocheckpoint=0;";
 	char ver[48];
 	snprintf(ver, sizeof ver, "PRAGMA user_version=%d;", JOURNAL_SCHEMA_VERSION);
 	return exec(j, pragmas) || exec(j, ver) ? -1 : 0;

@@ -107,6 +107,11 @@ void journal_equity(journal_t *j, int64_t ms, journal_eq_reason_t why,
  * -1 with the first error in journal_error(). */
 int journal_commit(journal_t *j);
 
+/* Copies a live run's committed WAL back into the database, as far as
+ * readers allow; a live run calls it between events, about once a second.
+ * (Off-line runs keep no WAL.) */
+void journal_checkpoint(journal_t *j);
+
 /* The first write error, or NULL. */
 const char *journal_error(const journal_t *j);
 

@@ -45,7 +45,9 @@ void live_on_market(void *ctx, const ev_t *ev)
 		l->last_ms = ev->exch_ms;
 	l->events++;
 	l->liquidations += ev->type == EV_LIQUIDATION;
+	l->tick_ns = ev->recv_ns;
 	session_on_market(l->session, ev);
+	l->tick_ns = 0;
 }
 
 /* Order and account updates: into the recording, then to the session. */

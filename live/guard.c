@@ -5,6 +5,11 @@
  * crash the database knows of every order the exchange may have; the
  * restart reconciles the two (session_adopt). Queries and the market pass
  * straight through.
+ *
+ * An order that leaves while a market event is being handled was fired
+ * by it: the time since the event's frame arrived is its tick to order
+ * (latency.c). Only orders the client put on the socket count; one held
+ * back by the request budget, or a simulated one, has no such time.
  */
 #include <stdlib.h>
 
@@ -12,27 +17,39 @@
 
 struct guard {
 	exchange_t inner;
-	journal_t *journal;
+	struct live *l;
 };
+
+static uint64_t orders_sent(const struct live *l)
+{
+	struct xa_client_stats st = {0};
+	if (l->client)
+		xa_client_get_stats(l->client, &st);
+	return st.orders_sent;
+}
 
 static void g_place(void *impl, const order_req *o, int64_t now_ms)
 {
 	struct guard *g = impl;
-	journal_commit(g->journal);
+	struct live *l = g->l;
+	journal_commit(l->journal);
+	uint64_t sent = l->tick_ns ? orders_sent(l) : 0;
 	exchange_place(&g->inner, o, now_ms);
+	if (l->tick_ns && orders_sent(l) > sent)
+		live_latency_add(&l->tick_to_order, net_now_ns() - l->tick_ns);
 }
 
 static void g_cancel(void *impl, const char *symbol, const char *client_id, int64_t now_ms)
 {
 	struct guard *g = impl;
-	journal_commit(g->journal);
+	journal_commit(g->l->journal);
 	exchange_cancel(&g->inner, symbol, client_id, now_ms);
 }
 
 static void g_replace(void *impl, const char *old_id, const order_req *o, int64_t now_ms)
 {
 	struct guard *g = impl;
-	journal_commit(g->journal);
+	journal_commit(g->l->journal);
 	exchange_replace(&g->inner, old_id, o, now_ms);
 }
 
@@ -93,12 +110,12 @@ static const struct exchange_ops simulated_ops = {
 	g_account, g_open_state, g_on_market, g_advance, g_next_due, g_destroy,
 };
 
-int live_guard(exchange_t *x, journal_t *journal)
+int live_guard(exchange_t *x, struct live *l)
 {
 	struct guard *g = malloc(sizeof *g);
 	if (!g)
 		return -1;
-	*g = (struct guard){*x, journal};
+	*g = (struct guard){*x, l};
 	x->ops = exchange_is_simulated(x) ? &simulated_ops : &live_ops;
 	x->impl = g;
 	return 0;

@@ -18,6 +18,14 @@
 #include "session.h"
 
 #define LIVE_MSG_MAX 600
+#define LIVE_LAT_BUCKETS 4096 /* tick to order: 1 µs each, the last one open-ended */
+
+/* Tick to order (latency.c): frame arrival to the order on the socket. */
+struct live_latency {
+	uint64_t n;
+	int64_t max_us;
+	uint32_t count[LIVE_LAT_BUCKETS];
+};
 
 struct live {
 	const struct live_opts *o;
@@ -45,8 +53,11 @@ struct live {
 	int64_t first_ms, last_ms;
 	uint64_t events, liquidations, user_events;
 	int64_t last_status_ms;
+	int64_t last_checkpoint_ms; /* the run database's WAL copied back */
 	struct record_status rs;  /* the recorder's last status */
 	struct exchange_sink sink; /* the session's: answers go there once recorded */
+	int64_t tick_ns;          /* the arrival of the market event being handled, else 0 */
+	struct live_latency tick_to_order;
 };
 
 /* Makes everything (start.c): -1 to run, else the live_end to end with. */
@@ -60,8 +71,13 @@ void live_on_refusal(void *ctx, const char *symbol, const char *client_id, int c
 void live_on_record_status(void *ctx, const struct record_status *st);
 void live_on_record_warn(void *ctx, const char *msg);
 
-/* Wraps *x so that the journal is committed before each request. */
-int live_guard(exchange_t *x, journal_t *journal);
+/* Wraps *x so that the journal is committed before each request, and
+ * times each order a market event fires. */
+int live_guard(exchange_t *x, struct live *l);
+
+void live_latency_add(struct live_latency *t, int64_t ns);
+/* The pct-th percentile in µs (nearest rank); 0 with no sample. */
+int64_t live_latency_pct(const struct live_latency *t, int pct);
 
 /* Monotonic milliseconds: the live clock's local time. */
 int64_t live_mono_ms(void);

@@ -18,6 +18,7 @@
 #include "live_int.h"
 
 #define TURN_MS 5          /* the loop's longest sleep */
+#define CHECKPOINT_MS 1000 /* how often the run database's WAL is copied back */
 
 int64_t live_mono_ms(void)
 {
@@ -90,6 +91,10 @@ static int turn(struct live *l)
 		live_say(l, "%s", journal_error(l->journal));
 		return -1;
 	}
+	if (mono - l->last_checkpoint_ms >= CHECKPOINT_MS) {
+		journal_checkpoint(l->journal);
+		l->last_checkpoint_ms = mono;
+	}
 	status(l, mono);
 	publish(l, mono, now);
 	return 0;
@@ -148,6 +153,11 @@ static int finish(struct live *l, int rc)
 		live_say(l, "recording: %s", l->rec_err);
 		rc = LIVE_EFAIL;
 	}
+	const struct live_latency *t = &l->tick_to_order;
+	if (t->n)
+		live_say(l, "tick to order: %llu orders, p50 %lld us, p99 %lld us, worst %lld us",
+		         (unsigned long long)t->n, (long long)live_latency_pct(t, 50),
+		         (long long)live_latency_pct(t, 99), (long long)t->max_us);
 	dashboard_stop(l->dash);
 	session_free(l->session);
 	journal_close(l->journal);

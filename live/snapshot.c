@@ -124,6 +124,10 @@ static cJSON *health(const struct live *l)
 	cJSON_AddNumberToObject(o, "reconnects", (double)(l->rs.reconnects + st.stream_drops));
 	cJSON_AddNumberToObject(o, "weight_used", (double)st.weight_used);
 	cJSON_AddNumberToObject(o, "weight_limit", (double)st.weight_limit);
+	cJSON_AddNumberToObject(o, "tick_to_order_p50_us",
+	                        (double)live_latency_pct(&l->tick_to_order, 50));
+	cJSON_AddNumberToObject(o, "tick_to_order_p99_us",
+	                        (double)live_latency_pct(&l->tick_to_order, 99));
 	cJSON_AddStringToObject(o, "last_error", l->client ? xa_client_last_error(l->client) : "");
 	cJSON_AddStringToObject(o, "kill_switch", l->stopping ? "stopping" : "");
 	cJSON_AddBoolToObject(o, "banned", l->client && xa_client_banned(l->client));

@@ -134,7 +134,7 @@ static int open_exchange(struct live *l)
 	} else if ((rc = open_client(l, &x))) {
 		return rc;
 	}
-	if (live_guard(&x, l->journal) < 0) {
+	if (live_guard(&x, l) < 0) {
 		exchange_destroy(&x);
 		live_say(l, "out of memory");
 		return LIVE_EFAIL;

@@ -26,8 +26,11 @@ void live_status_line(const struct live *l, char *buf, size_t cap)
 	struct xa_client_stats st;
 	xa_client_get_stats(l->client, &st);
 	const char *err = xa_client_last_error(l->client);
-	snprintf(buf + n, cap - (size_t)n, " | orders %llu, 429s %llu, 418s %llu%s%s%s",
-	         (unsigned long long)st.orders_sent, (unsigned long long)st.throttled,
+	snprintf(buf + n, cap - (size_t)n,
+	         " | orders %llu (tick to order p50 %lld us, p99 %lld us), 429s %llu, 418s %llu%s%s%s",
+	         (unsigned long long)st.orders_sent,
+	         (long long)live_latency_pct(&l->tick_to_order, 50),
+	         (long long)live_latency_pct(&l->tick_to_order, 99), (unsigned long long)st.throttled,
 	         (unsigned long long)st.banned,
 	         xa_client_banned(l->client) ? ", BANNED: no new entries" : "",
 	         err[0] ? " | last error: " : "", err);

@@ -102,9 +102,9 @@ enum record_end { RECORD_DONE, RECORD_STOPPED, RECORD_FAILED };
 /* Who hears what the recorder does; any member may be NULL. */
 struct record_hooks {
 	void *ctx;
-	/* every event written, in order: the exchange info at the start of
-	 * each file, market events, gaps, depth snapshots (a live session
-	 * trades on them as they are recorded) */
+	/* every event recorded, in order, just before it is written: the
+	 * exchange info at the start of each file, market events, gaps, depth
+	 * snapshots (a live session trades on them as they are recorded) */
 	void (*on_event)(void *ctx, const ev_t *ev);
 	void (*status)(void *ctx, const struct record_status *st); /* each status_ms */
 	/* a problem that loses no data: a bad frame (the first few), a failed

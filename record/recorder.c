@@ -58,11 +58,13 @@ int record_put(struct recorder *r, const ev_t *ev)
 {
 	if (r->failed)
 		return -1;
+	/* the hook first: a live session's order does not wait for the
+	 * compressor (which now and then deflates a whole block) */
+	if (r->hooks.on_event)
+		r->hooks.on_event(r->hooks.ctx, ev);
 	if (rec_writer_write(r->w, ev) < 0)
 		return writer_failed(r);
 	r->st.events++;
-	if (r->hooks.on_event)
-		r->hooks.on_event(r->hooks.ctx, ev);
 	return 0;
 }
 

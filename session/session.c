@@ -338,11 +338,13 @@ void session_on_market(session_t *s, const ev_t *ev)
 		return;
 	if (!s->started)
 		start(s, ev->exch_ms);
-	if (s->market_tables)
-		journal_market(s->journal, ev);
 	run_until(s, ev->exch_ms > s->now ? ev->exch_ms : s->now);
 	exchange_on_market(&s->x, ev);
 	engine_on_event(s->engine, ev);
+	/* after the engine: an order the event fires does not wait for the
+	 * event's own row */
+	if (s->market_tables)
+		journal_market(s->journal, ev);
 	sample_price(s, s->now);
 }
 

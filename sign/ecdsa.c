@@ -4,10 +4,10 @@
  * (r || s || v with v = 27 + recovery id), and the way back from such a
  * signature to the signer's address.
  *
- * A context is made per call: since libsecp256k1 0.2 that is a small
- * allocation (the tables are static), and it keeps the functions free of
- * shared state between threads. The signing context is blinded with fresh
- * randomness against side channels, as the library recommends.
+ * A one-off signature makes its own context; V3 credentials keep one
+ * (sign_v3_creds), since blinding a context costs as much as a signature
+ * and every order would pay it. Contexts are blinded with fresh randomness
+ * against side channels, as the library recommends.
  */
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -16,7 +16,7 @@
 
 #include "sign_int.h"
 
-static secp256k1_context *signing_context(void)
+secp256k1_context *sign_ecdsa_context(void)
 {
 	secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
 	uint8_t seed[32];
@@ -29,22 +29,28 @@ static secp256k1_context *signing_context(void)
 	return ctx;
 }
 
-const char *sign_ecdsa(const struct sign_key *k, const uint8_t digest[SIGN_HASH_LEN],
-                       uint8_t sig[SIGN_SIG_LEN])
+const char *sign_ecdsa_with(const secp256k1_context *ctx, const struct sign_key *k,
+                            const uint8_t digest[SIGN_HASH_LEN], uint8_t sig[SIGN_SIG_LEN])
 {
-	secp256k1_context *ctx = signing_context();
-	if (!ctx)
-		return "ECDSA: no signing context (out of memory or randomness)";
 	secp256k1_ecdsa_recoverable_signature rs;
 	int recid = 0;
 	/* NULL nonce function: RFC 6979 deterministic k; the result has low s */
-	int ok = secp256k1_ecdsa_sign_recoverable(ctx, &rs, digest, k->d, NULL, NULL) &&
-	         secp256k1_ecdsa_recoverable_signature_serialize_compact(ctx, sig, &recid, &rs);
-	secp256k1_context_destroy(ctx);
-	if (!ok)
+	if (!secp256k1_ecdsa_sign_recoverable(ctx, &rs, digest, k->d, NULL, NULL) ||
+	    !secp256k1_ecdsa_recoverable_signature_serialize_compact(ctx, sig, &recid, &rs))
 		return "ECDSA: signing failed (invalid key)";
 	sig[64] = (uint8_t)(27 + recid);
 	return NULL;
+}
+
+const char *sign_ecdsa(const struct sign_key *k, const uint8_t digest[SIGN_HASH_LEN],
+                       uint8_t sig[SIGN_SIG_LEN])
+{
+	secp256k1_context *ctx = sign_ecdsa_context();
+	if (!ctx)
+		return "ECDSA: no signing context (out of memory or randomness)";
+	const char *err = sign_ecdsa_with(ctx, k, digest, sig);
+	secp256k1_context_destroy(ctx);
+	return err;
 }
 
 const char *sign_ecdsa_recover(const uint8_t digest[SIGN_HASH_LEN],

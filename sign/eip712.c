@@ -4,6 +4,7 @@
  * version "1", chainId, verifyingContract 0x0}, and signing or recovering
  * over it. `msg` is the parameter string exactly as sent, minus signature.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "sign_int.h"
@@ -31,13 +32,31 @@ void sign_eip712_domain(uint32_t chain_id, uint8_t out[SIGN_HASH_LEN])
 	sign_keccak256(enc, sizeof enc, out);
 }
 
+static uint8_t message_typehash[SIGN_HASH_LEN];
+
+static void make_message_typehash(void)
+{
+	keccak_str(message_type, message_typehash);
+}
+
 /* keccak256(typeHash(Message) || keccak256(msg)) */
 void sign_eip712_struct(const char *msg, size_t n, uint8_t out[SIGN_HASH_LEN])
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, make_message_typehash);
 	uint8_t st[2 * 32];
-	keccak_str(message_type, st);
+	memcpy(st, message_typehash, sizeof message_typehash);
 	sign_keccak256(msg, n, st + 32);
 	sign_keccak256(st, sizeof st, out);
+}
+
+void sign_eip712_digest(const uint8_t domain[SIGN_HASH_LEN], const char *msg, size_t n,
+                        uint8_t digest[SIGN_HASH_LEN])
+{
+	uint8_t pre[2 + 2 * 32] = { 0x19, 0x01 };
+	memcpy(pre + 2, domain, SIGN_HASH_LEN);
+	sign_eip712_struct(msg, n, pre + 34);
+	sign_keccak256(pre, sizeof pre, digest);
 }
 
 const char *sign_v3_digest(const char *msg, size_t n, uint32_t chain_id,
@@ -45,10 +64,9 @@ const char *sign_v3_digest(const char *msg, size_t n, uint32_t chain_id,
 {
 	if (!msg || !n)
 		return "V3: empty parameters";
-	uint8_t pre[2 + 2 * 32] = { 0x19, 0x01 };
-	sign_eip712_domain(chain_id, pre + 2);
-	sign_eip712_struct(msg, n, pre + 34);
-	sign_keccak256(pre, sizeof pre, digest);
+	uint8_t domain[SIGN_HASH_LEN];
+	sign_eip712_domain(chain_id, domain);
+	sign_eip712_digest(domain, msg, n, digest);
 	return NULL;
 }
 

@@ -14,26 +14,56 @@
 #include "core.h"
 #include "sign_int.h"
 
-static const char *v1_mac(const char *secret, const char *query, const char *body,
-                          uint8_t mac[SIGN_HASH_LEN])
+const char *sign_v1_key_init(struct sign_v1_key *k, const char *secret)
 {
+	k->ctx = NULL;
 	if (!secret || !*secret)
 		return "V1: empty secret";
+	EVP_MAC *alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *h = alg ? EVP_MAC_CTX_new(alg) : NULL;
+	OSSL_PARAM opts[] = { OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0),
+		                OSSL_PARAM_construct_end() };
+	EVP_MAC_free(alg); /* the context holds its own reference */
+	if (!h || !EVP_MAC_init(h, (const uint8_t *)secret, strlen(secret), opts)) {
+		EVP_MAC_CTX_free(h);
+		return "V1: HMAC-SHA256 failed";
+	}
+	k->ctx = h;
+	return NULL;
+}
+
+void sign_v1_key_clear(struct sign_v1_key *k)
+{
+	EVP_MAC_CTX_free(k->ctx); /* frees and wipes the keyed state */
+	k->ctx = NULL;
+}
+
+/* The keyed state is copied, never used itself, so one key signs any
+ * number of messages. */
+static const char *keyed_mac(const struct sign_v1_key *k, const char *query, const char *body,
+                             uint8_t mac[SIGN_HASH_LEN])
+{
 	size_t nq = query ? strlen(query) : 0, nb = body ? strlen(body) : 0;
 	if (!nq && !nb)
 		return "V1: empty parameters";
-	EVP_MAC *mac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *h = mac_alg ? EVP_MAC_CTX_new(mac_alg) : NULL;
-	OSSL_PARAM opts[] = { OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0),
-		                OSSL_PARAM_construct_end() };
+	EVP_MAC_CTX *h = EVP_MAC_CTX_dup(k->ctx);
 	size_t len = 0;
-	int ok = h && EVP_MAC_init(h, (const uint8_t *)secret, strlen(secret), opts) &&
-	         EVP_MAC_update(h, (const uint8_t *)(nq ? query : ""), nq) &&
+	int ok = h && EVP_MAC_update(h, (const uint8_t *)(nq ? query : ""), nq) &&
 	         EVP_MAC_update(h, (const uint8_t *)(nb ? body : ""), nb) &&
 	         EVP_MAC_final(h, mac, &len, SIGN_HASH_LEN) && len == SIGN_HASH_LEN;
-	EVP_MAC_CTX_free(h); /* frees and wipes the keyed state */
-	EVP_MAC_free(mac_alg);
+	EVP_MAC_CTX_free(h);
 	return ok ? NULL : "V1: HMAC-SHA256 failed";
+}
+
+static const char *v1_mac(const char *secret, const char *query, const char *body,
+                          uint8_t mac[SIGN_HASH_LEN])
+{
+	struct sign_v1_key k;
+	const char *err = sign_v1_key_init(&k, secret);
+	if (!err)
+		err = keyed_mac(&k, query, body, mac);
+	sign_v1_key_clear(&k);
+	return err;
 }
 
 const char *sign_v1(const char *secret, const char *query, const char *body,
@@ -46,7 +76,7 @@ const char *sign_v1(const char *secret, const char *query, const char *body,
 	return err;
 }
 
-const char *sign_v1_append(const char *secret, const char *params, int64_t timestamp_ms,
+const char *sign_v1_append(const struct sign_v1_key *k, const char *params, int64_t timestamp_ms,
                            int recv_window_ms, char **out)
 {
 	*out = NULL;
@@ -66,13 +96,14 @@ const char *sign_v1_append(const char *secret, const char *params, int64_t times
 	            ? snprintf(s, cap, "%s%srecvWindow=%d&timestamp=%" PRId64, params, sep,
 	                       recv_window_ms, timestamp_ms)
 	            : snprintf(s, cap, "%s%stimestamp=%" PRId64, params, sep, timestamp_ms);
-	char sig[SIGN_HMAC_STR];
-	const char *err = sign_v1(secret, s, NULL, sig);
+	uint8_t mac[SIGN_HASH_LEN];
+	const char *err = keyed_mac(k, s, NULL, mac);
 	if (err) {
 		free(s);
 		return err;
 	}
-	snprintf(s + n, cap - (size_t)n, "&signature=%s", sig);
+	memcpy(s + n, "&signature=", 11);
+	hex_encode(mac, sizeof mac, s + n + 11);
 	*out = s;
 	return NULL;
 }

@@ -9,10 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <secp256k1.h>
+
 #include "sign_int.h"
 
 void sign_v3_creds_clear(struct sign_v3_creds *c)
 {
+	if (c->ctx)
+		secp256k1_context_destroy(c->ctx);
 	sign_key_clear(&c->key);
 	memset(c, 0, sizeof *c);
 }
@@ -32,9 +36,16 @@ const char *sign_v3_creds_init(struct sign_v3_creds *c, const char *user, const 
 		err = sign_key_address(&c->key, derived);
 	if (!err && memcmp(derived, c->signer, SIGN_ADDR_LEN))
 		err = "V3: the private key is not the signer's";
-	if (err)
+	if (!err && !(c->ctx = sign_ecdsa_context()))
+		err = "ECDSA: no signing context (out of memory or randomness)";
+	if (err) {
 		sign_v3_creds_clear(c);
-	return err;
+		return err;
+	}
+	sign_addr_format(c->user, c->user_str);
+	sign_addr_format(c->signer, c->signer_str);
+	sign_eip712_domain(chain_id, c->domain);
+	return NULL;
 }
 
 const char *sign_v3_request(const struct sign_v3_creds *c, const char *params, uint64_t nonce,
@@ -45,9 +56,6 @@ const char *sign_v3_request(const struct sign_v3_creds *c, const char *params, u
 		return "V3: nonce must be positive";
 	if (!params)
 		params = "";
-	char user[SIGN_ADDR_STR], signer[SIGN_ADDR_STR];
-	sign_addr_format(c->user, user);
-	sign_addr_format(c->signer, signer);
 	/* "&nonce=" 20 digits, two "&user=0x..."-sized pairs, "&signature=" and
 	 * 132 characters: under 300 bytes beyond the parameters */
 	size_t cap = strlen(params) + 320;
@@ -55,14 +63,16 @@ const char *sign_v3_request(const struct sign_v3_creds *c, const char *params, u
 	if (!s)
 		return "V3: out of memory";
 	int n = snprintf(s, cap, "%s%snonce=%" PRIu64 "&user=%s&signer=%s", params,
-	                 *params ? "&" : "", nonce, user, signer);
-	char sig[SIGN_SIG_STR];
-	const char *err = sign_v3(&c->key, s, (size_t)n, c->chain_id, sig);
+	                 *params ? "&" : "", nonce, c->user_str, c->signer_str);
+	uint8_t digest[SIGN_HASH_LEN], sig[SIGN_SIG_LEN];
+	sign_eip712_digest(c->domain, s, (size_t)n, digest);
+	const char *err = sign_ecdsa_with(c->ctx, &c->key, digest, sig);
 	if (err) {
 		free(s);
 		return err;
 	}
-	snprintf(s + n, cap - (size_t)n, "&signature=%s", sig);
+	memcpy(s + n, "&signature=", 11);
+	sign_hex_0x(sig, sizeof sig, s + n + 11);
 	*out = s;
 	return NULL;
 }

@@ -47,11 +47,21 @@ void sign_keccak256(const void *data, size_t n, uint8_t out[SIGN_HASH_LEN]);
 const char *sign_v1(const char *secret, const char *query, const char *body,
                     char out[SIGN_HMAC_STR]);
 
+/* A secret made ready to sign with once (the HMAC's key schedule and
+ * algorithm lookup), so that a request pays for the hashing of its bytes
+ * only. Cleared, the keyed state is wiped. */
+struct sign_v1_key {
+	struct evp_mac_ctx_st *ctx;
+};
+
+const char *sign_v1_key_init(struct sign_v1_key *k, const char *secret);
+void sign_v1_key_clear(struct sign_v1_key *k);
+
 /* `params` (may be empty) followed by "recvWindow=<ms>" (left out when
  * recv_window_ms is 0), "timestamp=<ms>" and "signature=<hex>", in that
  * order and joined by '&', the signature covering everything before it.
  * *out is malloc'd; the caller frees it. */
-const char *sign_v1_append(const char *secret, const char *params, int64_t timestamp_ms,
+const char *sign_v1_append(const struct sign_v1_key *k, const char *params, int64_t timestamp_ms,
                            int recv_window_ms, char **out);
 
 /* Whether `sig_hex` (any case) is the V1 signature of query || body;
@@ -98,12 +108,18 @@ const char *sign_v3_recover(const char *msg, size_t n, uint32_t chain_id, const 
                             uint8_t addr[SIGN_ADDR_LEN]);
 
 /* What a V3 client holds: the account (user), the API wallet (signer)
- * and the API wallet's key, checked to belong to the signer. */
+ * and the API wallet's key, checked to belong to the signer; and what
+ * every request of theirs would otherwise redo before it can leave: both
+ * addresses in EIP-55 form, the chain's domain separator and a blinded
+ * secp256k1 context. One owner (thread) per creds; never copy them. */
 struct sign_v3_creds {
 	uint8_t user[SIGN_ADDR_LEN];
 	uint8_t signer[SIGN_ADDR_LEN];
 	struct sign_key key;
 	uint32_t chain_id;
+	char user_str[SIGN_ADDR_STR], signer_str[SIGN_ADDR_STR];
+	uint8_t domain[SIGN_HASH_LEN];
+	struct secp256k1_context_struct *ctx;
 };
 
 const char *sign_v3_creds_init(struct sign_v3_creds *c, const char *user, const char *signer,

@@ -22,10 +22,18 @@ void sign_hex_0x(const uint8_t *b, size_t n, char *out);
  * separator for a chain, and hashStruct of Message(string msg). */
 void sign_eip712_domain(uint32_t chain_id, uint8_t out[SIGN_HASH_LEN]);
 void sign_eip712_struct(const char *msg, size_t n, uint8_t out[SIGN_HASH_LEN]);
+/* The V3 digest of msg[0..n) under a domain separator already made. */
+void sign_eip712_digest(const uint8_t domain[SIGN_HASH_LEN], const char *msg, size_t n,
+                        uint8_t digest[SIGN_HASH_LEN]);
 
-/* r || s || v (v = 27 + recovery id) over a 32-byte digest. */
+/* r || s || v (v = 27 + recovery id) over a 32-byte digest, in a
+ * context of its own or in `ctx` (from sign_ecdsa_context(), blinded;
+ * secp256k1_context_destroy() frees it). */
 const char *sign_ecdsa(const struct sign_key *k, const uint8_t digest[SIGN_HASH_LEN],
                        uint8_t sig[SIGN_SIG_LEN]);
+const char *sign_ecdsa_with(const struct secp256k1_context_struct *ctx, const struct sign_key *k,
+                            const uint8_t digest[SIGN_HASH_LEN], uint8_t sig[SIGN_SIG_LEN]);
+struct secp256k1_context_struct *sign_ecdsa_context(void);
 
 /* The address whose key made `sig` (r || s || v) over `digest`. */
 const char *sign_ecdsa_recover(const uint8_t digest[SIGN_HASH_LEN],

@@ -91,14 +91,24 @@ static inline void send_signed(int port, const char *method, const char *path,
 	http_call(port, method, url, header, in_body ? signed_params : NULL, a);
 }
 
+/* `params` signed as V1 at timestamp `ts` with `secret` (malloc'd). */
+static inline char *v1_signed(const char *secret, const char *params, int64_t ts)
+{
+	struct sign_v1_key k;
+	char *out = NULL;
+	cr_assert_null(sign_v1_key_init(&k, secret));
+	cr_assert_null(sign_v1_append(&k, params, ts, 0, &out));
+	sign_v1_key_clear(&k);
+	return out;
+}
+
 /* `params` signed as V1 at timestamp `ts` with `secret`, with the key
  * header, in the body when in_body. */
 static inline void v1_send(int port, const char *method, const char *path, const char *params,
                            const char *key, const char *secret, int64_t ts, bool in_body,
                            struct http_answer *a)
 {
-	char *signed_params, header[256];
-	cr_assert_null(sign_v1_append(secret, params, ts, 0, &signed_params));
+	char *signed_params = v1_signed(secret, params, ts), header[256];
 	snprintf(header, sizeof header, "X-MBX-APIKEY: %s\r\n", key);
 	send_signed(port, method, path, header, signed_params, in_body, a);
 	free(signed_params);

@@ -36,16 +36,20 @@ Test(v1, mixed_placement_vector)
 Test(v1, append_puts_recv_window_timestamp_signature_last)
 {
 	char *s = NULL;
-	cr_assert_null(sign_v1_append(SECRET,
+	struct sign_v1_key k;
+	cr_assert_null(sign_v1_key_init(&k, SECRET));
+	cr_assert_null(sign_v1_append(&k,
 	                              "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000"
 	                              "&timeInForce=GTC",
 	                              1591702613943, 5000, &s));
 	cr_assert_str_eq(s, MSG "&signature=" MSG_SIG);
 	free(s);
-	cr_assert_null(sign_v1_append(SECRET, "", 1591702613943, 0, &s));
+	cr_assert_null(sign_v1_append(&k, "", 1591702613943, 0, &s));
 	cr_assert_eq(strncmp(s, "timestamp=1591702613943&signature=", 34), 0, "%s", s);
 	cr_assert_eq(strlen(s), 34 + 64);
 	free(s);
+	sign_v1_key_clear(&k);
+	cr_assert_str_eq(sign_v1_key_init(&k, ""), "V1: empty secret");
 }
 
 Test(v1, verify_any_case_and_refuse_changes)
@@ -76,7 +80,10 @@ Test(v1, errors_are_fixed_and_never_quote_the_secret)
 	const char *e = sign_v1_verify(SECRET, MSG, NULL,
 	                               "zz661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9");
 	cr_assert_str_eq(e, "signature: not hex");
-	cr_assert_not_null(sign_v1_append(SECRET, "a=1", 1, 60001, &s));
+	struct sign_v1_key k;
+	cr_assert_null(sign_v1_key_init(&k, SECRET));
+	cr_assert_not_null(sign_v1_append(&k, "a=1", 1, 60001, &s));
 	cr_assert_null(s);
-	cr_assert_not_null(sign_v1_append(SECRET, "a=1", 0, 5000, &s));
+	cr_assert_not_null(sign_v1_append(&k, "a=1", 0, 5000, &s));
+	sign_v1_key_clear(&k);
 }
