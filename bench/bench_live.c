@@ -144,7 +144,7 @@ static int rig_start(struct rig *r, int port, bool v3, const char *db, char *err
 	struct live_settings ls;
 	struct sim_params sim;
 	char ws[64];
-	struct journal_run run = {"live", settings_json, strlen(settings_json), NULL, 0, false, 0};
+	struct journal_run run = {"live", settings_json, strlen(settings_json), NULL, 0, false, 0, false};
 	snprintf(r->rest, sizeof r->rest, "http://127.0.0.1:%d", port);
 	snprintf(ws, sizeof ws, "ws://127.0.0.1:%d", port);
 	if (config_load_text(settings_json, strlen(settings_json), &r->s, &ls, &sim, &d) < 0 ||
