@@ -94,7 +94,7 @@ static int open_journal(struct job *j, int64_t liq_delay_ms)
 		bt_job_diag(j, "out of memory");
 		return -1;
 	}
-	struct journal_run run = {"backtest", text, len, model, j->params.seed, true, liq_delay_ms};
+	struct journal_run run = {"backtest", text, len, model, j->params.seed, true, liq_delay_ms, false};
 	j->journal = journal_create(j->spec->out.tmp_path, &run, err, sizeof err);
 	free(text);
 	free(model);

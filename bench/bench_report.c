@@ -147,7 +147,7 @@ static int make_run(const char *path)
 	static const char settings[] = "{\"globals\": {\"volume_window_sec\": 60}, \"symbols\":"
 	                               " {\"BTCUSDT\": {\"volume_threshold\": 20000}}}";
 	struct journal_run run = {"backtest", settings, sizeof settings - 1,
-	                          "{\"maker_fee\": \"0.0001\", \"seed\": 1}", 1, true, 0};
+	                          "{\"maker_fee\": \"0.0001\", \"seed\": 1}", 1, true, 0, false};
 	char err[512];
 	struct gen g = {.rng = 1, .ms = START_MS, .next_minute = START_MS + 60000,
 	                .wallet = DEC(10000)};

@@ -83,6 +83,44 @@ void sim_account(const sim_t *s, struct exchange_account *out);
 /* Open positions and open orders; arrays valid until the next call. */
 void sim_open_state(sim_t *s, struct exchange_open *out);
 
+/*
+ * The account of a simulate run that starts again on its run database,
+ * as that database tells it (journal_sim_load): the money, every fill so
+ * far (they make the positions, with the simulation's own arithmetic),
+ * the funding times charged and the orders still open. What the database
+ * does not hold never happened: a fill whose answer had not reached the
+ * run is undone with the process that made it.
+ */
+struct sim_saved_fill {
+	char symbol[SYMBOL_MAX];
+	char client_id[CLIENT_ID_MAX];
+	pos_side_t pos_side;
+	side_t side;
+	dec_t price, qty;
+};
+
+struct sim_saved_funding {
+	char symbol[SYMBOL_MAX];
+	int64_t ms; /* the latest funding time charged */
+};
+
+struct sim_saved {
+	dec_t wallet, fees_paid, funding_paid;
+	int64_t next_trade_id; /* above every trade id given; 0 none */
+	const struct sim_saved_fill *fills; /* in the order they happened */
+	uint32_t nfills;
+	const struct sim_saved_funding *funded;
+	uint32_t nfunded;
+	const order_req *orders; /* open, in the order they were placed */
+	uint32_t norders;
+};
+
+/* Puts a saved account in place of a new simulation's, after its symbols'
+ * leverage is set and before its first event: positions rebuilt from the
+ * fills (their margin at the leverage now), the orders resting again with
+ * what the fills took of them, and no funding time charged twice. */
+void sim_restore(sim_t *s, const struct sim_saved *in);
+
 /* How far a run leaned on assumptions, per symbol. Taker fills are counted
  * by the book that priced them: synced depth, top of book only, or trades
  * only (no fresh book: the synthetic top around the last trade). Of those,

@@ -11,6 +11,7 @@
  *   matching.c arrival, taker fills, resting fills, stop triggers
  *   account.c  positions, fees, funding, own liquidation
  *   events.c   the user-stream events the user receives
+ *   saved.c    the account restored when a simulate run starts again
  */
 #ifndef HUNTER_EXCHANGE_SIM_INT_H
 #define HUNTER_EXCHANGE_SIM_INT_H
@@ -202,6 +203,9 @@ static inline bool sym_last_fresh(const sim_t *s, const struct sym *y)
 	return y->last_price && sim_fresh(s, y->last_at);
 }
 
+/* sim.c: the symbol of that name, made if new */
+struct sym *sim_sym_get(sim_t *s, const char *name);
+
 /* jobs.c */
 void sim_job_push(struct job_queue *q, const struct job *j);
 void sim_job_pop(struct job_queue *q, struct job *out);
@@ -243,6 +247,8 @@ void sim_match_level_changed(const sim_t *s, struct sym *y, int book, dec_t pric
 void sim_order_finish(sim_t *s, struct sym *y, struct order *o, exec_type_t exec,
 		      order_status_t status);
 void sim_orders_compact(struct sym *y);
+/* A new order slot at the end of the symbol's orders, zeroed. */
+struct order *sim_order_push(struct sym *y);
 
 /* account.c */
 bool sim_order_closes_only(const sim_t *s, const order_req *o);

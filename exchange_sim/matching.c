@@ -285,7 +285,7 @@ static void activate(sim_t *s, struct sym *y, struct order *o)
 		queue_join(y, o);
 }
 
-static struct order *order_add(sim_t *s, struct sym *y, const order_req *req)
+struct order *sim_order_push(struct sym *y)
 {
 	struct order *a = grow_array(y->orders, &y->cap, y->norders + 1, sizeof(*a));
 	if (!a)
@@ -293,6 +293,12 @@ static struct order *order_add(sim_t *s, struct sym *y, const order_req *req)
 	y->orders = a;
 	struct order *o = &y->orders[y->norders++];
 	memset(o, 0, sizeof(*o));
+	return o;
+}
+
+static struct order *order_add(sim_t *s, struct sym *y, const order_req *req)
+{
+	struct order *o = sim_order_push(y);
 	o->req = *req;
 	o->type = req->type;
 	o->id = s->next_order_id++;

@@ -111,7 +111,7 @@ static uint32_t sym_slot(sim_t *s, const char *name)
 	return s->nsyms++;
 }
 
-static struct sym *sym_get(sim_t *s, const char *name)
+struct sym *sim_sym_get(sim_t *s, const char *name)
 {
 	uint32_t i = sym_slot(s, name); /* before reading s->syms, which it may move */
 	return s->syms[i];
@@ -130,14 +130,14 @@ static struct sym *event_sym(sim_t *s, const ev_t *ev)
 
 void sim_set_rules(sim_t *s, const struct symbol_rules *r)
 {
-	struct sym *y = sym_get(s, r->symbol);
+	struct sym *y = sim_sym_get(s, r->symbol);
 	y->rules = *r;
 	y->has_rules = true;
 }
 
 void sim_set_leverage(sim_t *s, const char *symbol, int leverage)
 {
-	struct sym *y = sym_get(s, symbol);
+	struct sym *y = sim_sym_get(s, symbol);
 	y->leverage = leverage < 1 ? 1 : leverage > SIM_MAX_LEVERAGE ? SIM_MAX_LEVERAGE : leverage;
 }
 

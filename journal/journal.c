@@ -21,22 +21,13 @@
  * inserts, small enough that a crashed live run loses little. */
 #define JOURNAL_BATCH 4096
 
-struct journal {
-	sqlite3 *db;
-	sqlite3_stmt *st[JS__COUNT];
-	unsigned pending;  /* rows in the open transaction */
-	char err[256];     /* first error, "" while none */
-	struct trips trips;
-	struct market *market;
-};
-
-static void fail(journal_t *j, const char *what)
+void jn_fail(journal_t *j, const char *what)
 {
 	if (!j->err[0])
 		snprintf(j->err, sizeof j->err, "run database: %s: %s", what, sqlite3_errmsg(j->db));
 }
 
-static int exec(journal_t *j, const char *sql)
+int jn_exec(journal_t *j, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(j->db, sql, NULL, NULL, &msg) == SQLITE_OK)
@@ -52,7 +43,7 @@ static int exec(journal_t *j, const char *sql)
  * 'I' int64_t, 'i' int, 's' text (NULL is stored as ""), 'z' int64_t
  * stored as NULL when 0. Commits every JOURNAL_BATCH rows.
  */
-static void row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
+void jn_row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
 {
 	if (j->err[0])
 		return;
@@ -88,15 +79,15 @@ static void row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
 	}
 	va_end(ap);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		fail(j, jn_journal_stmt_sql[s]);
+		jn_fail(j, jn_journal_stmt_sql[s]);
 	sqlite3_reset(st);
-	if (++j->pending >= JOURNAL_BATCH && !exec(j, "COMMIT; BEGIN"))
+	if (++j->pending >= JOURNAL_BATCH && !jn_exec(j, "COMMIT; BEGIN"))
 		j->pending = 0;
 }
 
 int journal_commit(journal_t *j)
 {
-	if (j->pending && !exec(j, "COMMIT; BEGIN"))
+	if (j->pending && !jn_exec(j, "COMMIT; BEGIN"))
 		j->pending = 0;
 	return journal_error(j) ? -1 : 0;
 }
@@ -124,6 +115,22 @@ static void sha256_hex(const void *data, size_t len, char out[65])
 	hex_encode(md, 32, out);
 }
 
+/* This start of the run, in run_starts (its time is its first equity
+ * sample's: the wall clock stays in run_clock). */
+static int write_start(journal_t *j, const struct journal_run *run)
+{
+	char digest[65];
+	sha256_hex(run->settings_text, run->settings_len, digest);
+	char *text = strndup(run->settings_text, run->settings_len);
+	if (!text) {
+		snprintf(j->err, sizeof j->err, "run database: out of memory");
+		return -1;
+	}
+	jn_row(j, JS_START, "sss", HUNTER_VERSION, text, digest);
+	free(text);
+	return j->err[0] ? -1 : 0;
+}
+
 static int write_run(journal_t *j, const struct journal_run *run)
 {
 	char stamp[32], digest[65], seed[24];
@@ -136,7 +143,7 @@ static int write_run(journal_t *j, const struct journal_run *run)
 	                       " settings_json, settings_sha256, model_json, seed,"
 	                       " liq_arrival_delay_ms) VALUES (1,?,?,?,?,?,?,?,?)", -1, &st,
 	                       NULL) != SQLITE_OK) {
-		fail(j, "run");
+		jn_fail(j, "run");
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, run->mode, -1, SQLITE_STATIC);
@@ -152,28 +159,32 @@ static int write_run(journal_t *j, const struct journal_run *run)
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		fail(j, "run");
+		jn_fail(j, "run");
 		return -1;
 	}
 	char sql[96];
 	snprintf(sql, sizeof sql, "INSERT INTO run_clock (id, started_utc) VALUES (1, '%s')", stamp);
-	return exec(j, sql);
+	return jn_exec(j, sql);
 }
 
-static int open_db(journal_t *j, const char *path, bool exclusive)
+/* A run database describes one run: an old one at the same path goes,
+ * with any journal it left, which SQLite would otherwise replay into the
+ * new file. */
+static void remove_old(const char *path)
 {
-	/* A run database describes one run: an old one at the same path goes,
-	 * with any journal it left, which SQLite would otherwise replay into
-	 * the new file. */
 	static const char *const leftovers[] = {"", "-journal", "-wal", "-shm"};
 	for (size_t i = 0; i < sizeof leftovers / sizeof leftovers[0]; i++) {
 		char p[4096];
 		if (snprintf(p, sizeof p, "%s%s", path, leftovers[i]) < (int)sizeof p)
 			unlink(p);
 	}
+}
+
+static int open_db(journal_t *j, const char *path, bool exclusive)
+{
 	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
-		fail(j, path);
+		jn_fail(j, path);
 		return -1;
 	}
 	/* Off-line runs can be redone, so they trade durability for speed; a
@@ -187,7 +198,7 @@ static int open_db(journal_t *j, const char *path, bool exclusive)
 	                                  " PRAGMA wal_autocheckpoint=0;";
 	char ver[48];
 	snprintf(ver, sizeof ver, "PRAGMA user_version=%d;", JOURNAL_SCHEMA_VERSION);
-	return exec(j, pragmas) || exec(j, ver) ? -1 : 0;
+	return jn_exec(j, pragmas) || jn_exec(j, ver) ? -1 : 0;
 }
 
 static int prepare_all(journal_t *j)
@@ -195,7 +206,7 @@ static int prepare_all(journal_t *j)
 	for (int s = 0; s < JS__COUNT; s++)
 		if (sqlite3_prepare_v3(j->db, jn_journal_stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
 				       &j->st[s], NULL) != SQLITE_OK) {
-			fail(j, jn_journal_stmt_sql[s]);
+			jn_fail(j, jn_journal_stmt_sql[s]);
 			return -1;
 		}
 	return 0;
@@ -213,8 +224,11 @@ journal_t *journal_create(const char *path, const struct journal_run *run, char 
 	}
 	j->trips.done = trip_done;
 	j->trips.ctx = j;
-	if (open_db(j, path, run->exclusive) || exec(j, "BEGIN") ||
-	    exec(j, jn_journal_schema_sql) || write_run(j, run) || prepare_all(j) ||
+	if (!run->resume)
+		remove_old(path);
+	if (open_db(j, path, run->exclusive) || jn_exec(j, "BEGIN") ||
+	    (!run->resume && (jn_exec(j, jn_journal_schema_sql) || write_run(j, run))) ||
+	    prepare_all(j) || write_start(j, run) || (run->resume && jn_resume(j)) ||
 	    !(j->market = jn_market_open(j->db, j->err, sizeof j->err))) {
 		snprintf(err, errlen, "%s", j->err[0] ? j->err : "run database: cannot open");
 		journal_close(j);
@@ -226,14 +240,14 @@ journal_t *journal_create(const char *path, const struct journal_run *run, char 
 
 void journal_add_recording(journal_t *j, const struct journal_recording *r)
 {
-	row(j, JS_RECORDING, "sIsIII", r->path, (int64_t)r->bytes, r->sha256, (int64_t)r->events,
+	jn_row(j, JS_RECORDING, "sIsIII", r->path, (int64_t)r->bytes, r->sha256, (int64_t)r->events,
 	    r->first_ms, r->last_ms);
 }
 
 static void record_signal(journal_t *j, const struct journal_rec *r)
 {
 	const struct j_signal *s = &r->u.signal;
-	row(j, JS_SIGNAL, "IssIIssissII", r->ms, r->symbol, side_str(s->liq_side),
+	jn_row(j, JS_SIGNAL, "IssIIssissII", r->ms, r->symbol, side_str(s->liq_side),
 	    s->window_volume, s->threshold, side_str(s->side), pos_side_str(s->pos_side),
 	    (int)s->fired, s->reason, s->client_id, s->price, s->qty);
 }
@@ -242,7 +256,7 @@ static void record_order(journal_t *j, const struct journal_rec *r, int64_t exch
 {
 	const struct j_order *o = &r->u.order;
 	const order_req *q = &o->req;
-	row(j, JS_ORDER, "IssssisssssIIIiiisz", r->ms, r->symbol, q->client_id,
+	jn_row(j, JS_ORDER, "IssssisssssIIIiiisz", r->ms, r->symbol, q->client_id,
 	    j_order_state_str(o->state), order_role_str(o->role), o->tranche, side_str(q->side),
 	    pos_side_str(q->pos_side), order_type_str(q->type), tif_str(q->tif),
 	    working_type_str(q->working_type), q->price, q->qty, q->stop_price,
@@ -252,7 +266,7 @@ static void record_order(journal_t *j, const struct journal_rec *r, int64_t exch
 static void record_fill(journal_t *j, const struct journal_rec *r, int64_t exchange_ms)
 {
 	const struct j_fill *f = &r->u.fill;
-	row(j, JS_FILL, "IsssissIIIiIIz", r->ms, r->symbol, f->client_id, order_role_str(f->role),
+	jn_row(j, JS_FILL, "IsssissIIIiIIz", r->ms, r->symbol, f->client_id, order_role_str(f->role),
 	    f->tranche, side_str(f->side), pos_side_str(f->pos_side), f->price, f->qty, f->fee,
 	    (int)f->maker, f->realized_pnl, f->trade_id, exchange_ms);
 	if (!j->err[0] && jn_trips_fill(&j->trips, r->ms, r->symbol, f->pos_side, f->side, f->price,
@@ -264,7 +278,7 @@ static void record_fill(journal_t *j, const struct journal_rec *r, int64_t excha
 static void record_tranche(journal_t *j, const struct journal_rec *r)
 {
 	const struct j_tranche *t = &r->u.tranche;
-	row(j, JS_TRANCHE, "IssisiIIII", r->ms, r->symbol, pos_side_str(t->pos_side), t->tranche,
+	jn_row(j, JS_TRANCHE, "IssisiIIII", r->ms, r->symbol, pos_side_str(t->pos_side), t->tranche,
 	    j_tranche_action_str(t->action), t->merged_from, t->qty, t->avg_entry, t->tp_price,
 	    t->sl_price);
 }
@@ -290,7 +304,7 @@ void journal_record_at(journal_t *j, const struct journal_rec *r, int64_t exchan
 		record_tranche(j, r);
 		break;
 	case J_NOTE:
-		row(j, JS_NOTE, "Iss", r->ms, r->symbol, r->u.note);
+		jn_row(j, JS_NOTE, "Iss", r->ms, r->symbol, r->u.note);
 		break;
 	}
 }
@@ -304,7 +318,7 @@ static void account_funding(journal_t *j, const struct ev_account *a, int64_t ms
 	pos_side_t ps = p ? p->pos_side : 0;
 	for (uint32_t i = 0; i < a->nbalances; i++) {
 		const struct balance *b = &a->balances[i];
-		row(j, JS_FUNDING, "IsssI", ms, symbol, pos_side_str(ps), b->asset, -b->change);
+		jn_row(j, JS_FUNDING, "IsssI", ms, symbol, pos_side_str(ps), b->asset, -b->change);
 		jn_trips_funding(&j->trips, symbol, ps, -b->change);
 	}
 }
@@ -314,7 +328,7 @@ void journal_account(journal_t *j, const ev_t *ev)
 	const struct ev_account *a = &ev->u.account;
 	for (uint32_t i = 0; i < a->npositions; i++) {
 		const struct position *p = &a->positions[i];
-		row(j, JS_POSITION, "IsssIII", ev->exch_ms, a->reason, p->symbol,
+		jn_row(j, JS_POSITION, "IsssIII", ev->exch_ms, a->reason, p->symbol,
 		    pos_side_str(p->pos_side), p->amount, p->entry_price, p->unrealized);
 	}
 	if (!strcmp(a->reason, "FUNDING_FEE"))
@@ -329,13 +343,13 @@ static const char *const eq_reason[] = {
 void journal_equity(journal_t *j, int64_t ms, journal_eq_reason_t why,
                     const struct journal_equity *eq)
 {
-	row(j, JS_EQUITY, "IsIIIIIi", ms, eq_reason[why], eq->wallet, eq->unrealized,
+	jn_row(j, JS_EQUITY, "IsIIIIIi", ms, eq_reason[why], eq->wallet, eq->unrealized,
 	    eq->wallet + eq->unrealized, eq->margin_used, eq->notional, (int)eq->open_positions);
 }
 
 void journal_symbol_fills(journal_t *j, const struct journal_symbol_fills *f)
 {
-	row(j, JS_SYMBOL_FILLS, "sIIIIIII", f->symbol, f->qty_depth, f->qty_top, f->qty_trades,
+	jn_row(j, JS_SYMBOL_FILLS, "sIIIIIII", f->symbol, f->qty_depth, f->qty_top, f->qty_trades,
 	    f->qty_assumed, (int64_t)f->stop_triggers, (int64_t)f->stop_triggers_on_last,
 	    (int64_t)f->stop_triggers_on_mark);
 }
@@ -350,7 +364,7 @@ static void trip_done(void *ctx, const struct trip *t, int64_t close_ms)
 			         t->symbol);
 		return;
 	}
-	row(j, JS_TRIP, "sssIziIIIIIIII", t->symbol, pos_side_str(t->pos_side),
+	jn_row(j, JS_TRIP, "sssIziIIIIIIII", t->symbol, pos_side_str(t->pos_side),
 	    t->dir > 0 ? "LONG" : "SHORT", t->open_ms, close_ms, (int)t->fills, t->qty_in,
 	    t->qty_out, r.entry_avg, r.exit_avg, r.gross, t->fees, t->funding, r.net);
 }
@@ -363,10 +377,14 @@ const char *journal_error(const journal_t *j)
 static void write_end(journal_t *j, const struct journal_end *end)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(j->db, "UPDATE run SET first_ms=?, last_ms=?, events=?,"
-	                              " trade_log_sha256=?, interrupted=? WHERE id=1", -1, &st,
+	/* A run of several starts keeps its first time and counts every
+	 * start's events (of the starts that ended: a killed one never got
+	 * here); the trade log is the last start's. */
+	if (sqlite3_prepare_v2(j->db, "UPDATE run SET first_ms=coalesce(first_ms, ?), last_ms=?,"
+	                              " events=coalesce(events, 0) + ?, trade_log_sha256=?,"
+	                              " interrupted=? WHERE id=1", -1, &st,
 	                       NULL) != SQLITE_OK) {
-		fail(j, "run end");
+		jn_fail(j, "run end");
 		return;
 	}
 	sqlite3_bind_int64(st, 1, end->first_ms);
@@ -375,7 +393,7 @@ static void write_end(journal_t *j, const struct journal_end *end)
 	sqlite3_bind_text(st, 4, end->trade_log_sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, end->interrupted);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		fail(j, "run end");
+		jn_fail(j, "run end");
 	sqlite3_finalize(st);
 
 	char stamp[32], sql[160];
@@ -383,7 +401,7 @@ static void write_end(journal_t *j, const struct journal_end *end)
 	double rate = end->wall_seconds > 0 ? (double)end->events / end->wall_seconds : 0;
 	snprintf(sql, sizeof sql, "UPDATE run_clock SET finished_utc='%s', wall_seconds=%.6f,"
 	                          " events_per_sec=%.1f WHERE id=1", stamp, end->wall_seconds, rate);
-	exec(j, sql);
+	jn_exec(j, sql);
 }
 
 void journal_market(journal_t *j, const ev_t *ev)
@@ -400,7 +418,7 @@ int journal_finish(journal_t *j, const struct journal_end *end)
 	if (!j->err[0])
 		write_end(j, end);
 	if (!j->err[0])
-		exec(j, "COMMIT");
+		jn_exec(j, "COMMIT");
 	return j->err[0] ? -1 : 0;
 }
 

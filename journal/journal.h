@@ -22,12 +22,14 @@
 
 #include "core.h"
 #include "engine.h"
+#include "exchange_sim.h"
 
-#define JOURNAL_SCHEMA_VERSION 2
+#define JOURNAL_SCHEMA_VERSION 3
 
 typedef struct journal journal_t;
 
-/* What a run is; written once, when the database is created. */
+/* What a run is; written once, when the database is created, and each
+ * start of it in run_starts. */
 struct journal_run {
 	const char *mode;          /* "backtest", "simulate" or "live" */
 	const char *settings_text; /* the settings file exactly as read */
@@ -36,6 +38,7 @@ struct journal_run {
 	uint64_t seed;
 	bool exclusive;            /* off-line run: lock the file, skip fsyncs */
 	int64_t liq_arrival_delay_ms; /* delay the recordings put on liquidations; 0 none */
+	bool resume;               /* continue the database at the path (journal_probe) */
 };
 
 /* One input recording of a backtest. */
@@ -70,9 +73,29 @@ struct journal_end {
 };
 
 /* Creates `path` (replacing a previous file) with the schema and the run
- * row. Returns NULL with a message in err on failure. */
+ * row; with run->resume, opens the database there instead and appends to
+ * it (the run row stays the first start's; the start is added to
+ * run_starts). Returns NULL with a message in err on failure. */
 journal_t *journal_create(const char *path, const struct journal_run *run, char *err,
                           size_t errlen);
+
+/* What is at `path` for a run of `mode` that would continue it. */
+enum journal_probe {
+	JOURNAL_NONE,     /* nothing: create it */
+	JOURNAL_SAME,     /* a database of this schema and mode: continue it */
+	JOURNAL_FOREIGN,  /* anything else (err says what it is): leave it alone */
+};
+enum journal_probe journal_probe(const char *path, const char *mode, char *err, size_t errlen);
+
+/* The simulated account a simulate run left, as its rows tell it
+ * (exchange_sim.h, struct sim_saved): the first equity sample's wallet plus
+ * the fills' realized PnL less their fees and the funding paid; every fill;
+ * each symbol's latest funding time; and the orders whose last state is
+ * not an end, as they were placed. All of it comes from the rows, so a
+ * killed run leaves an account that agrees with its database. Arrays malloc'd (journal_sim_free): 1, 0 when
+ * the run never sampled its account, -1 with the error in journal_error(). */
+int journal_sim_load(journal_t *j, struct sim_saved *out);
+void journal_sim_free(struct sim_saved *s);
 
 void journal_add_recording(journal_t *j, const struct journal_recording *r);
 

@@ -1,7 +1,8 @@
 /*
  * journal_int.h - what the journal's files share; not part of its public
  * header. schema.c holds the SQL, roundtrip.c turns fills into round trips,
- * journal.c writes rows and totals.c reads the figures back.
+ * journal.c writes rows, restart.c continues a database a run left and
+ * keeps the simulated account in it, and totals.c reads the figures back.
  */
 #ifndef HUNTER_JOURNAL_INTERNAL_H
 #define HUNTER_JOURNAL_INTERNAL_H
@@ -12,7 +13,7 @@
 
 enum journal_stmt {
 	JS_RECORDING, JS_SIGNAL, JS_ORDER, JS_FILL, JS_TRANCHE, JS_NOTE, JS_POSITION,
-	JS_FUNDING, JS_EQUITY, JS_TRIP, JS_SYMBOL_FILLS, JS__COUNT
+	JS_FUNDING, JS_EQUITY, JS_TRIP, JS_SYMBOL_FILLS, JS_START, JS__COUNT
 };
 
 extern const char jn_journal_schema_sql[];
@@ -63,6 +64,31 @@ void jn_trips_flush(struct trips *ts);
 void jn_trips_free(struct trips *ts);
 /* Returns 0, or -1 when a figure overflows. */
 int jn_trip_result(const struct trip *t, struct jn_trip_result *r);
+
+/* ---- journal.c ---------------------------------------------------------- */
+
+struct journal {
+	struct sqlite3 *db;
+	struct sqlite3_stmt *st[JS__COUNT];
+	unsigned pending;  /* rows in the open transaction */
+	char err[256];     /* first error, "" while none */
+	struct trips trips;
+	struct market *market;
+};
+
+/* The first error, with SQLite's message. */
+void jn_fail(journal_t *j, const char *what);
+/* Runs SQL without results: 0, or -1 with the error kept. */
+int jn_exec(journal_t *j, const char *sql);
+/* Binds the arguments `fmt` describes (journal.c) to statement `s`, runs it. */
+void jn_row(journal_t *j, enum journal_stmt s, const char *fmt, ...);
+
+/* ---- restart.c --------------------------------------------------------- */
+
+/* A run continuing its database: the round trips still open are taken up
+ * again from the fills and funding, and the run's first time is kept.
+ * 0, or -1 with the error kept. */
+int jn_resume(journal_t *j);
 
 /* The journal's own hooks into market.c, called by journal.c alone:
  * jn_market_open creates the tables when the database is created (errors go

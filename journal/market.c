@@ -31,8 +31,9 @@
 
 enum { MS_LIQ, MS_PRICE, MS_PRICES, MS_STREAM, MS_GAP, MS_SILENCE, MS__COUNT };
 
+/* IF NOT EXISTS: a live run continuing its database finds them made. */
 static const char market_schema_sql[] =
-	"CREATE TABLE market_liquidations ("
+	"CREATE TABLE IF NOT EXISTS market_liquidations ("
 	" id INTEGER PRIMARY KEY,"
 	" ms INTEGER NOT NULL,"
 	" symbol TEXT NOT NULL,"
@@ -42,7 +43,7 @@ static const char market_schema_sql[] =
 	" avg_price_e8 INTEGER NOT NULL,"
 	" filled_qty_e8 INTEGER NOT NULL,"
 	" notional_e8 INTEGER NOT NULL);"
-	"CREATE TABLE market_prices ("
+	"CREATE TABLE IF NOT EXISTS market_prices ("
 	" id INTEGER PRIMARY KEY,"
 	" ms INTEGER NOT NULL,"
 	" symbol TEXT NOT NULL,"
@@ -50,7 +51,7 @@ static const char market_schema_sql[] =
 	" bid_e8 INTEGER NOT NULL,"
 	" ask_e8 INTEGER NOT NULL,"
 	" mark_e8 INTEGER NOT NULL);"
-	"CREATE TABLE market_streams ("
+	"CREATE TABLE IF NOT EXISTS market_streams ("
 	" id INTEGER PRIMARY KEY,"
 	" symbol TEXT NOT NULL,"
 	" stream TEXT NOT NULL,"
@@ -58,14 +59,14 @@ static const char market_schema_sql[] =
 	" first_ms INTEGER NOT NULL,"
 	" last_ms INTEGER NOT NULL,"
 	" longest_silence_ms INTEGER);"
-	"CREATE TABLE market_gaps ("
+	"CREATE TABLE IF NOT EXISTS market_gaps ("
 	" id INTEGER PRIMARY KEY,"
 	" ms INTEGER NOT NULL,"
 	" symbol TEXT NOT NULL,"
 	" kind TEXT NOT NULL,"
 	" from_ms INTEGER NOT NULL,"
 	" reason TEXT NOT NULL);"
-	"CREATE TABLE market_silences ("
+	"CREATE TABLE IF NOT EXISTS market_silences ("
 	" id INTEGER PRIMARY KEY,"
 	" symbol TEXT NOT NULL,"
 	" stream TEXT NOT NULL,"
@@ -421,8 +422,9 @@ void jn_market_finish(struct market *m)
 		write_streams(m, &m->sym[i]);
 	}
 	flush_samples(m);
-	if (!m->err[0] && sqlite3_exec(m->db, "CREATE INDEX market_prices_by_symbol ON market_prices"
-	                                      " (symbol, ms)", NULL, NULL, NULL) != SQLITE_OK)
+	if (!m->err[0] && sqlite3_exec(m->db, "CREATE INDEX IF NOT EXISTS market_prices_by_symbol"
+	                                      " ON market_prices (symbol, ms)", NULL, NULL,
+	                               NULL) != SQLITE_OK)
 		market_fail(m, "market_prices index");
 }
 

@@ -27,6 +27,11 @@ const char jn_journal_schema_sql[] =
 	" finished_utc TEXT,"
 	" wall_seconds REAL,"
 	" events_per_sec REAL);"
+	"CREATE TABLE run_starts ("
+	" id INTEGER PRIMARY KEY,"
+	" hunter_version TEXT NOT NULL,"
+	" settings_json TEXT NOT NULL,"
+	" settings_sha256 TEXT NOT NULL);"
 	"CREATE TABLE recordings ("
 	" seq INTEGER PRIMARY KEY,"
 	" path TEXT NOT NULL,"
@@ -182,6 +187,8 @@ const char *const jn_journal_stmt_sql[JS__COUNT] = {
 	[JS_TRIP] = "INSERT INTO round_trips (symbol, pos_side, direction, open_ms, close_ms,"
 	            " fills, qty_e8, closed_qty_e8, entry_avg_e8, exit_avg_e8, gross_e8, fees_e8,"
 	            " funding_e8, net_e8) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[JS_START] = "INSERT INTO run_starts (hunter_version, settings_json, settings_sha256)"
+	             " VALUES (?,?,?)",
 	[JS_SYMBOL_FILLS] = "INSERT INTO symbol_fills (symbol, qty_depth_e8, qty_top_e8,"
 	                    " qty_trades_e8, qty_assumed_e8, stop_triggers, stop_triggers_on_last,"
 	                    " stop_triggers_on_mark) VALUES (?,?,?,?,?,?,?,?)",

@@ -34,6 +34,8 @@ struct live {
 	struct sim_params sim;
 	bool settings_loaded;
 	bool simulate;
+	bool resumed;             /* the run database of an earlier start goes on */
+	int lock_fd;              /* the --out folder, locked while the run lasts; -1 none */
 	net_loop *loop;
 	journal_t *journal;
 	session_t *session;

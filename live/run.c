@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "live_int.h"
 
@@ -46,7 +47,7 @@ static void adopt(struct live *l, int64_t now)
 	if (l->adopted || !l->have_rules || now == INT64_MIN)
 		return;
 	l->adopted = true;
-	if (!l->simulate)
+	if (!l->simulate || l->resumed) /* a new simulated account holds nothing */
 		session_adopt(l->session, now);
 }
 
@@ -165,12 +166,14 @@ static int finish(struct live *l, int rc)
 	free(l->symbols);
 	if (l->settings_loaded)
 		config_free(&l->s);
+	if (l->lock_fd >= 0)
+		close(l->lock_fd);
 	return rc;
 }
 
 int live_run(const struct live_opts *o)
 {
-	struct live l = {.o = o};
+	struct live l = {.o = o, .lock_fd = -1};
 	int rc = live_start(&l);
 	while (rc < 0 && !*o->stop) {
 		if (turn(&l) < 0)

@@ -4,14 +4,21 @@
  * clock, limits, wallet, user stream; or a fresh simulated account), the
  * account's modes and each symbol's set-up, then the market streams.
  * Every failure is said, and tells how the run ends: bad settings or
- * credentials (nothing was sent) or a failure of the exchange, network or
- * disk.
+ * credentials, a folder another run holds (nothing was sent) or a failure
+ * of the exchange, network or disk.
+ *
+ * A start on a folder whose run database an earlier start of the same
+ * kind left goes on in it: its rows stay, the new ones follow, and a
+ * simulate run's account is what those rows say it was.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "live_int.h"
 
@@ -50,14 +57,55 @@ static int make_dirs(struct live *l)
 	return 0;
 }
 
+/* One run at a time in a folder: a second one would write the same run
+ * database and trade the same account. The lock goes with the process,
+ * however it ends. 0, or the live_end to end with. */
+static int lock_dir(struct live *l)
+{
+	const char *out = l->o->out_dir;
+	l->lock_fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l->lock_fd < 0) {
+		live_say(l, "%s: %s", out, strerror(errno));
+		return LIVE_EFAIL;
+	}
+	if (flock(l->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	bool held = errno == EWOULDBLOCK;
+	live_say(l, "%s: %s", out, held
+	         ? "another hunter live runs on this folder; stop it first, or give another --out"
+	         : strerror(errno));
+	return held ? LIVE_EUSAGE : LIVE_EFAIL;
+}
+
+/* A run database already in the folder: continued when an earlier start
+ * of the same kind left it, else left alone. 0, or the live_end. */
+static int probe_journal(struct live *l, const char *mode)
+{
+	char err[512];
+	switch (journal_probe(l->db_path, mode, err, sizeof err)) {
+	case JOURNAL_NONE:
+		return 0;
+	case JOURNAL_SAME:
+		l->resumed = true;
+		live_say(l, "%s: continuing the %s run of an earlier start", l->db_path, mode);
+		return 0;
+	default:
+		live_say(l, "%s; move it away or give another --out", err);
+		return LIVE_EUSAGE;
+	}
+}
+
 static int open_journal(struct live *l)
 {
 	char err[512];
 	size_t len, mlen = 0;
+	const char *mode = l->simulate ? "simulate" : "live";
+	int rc = probe_journal(l, mode);
+	if (rc)
+		return rc;
 	char *text = config_effective_text(&l->s, &l->ls, &l->sim, &len);
 	char *model = l->simulate ? config_simulation_text(&l->sim, &mlen) : NULL;
-	struct journal_run run = {l->simulate ? "simulate" : "live", text, len, model,
-	                          l->sim.seed, false, 0};
+	struct journal_run run = {mode, text, len, model, l->sim.seed, false, 0, l->resumed};
 	l->journal = text && (model || !l->simulate) ? journal_create(l->db_path, &run, err, sizeof err)
 	                                             : NULL;
 	if (!l->journal)
@@ -66,7 +114,7 @@ static int open_journal(struct live *l)
 		journal_commit(l->journal); /* the dashboard reads it from the start */
 	free(text);
 	free(model);
-	return l->journal ? 0 : -1;
+	return l->journal ? 0 : LIVE_EFAIL;
 }
 
 /* The Aster client, started: clock, limits, wallet, user stream. 0, or
@@ -117,16 +165,39 @@ static void symbol_refused(void *ctx, const char *symbol, int code)
 	         code, l->client ? xa_client_last_error(l->client) : "");
 }
 
+/* A simulate run continuing its database: the account its rows tell, put
+ * in the simulation once its symbols' leverage is set. 0, or -1 (said). */
+static int restore_sim(struct live *l, sim_t *sim)
+{
+	struct sim_saved sv;
+	int rc = journal_sim_load(l->journal, &sv);
+	if (rc < 0) {
+		live_say(l, "%s", journal_error(l->journal));
+		return -1;
+	}
+	if (rc) {
+		sim_restore(sim, &sv);
+		struct exchange_account a;
+		sim_account(sim, &a);
+		char wallet[DEC_FMT_MAX];
+		dec_format(a.wallet, wallet);
+		live_say(l, "simulated account restored: wallet %s USDT, %u position(s), %u order(s)"
+		         " open", wallet, a.open_positions, sv.norders);
+	}
+	journal_sim_free(&sv);
+	return 0;
+}
+
 /* 0, or the live_end to end with. */
 static int open_exchange(struct live *l)
 {
 	exchange_t x;
+	sim_t *sim = NULL;
 	int rc;
 	l->sink = session_sink(l->session);
 	if (l->simulate) {
 		struct exchange_sink sink = {l, live_on_answer, live_on_refusal};
-		sim_t *sim = sim_new(&l->sim, &sink);
-		if (!sim) {
+		if (!(sim = sim_new(&l->sim, &sink))) {
 			live_say(l, "out of memory");
 			return LIVE_EFAIL;
 		}
@@ -147,6 +218,8 @@ static int open_exchange(struct live *l)
 	if (!rc && l->client && (rc = xa_client_set_multi_assets(l->client, l->ls.multi_assets_mode)))
 		live_say(l, "setting multi-assets mode failed with Aster code %d: %s", rc,
 		         xa_client_last_error(l->client));
+	if (!rc && sim && l->resumed && restore_sim(l, sim) < 0)
+		rc = -1;
 	return rc ? LIVE_EFAIL : 0;
 }
 
@@ -193,8 +266,11 @@ int live_start(struct live *l)
 	session_clock_init(&l->clock);
 	if (load_settings(l) < 0)
 		return LIVE_EUSAGE;
-	if (make_dirs(l) < 0 || open_journal(l) < 0)
+	if (make_dirs(l) < 0)
 		return LIVE_EFAIL;
+	int rc = lock_dir(l);
+	if (rc || (rc = open_journal(l)))
+		return rc;
 	if (!(l->loop = net_loop_new(l->o->ca_file, err))) { /* also quiets libwebsockets */
 		live_say(l, "%s", err);
 		return LIVE_EFAIL;
@@ -205,9 +281,11 @@ int live_start(struct live *l)
 		live_say(l, "out of memory");
 		return LIVE_EFAIL;
 	}
-	if (!l->simulate) /* a simulated account is new each run: its ids stay the backtest's */
+	/* A new simulated account keeps the backtest's ids (parity); an account
+	 * that goes on may hold the ids of an earlier start. */
+	if (!l->simulate || l->resumed)
 		session_set_id_stamp(l->session, net_now_ns() / 1000000);
-	int rc = open_exchange(l);
+	rc = open_exchange(l);
 	if (rc)
 		return rc;
 	live_say(l, "%s on %u symbol(s); run database %s", l->simulate ? "simulating" : "trading",

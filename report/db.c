@@ -11,8 +11,9 @@
 #include "report_int.h"
 
 /* Version 2 added run.interrupted, run.liq_arrival_delay_ms, the exchange_ms
- * columns and symbol_fills; version 1 databases are read without them. */
-#define SCHEMA_VERSION 2
+ * columns and symbol_fills; version 3 added run_starts. Older databases are
+ * read without them. */
+#define SCHEMA_VERSION 3
 
 void rp_report_fail(struct report *r, const char *fmt, ...)
 {

@@ -42,6 +42,21 @@ static void arrival_fact(struct report *r)
 	fact(r->f, "liquidations acted on at", text);
 }
 
+/* A live or simulate run started again on its database is one run: say
+ * how many starts its figures cover. */
+static void starts_fact(struct report *r)
+{
+	if (!rp_db_has_table(r, "run_starts"))
+		return;
+	int64_t n = rp_db_int(r, "SELECT count(*) FROM run_starts");
+	if (n < 2)
+		return;
+	char text[200];
+	snprintf(text, sizeof text, "%lld, continuing one run: every figure covers them all,"
+	                            " the trade log sha256 the last one", (long long)n);
+	fact(r->f, "starts", text);
+}
+
 static void facts(struct report *r)
 {
 	sqlite3_stmt *st = rp_db_query(r, "SELECT mode, hunter_version, schema_version, seed,"
@@ -69,6 +84,7 @@ static void facts(struct report *r)
 		 rp_fmt_dur(c, sqlite3_column_int64(st, 8) - sqlite3_column_int64(st, 7)));
 	fact(f, "exchange time", span);
 	arrival_fact(r);
+	starts_fact(r);
 	fputs("</table>\n<details><summary>effective settings (every default filled in)</summary>"
 	      "<pre>", f);
 	rp_html_escape(f, rp_db_text(st, 9));

@@ -222,7 +222,7 @@ static void replay_into(struct run *r, const char *name, struct tape *t, bool re
 	cr_assert_eq(config_load_file(SETTINGS, &s, NULL, &p, &d), 0);
 	snprintf(r->db, sizeof r->db, "%s/%s.db", dir, name);
 	char err[256];
-	struct journal_run jr = {"backtest", "{}", 2, NULL, p.seed, true, 0};
+	struct journal_run jr = {"backtest", "{}", 2, NULL, p.seed, true, 0, false};
 	journal_t *j = journal_create(r->db, &jr, err, sizeof err);
 	cr_assert_not_null(j, "%s", err);
 	session_t *ss = session_new(&s, j);

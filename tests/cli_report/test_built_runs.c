@@ -44,7 +44,7 @@ static void create(int64_t liq_arrival_delay_ms)
 {
 	static const char settings[] = "{\"globals\": {}, \"symbols\": {}}";
 	struct journal_run run = {"backtest", settings, strlen(settings), "{}", 7, true,
-	                          liq_arrival_delay_ms};
+	                          liq_arrival_delay_ms, false};
 	char err[256] = "";
 	J = journal_create(db_path, &run, err, sizeof err);
 	cr_assert(J, "journal_create: %s", err);

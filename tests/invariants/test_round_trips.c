@@ -38,7 +38,7 @@ static sqlite3 *finished(journal_t *j, const char *path)
 
 static journal_t *created(const char *path)
 {
-	struct journal_run run = {"backtest", "{}", 2, NULL, 0, true, 0};
+	struct journal_run run = {"backtest", "{}", 2, NULL, 0, true, 0, false};
 	char err[256];
 	journal_t *j = journal_create(path, &run, err, sizeof err);
 	cr_assert_not_null(j, "%s", err);

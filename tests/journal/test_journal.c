@@ -3,118 +3,7 @@
  * trips from fills (hedge and one-way, flips, funding), the totals read
  * back, batching past one transaction, and errors.
  */
-#include <criterion/criterion.h>
-#include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "journal.h"
-
-static char db_path[64];
-static journal_t *J;
-
-static const char settings_text[] = "{}";
-
-static journal_t *open_journal(bool exclusive)
-{
-	struct journal_run run = {"backtest", settings_text, 2, "{\"maker_fee\":\"0.0001\"}", 42,
-	                          exclusive, 0};
-	char err[256] = "";
-	journal_t *j = journal_create(db_path, &run, err, sizeof err);
-	cr_assert(j, "journal_create: %s", err);
-	return j;
-}
-
-static void setup(void)
-{
-	snprintf(db_path, sizeof db_path, "/tmp/hunter-journal-%d.db", (int)getpid());
-	J = open_journal(true);
-}
-
-static void teardown(void)
-{
-	journal_close(J);
-	/* Reading a WAL database leaves its side files behind. */
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		char p[96];
-		snprintf(p, sizeof p, "%s%s", db_path, suffix[i]);
-		unlink(p);
-	}
-}
-
-static dec_t D(const char *s)
-{
-	dec_t v;
-	cr_assert_eq(dec_parse(s, strlen(s), &v, NULL), 0, "bad decimal %s", s);
-	return v;
-}
-
-/* The first column of the first row of `sql`, as text ("" for NULL). */
-static char *q(const char *sql)
-{
-	static char out[512];
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
-	             sqlite3_errmsg(db));
-	out[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return out;
-}
-
-static void fill(int64_t ms, const char *sym, pos_side_t ps, side_t side, const char *price,
-                 const char *qty, const char *fee, const char *rpnl)
-{
-	struct journal_rec r = {.kind = J_FILL, .ms = ms};
-	snprintf(r.symbol, sizeof r.symbol, "%s", sym);
-	struct j_fill *f = &r.u.fill;
-	snprintf(f->client_id, sizeof f->client_id, "c%lld", (long long)ms);
-	f->role = side == SIDE_BUY ? ROLE_ENTRY : ROLE_TP;
-	f->side = side;
-	f->pos_side = ps;
-	f->price = D(price);
-	f->qty = D(qty);
-	f->fee = D(fee);
-	f->realized_pnl = D(rpnl);
-	f->trade_id = ms;
-	journal_record(J, &r);
-}
-
-static void equity(int64_t ms, const char *wallet, const char *unrealized)
-{
-	struct journal_equity eq = {D(wallet), D(unrealized), 0, 0, 0};
-	journal_equity(J, ms, EQ_MINUTE, &eq);
-}
-
-static void finish(int64_t first, int64_t last)
-{
-	struct journal_end end = {first, last, 1000, "ab12", 0.5, false};
-	cr_assert_eq(journal_finish(J, &end), 0, "%s", journal_error(J));
-	/* An off-line run locks its file until closed. */
-	journal_close(J);
-	J = NULL;
-}
-
-static void funding(int64_t ms, const char *sym, pos_side_t ps, const char *change)
-{
-	struct balance bal = {"USDT", 0, 0, D(change)};
-	struct position pos = {.amount = DEC(1), .pos_side = ps};
-	snprintf(pos.symbol, sizeof pos.symbol, "%s", sym);
-	ev_t ev = {.type = EV_ACCOUNT_UPDATE, .exch_ms = ms};
-	snprintf(ev.u.account.reason, sizeof ev.u.account.reason, "FUNDING_FEE");
-	ev.u.account.nbalances = 1;
-	ev.u.account.balances = &bal;
-	ev.u.account.npositions = 1;
-	ev.u.account.positions = &pos;
-	journal_account(J, &ev);
-}
+#include "journal_test.h"
 
 TestSuite(journal, .init = setup, .fini = teardown);
 
@@ -130,7 +19,7 @@ Test(journal, run_row_and_clock_apart)
 	cr_assert_str_eq(q("SELECT last_ms - first_ms FROM run"), "1000");
 	cr_assert_str_eq(q("SELECT events FROM run"), "1000");
 	cr_assert_str_eq(q("SELECT hunter_version FROM run"), HUNTER_VERSION);
-	cr_assert_str_eq(q("PRAGMA user_version"), "2");
+	cr_assert_str_eq(q("PRAGMA user_version"), "3");
 	cr_assert_neq(q("SELECT finished_utc FROM run_clock")[0], '\0');
 	cr_assert_str_eq(q("SELECT events_per_sec FROM run_clock"), "2000.0");
 }
@@ -261,7 +150,7 @@ Test(journal, replaces_an_old_database_and_live_mode_uses_wal)
 	struct journal_rec r = {.kind = J_NOTE, .symbol = "X", .u.note = "old"};
 	journal_record(J, &r);
 	finish(0, 0);
-	J = open_journal(false);
+	J = open_run("backtest", false, false);
 	finish(0, 0);
 	cr_assert_str_eq(q("SELECT count(*) FROM notes"), "0");
 	cr_assert_str_eq(q("PRAGMA journal_mode"), "wal");
@@ -269,7 +158,7 @@ Test(journal, replaces_an_old_database_and_live_mode_uses_wal)
 
 Test(journal, unwritable_path_is_an_error)
 {
-	struct journal_run run = {"backtest", "{}", 2, NULL, 1, true, 0};
+	struct journal_run run = {"backtest", "{}", 2, NULL, 1, true, 0, false};
 	char err[256] = "";
 	cr_assert_null(journal_create("/nonexistent-dir/run.db", &run, err, sizeof err));
 	cr_assert(strstr(err, "run database"), "message: %s", err);

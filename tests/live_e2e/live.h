@@ -7,6 +7,8 @@
 #ifndef HUNTER_TEST_LIVE_E2E_H
 #define HUNTER_TEST_LIVE_E2E_H
 
+#include <stdarg.h>
+
 #include "serve_trading/signed.h"
 
 /* A secret long and odd enough that finding it anywhere means it leaked. */
@@ -58,6 +60,48 @@ static inline void live_spawn(struct live_proc *p, const char *dir, int port,
 		execv(HUNTER_BIN, argv);
 		_exit(127);
 	}
+}
+
+/* The demo settings with simulate_only as given, into dir. */
+static inline const char *live_settings(const char *dir, bool simulate)
+{
+	static char path[256];
+	size_t len;
+	char *text = test_read_file(DEMO_SETTINGS, &len);
+	char *at = strstr(text, "\"simulate_only\": true");
+	cr_assert_not_null(at);
+	if (!simulate)
+		memcpy(at, "\"simulate_only\":false", strlen("\"simulate_only\":false"));
+	snprintf(path, sizeof path, "%s/settings-%d.json", dir, simulate);
+	test_write_file(path, text);
+	free(text);
+	return path;
+}
+
+/* Whether the run has said `text` on stderr within 10 s. */
+static inline bool live_said(const struct live_proc *p, const char *text)
+{
+	for (int i = 0; i < 100; i++, usleep(100000)) {
+		char *err = test_try_read_file(p->err, NULL);
+		bool found = err && strstr(err, text);
+		free(err);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* A shell command's exit status; -1 when it did not exit. */
+__attribute__((format(printf, 1, 2)))
+static inline int live_tool(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Its exit status after `sig` (0: none sent), within 60 s (a stop cancels

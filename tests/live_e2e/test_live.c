@@ -9,45 +9,20 @@
  *    none twice, each open position keeps its stop-loss and take-profit
  *    after SIGTERM (exit 130), the run database holds what the account
  *    did, and no output of the run holds the API secret;
- *  - kill -9 while positions are open, then a restart: the restart adopts
- *    them, nothing is placed twice and nothing is left unprotected;
+ *  - kill -9 while positions are open, then a restart on the same folder:
+ *    the restart adopts them, nothing is placed twice, nothing is left
+ *    unprotected, and the run database keeps the first start's orders and
+ *    fills beside the second's;
  *  - a bad settings file or missing credentials: exit 2, nothing sent.
  */
 #include <dirent.h>
 #include <sqlite3.h>
 
 #include "chromium.h"
+#include "db.h"
 #include "live.h"
 
 TEST_SCRATCH_SUITE(live, dir, "hunter-live");
-
-/* The demo settings with simulate_only as given, into dir. */
-static const char *settings(bool simulate)
-{
-	static char path[256];
-	size_t len;
-	char *text = test_read_file(DEMO_SETTINGS, &len);
-	char *at = strstr(text, "\"simulate_only\": true");
-	cr_assert_not_null(at);
-	if (!simulate)
-		memcpy(at, "\"simulate_only\":false", strlen("\"simulate_only\":false"));
-	snprintf(path, sizeof path, "%s/settings-%d.json", dir, simulate);
-	test_write_file(path, text);
-	free(text);
-	return path;
-}
-
-static int run_tool(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_tool(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	int st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static long long db_count(const char *db, const char *sql)
 {
@@ -69,13 +44,13 @@ Test(live, simulate_only_matches_a_backtest_of_its_recording, .timeout = 120)
 	struct live_proc p;
 	char out[256];
 	snprintf(out, sizeof out, "%s/sim", dir);
-	live_spawn(&p, dir, s.port, settings(true), out, "", true);
+	live_spawn(&p, dir, s.port, live_settings(dir, true), out, "", true);
 	cr_assert_eq(serve_wait(&s, 60000), 0, "the served market did not play out");
 	usleep(500000);
 	cr_assert_eq(live_end(&p, SIGTERM), 130);
-	cr_assert_eq(run_tool("%s backtest --settings %s --out %s/bt %s/recordings/*.hrec.gz"
-	                      " >/dev/null 2>&1", HUNTER_BIN, settings(true), dir, out), 0);
-	cr_assert_eq(run_tool("%s parity %s/run.db %s/bt/run.db > %s/parity.txt 2>&1", HUNTER_BIN,
+	cr_assert_eq(live_tool("%s backtest --settings %s --out %s/bt %s/recordings/*.hrec.gz"
+	                      " >/dev/null 2>&1", HUNTER_BIN, live_settings(dir, true), dir, out), 0);
+	cr_assert_eq(live_tool("%s parity %s/run.db %s/bt/run.db > %s/parity.txt 2>&1", HUNTER_BIN,
 	                      out, dir, dir), 0, "the live session and the backtest differ");
 	char db[300];
 	snprintf(db, sizeof db, "%s/run.db", out);
@@ -90,7 +65,7 @@ Test(live, simulate_only_sends_nothing_signed, .timeout = 120)
 	struct live_proc p;
 	char out[256];
 	snprintf(out, sizeof out, "%s/sim2", dir);
-	live_spawn(&p, dir, s.port, settings(true), out, "--simulate", true);
+	live_spawn(&p, dir, s.port, live_settings(dir, true), out, "--simulate", true);
 	sleep(8);
 	cr_assert_eq(live_end(&p, SIGTERM), 130);
 	cJSON *orders;
@@ -119,9 +94,9 @@ static void no_secret(const char *out, const struct live_proc *p)
 		cr_assert(!file_holds(path, LIVE_SECRET), "the secret is in %s", e->d_name);
 	}
 	closedir(d);
-	cr_assert_eq(run_tool("%s report %s/run.db --out %s/report >/dev/null 2>&1", HUNTER_BIN, out,
+	cr_assert_eq(live_tool("%s report %s/run.db --out %s/report >/dev/null 2>&1", HUNTER_BIN, out,
 	                      out), 0);
-	cr_assert_eq(run_tool("grep -r -l -F '%s' %s/report >/dev/null", LIVE_SECRET, out), 1,
+	cr_assert_eq(live_tool("grep -r -l -F '%s' %s/report >/dev/null", LIVE_SECRET, out), 1,
 	             "the secret is in the report");
 }
 
@@ -132,7 +107,7 @@ Test(live, trades_over_the_wire, .timeout = 120)
 	struct live_proc p;
 	char out[256], db[300];
 	snprintf(out, sizeof out, "%s/wire", dir);
-	live_spawn(&p, dir, s.port, settings(false), out, "", true);
+	live_spawn(&p, dir, s.port, live_settings(dir, false), out, "", true);
 	sleep(11); /* most of the fixture's 25 minutes at 100x */
 	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
 	cJSON *orders;
@@ -149,9 +124,9 @@ Test(live, trades_over_the_wire, .timeout = 120)
 	serve_stop(&s);
 	/* the live run against a backtest of what it recorded: every difference
 	 * is named (the served account's fills came at other times) */
-	cr_assert_eq(run_tool("%s backtest --settings %s --out %s/wire-bt %s/recordings/*.hrec.gz"
-	                      " >/dev/null 2>&1", HUNTER_BIN, settings(false), dir, out), 0);
-	int rc = run_tool("%s parity %s/run.db %s/wire-bt/run.db > %s/wire-parity.txt 2>&1",
+	cr_assert_eq(live_tool("%s backtest --settings %s --out %s/wire-bt %s/recordings/*.hrec.gz"
+	                      " >/dev/null 2>&1", HUNTER_BIN, live_settings(dir, false), dir, out), 0);
+	int rc = live_tool("%s parity %s/run.db %s/wire-bt/run.db > %s/wire-parity.txt 2>&1",
 	                  HUNTER_BIN, out, dir, dir);
 	cr_assert(rc == 0 || rc == 3, "hunter parity failed (%d)", rc);
 	char path[300];
@@ -180,22 +155,40 @@ Test(live, killed_mid_trade_then_restarted, .timeout = 180)
 	struct live_proc p;
 	char out[256];
 	snprintf(out, sizeof out, "%s/k1", dir);
-	live_spawn(&p, dir, s.port, settings(false), out, "", true);
+	live_spawn(&p, dir, s.port, live_settings(dir, false), out, "", true);
 	int64_t end = test_now_ms() + 90000;
 	while (!has_position(s.port) && test_now_ms() < end)
 		usleep(200000);
 	cr_assert(has_position(s.port), "no position within 90 s");
 	cr_assert_eq(live_end(&p, SIGKILL), 128 + SIGKILL);
-	snprintf(out, sizeof out, "%s/k2", dir);
-	live_spawn(&p, dir, s.port, settings(false), out, "", true);
+	char db[300], sql[160];
+	snprintf(db, sizeof db, "%s/run.db", out);
+	int64_t last_order = test_db_int(db, "SELECT max(id) FROM orders");
+	int64_t last_fill = test_db_int(db, "SELECT coalesce(max(id), 0) FROM fills");
+	int64_t orders1 = test_db_int(db, "SELECT count(*) FROM orders");
+	int64_t fills1 = test_db_int(db, "SELECT count(*) FROM fills");
+	cr_assert_gt(fills1, 0, "the position's entry fill is in the run database");
+	live_spawn(&p, dir, s.port, live_settings(dir, false), out, "", true); /* the same --out */
+	cr_assert(live_said(&p, "continuing the live run"), "%s", test_read_file(p.err, NULL));
 	sleep(6);
 	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
 	cJSON *orders;
-	live_orders(s.port, &orders);
+	int n = live_orders(s.port, &orders);
 	live_no_duplicate(orders);
 	live_protected(s.port, orders);
 	cJSON_Delete(orders);
 	serve_stop(&s);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM orders WHERE id <= %lld", (long long)last_order);
+	cr_assert_eq(test_db_int(db, sql), orders1, "the first start's orders are gone");
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM fills WHERE id <= %lld", (long long)last_fill);
+	cr_assert_eq(test_db_int(db, sql), fills1, "the first start's fills are gone");
+	cr_assert_eq(test_db_int(db, "SELECT count(DISTINCT client_id) FROM orders"
+	                             " WHERE state = 'placed'"), n,
+	             "the run database and the account disagree on the orders placed");
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM run_starts"), 2);
+	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM run"), 1);
+	cr_assert_eq(live_tool("%s report %s --out %s/report >/dev/null 2>&1", HUNTER_BIN, db, out),
+	             0, "the report of a run of two starts");
 }
 
 Test(live, bad_settings_or_no_credentials_exit_2, .timeout = 60)
@@ -210,7 +203,7 @@ Test(live, bad_settings_or_no_credentials_exit_2, .timeout = 60)
 	live_spawn(&p, dir, s.port, bad, out, "", true);
 	cr_assert_eq(live_end(&p, 0), 2);
 	cr_assert_not_null(strstr(test_read_file(p.err, NULL), "no_such_key"));
-	live_spawn(&p, dir, s.port, settings(false), out, "", false);
+	live_spawn(&p, dir, s.port, live_settings(dir, false), out, "", false);
 	cr_assert_eq(live_end(&p, 0), 2, "%s", test_read_file(p.err, NULL));
 	cr_assert_not_null(strstr(test_read_file(p.err, NULL), "ASTER_API_KEY"));
 	cJSON *orders;
@@ -247,7 +240,7 @@ Test(live, the_dashboard_shows_an_open_position_in_chromium, .timeout = 180)
 	struct live_proc p;
 	char out[256], url[64];
 	snprintf(out, sizeof out, "%s/dash", dir);
-	live_spawn(&p, dir, s.port, settings(true), out, "--dashboard-port 0", true);
+	live_spawn(&p, dir, s.port, live_settings(dir, true), out, "--dashboard-port 0", true);
 	int port = 0;
 	for (int i = 0; i < 100 && !port; i++, usleep(100000)) {
 		char *err = test_try_read_file(p.err, NULL);
@@ -276,19 +269,6 @@ Test(live, the_dashboard_shows_an_open_position_in_chromium, .timeout = 180)
 	serve_stop(&s);
 }
 
-/* Whether the run has said `text` on stderr within 10 s. */
-static bool said(const struct live_proc *p, const char *text)
-{
-	for (int i = 0; i < 100; i++, usleep(100000)) {
-		char *err = test_try_read_file(p->err, NULL);
-		bool found = err && strstr(err, text);
-		free(err);
-		if (found)
-			return true;
-	}
-	return false;
-}
-
 Test(live, sighup_reloads_checked_settings, .timeout = 120)
 {
 	struct served s;
@@ -296,29 +276,29 @@ Test(live, sighup_reloads_checked_settings, .timeout = 120)
 	char path[256], out[256];
 	snprintf(path, sizeof path, "%s/reload.json", dir);
 	size_t len;
-	char *good = test_read_file(settings(true), &len);
+	char *good = test_read_file(live_settings(dir, true), &len);
 	test_write_file(path, good);
 	struct live_proc p;
 	snprintf(out, sizeof out, "%s/reload", dir);
 	live_spawn(&p, dir, s.port, path, out, "", true);
-	cr_assert(said(&p, "simulating on 6 symbol(s)"));
+	cr_assert(live_said(&p, "simulating on 6 symbol(s)"));
 	test_write_file(path, "{\"globals\": {\"no_such_key\": 1}}");
 	kill(p.pid, SIGHUP);
-	cr_assert(said(&p, "is not valid"), "a bad file was not refused");
+	cr_assert(live_said(&p, "is not valid"), "a bad file was not refused");
 	char *fewer = strdup(good);
 	char *doge = strstr(fewer, "\"DOGEUSDT\"");
 	cr_assert_not_null(doge);
 	memcpy(doge, "\"DOGEUSDX\"", 10);
 	test_write_file(path, fewer);
 	kill(p.pid, SIGHUP);
-	cr_assert(said(&p, "the symbols cannot change while trading"));
+	cr_assert(live_said(&p, "the symbols cannot change while trading"));
 	char *changed = strdup(good);
 	char *at = strstr(changed, "\"volume_threshold_long\": 20000");
 	cr_assert_not_null(at);
 	memcpy(at, "\"volume_threshold_long\": 30000", strlen("\"volume_threshold_long\": 30000"));
 	test_write_file(path, changed);
 	kill(p.pid, SIGHUP);
-	cr_assert(said(&p, "applied"), "a valid file was not applied");
+	cr_assert(live_said(&p, "applied"), "a valid file was not applied");
 	cr_assert_eq(live_end(&p, SIGTERM), 130);
 	free(good);
 	free(fewer);
@@ -332,7 +312,7 @@ Test(live, a_symbol_the_exchange_refuses_is_skipped, .timeout = 60)
 	live_serve(&s, dir, "--speed 10 --loop");
 	char path[256], out[256];
 	size_t len;
-	char *text = test_read_file(settings(false), &len);
+	char *text = test_read_file(live_settings(dir, false), &len);
 	char *at = strstr(text, "\"symbols\": {");
 	cr_assert_not_null(at);
 	at += strlen("\"symbols\": {");
@@ -343,8 +323,8 @@ Test(live, a_symbol_the_exchange_refuses_is_skipped, .timeout = 60)
 	struct live_proc p;
 	snprintf(out, sizeof out, "%s/fake", dir);
 	live_spawn(&p, dir, s.port, path, out, "", true);
-	cr_assert(said(&p, "FAKEUSDT cannot be set up"), "%s", test_read_file(p.err, NULL));
-	cr_assert(said(&p, "trading on 7 symbol(s)"), "the run did not go on without it");
+	cr_assert(live_said(&p, "FAKEUSDT cannot be set up"), "%s", test_read_file(p.err, NULL));
+	cr_assert(live_said(&p, "trading on 7 symbol(s)"), "the run did not go on without it");
 	cr_assert_eq(live_end(&p, SIGTERM), 130);
 	free(text);
 	free(more);

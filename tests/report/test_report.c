@@ -193,9 +193,9 @@ Test(report_write, foreign_files_are_refused_with_a_reason)
 	expect_error(path("text.db"), "text.db: not a run database: file is not a database");
 	make_db("other.db", "CREATE TABLE t (x)");
 	expect_error(path("other.db"), "other.db: not a hunter run database (it has no run table)");
-	make_db("v3.db", "CREATE TABLE run (id); CREATE TABLE recordings (x); CREATE TABLE signals (x);"
+	make_db("v4.db", "CREATE TABLE run (id); CREATE TABLE recordings (x); CREATE TABLE signals (x);"
 	                 " CREATE TABLE orders (x); CREATE TABLE fills (x); CREATE TABLE tranches (x);"
 	                 " CREATE TABLE notes (x); CREATE TABLE funding (x); CREATE TABLE equity (x);"
-	                 " CREATE TABLE round_trips (x); PRAGMA user_version = 3;");
-	expect_error(path("v3.db"), "schema version 3; this hunter reads 1 to 2");
+	                 " CREATE TABLE round_trips (x); PRAGMA user_version = 4;");
+	expect_error(path("v4.db"), "schema version 4; this hunter reads 1 to 3");
 }

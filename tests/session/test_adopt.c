@@ -93,7 +93,7 @@ static void restart(struct account *a)
 		.min_qty = 100000, .max_qty = DEC(1000), .min_notional = DEC(5)};
 	char path[256], err[256];
 	snprintf(path, sizeof path, "%s/run.db", dir);
-	struct journal_run run = {"live", "{}", 2, NULL, 0, true, 0};
+	struct journal_run run = {"live", "{}", 2, NULL, 0, true, 0, false};
 	journal_t *j = journal_create(path, &run, err, sizeof err);
 	cr_assert_not_null(j, "%s", err);
 	session_t *ss = session_new(&s, j);
