@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 
+#include "db.h"
 #include "serve_trading/signed.h"
 
 /* A secret long and odd enough that finding it anywhere means it leaked. */
@@ -227,6 +228,41 @@ static inline bool file_holds(const char *path, const char *needle)
 		found = system(cmd) == 0;
 	}
 	return found;
+}
+
+/* Every tranche the run opened was protected in time: a `protect` row
+ * (take-profit and stop-loss accepted by the exchange, covering it) within
+ * `limit_ms` of market time (the settings' unprotected_close_seconds) of
+ * its `open`, unless it closed or merged sooner; and none was closed at
+ * market for staying unprotected (no order of the `close` role). Not
+ * judged: a tranche opened within that time of the run's last row, and
+ * one whose process was killed before (a later start opened it again, by
+ * adoption, and is judged on that). */
+static inline void live_protected_in_time(const char *db, int64_t limit_ms)
+{
+	char sql[1536];
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM tranches r WHERE r.action = 'open'"
+	         " AND r.ms + %lld <= (SELECT MAX(ms) FROM tranches) AND NOT EXISTS ("
+	         "  SELECT 1 FROM tranches p WHERE p.symbol = r.symbol AND p.pos_side = r.pos_side"
+	         "  AND p.tranche = r.tranche AND p.id > r.id"
+	         "  AND ((p.action = 'protect' AND p.ms <= r.ms + %lld)"
+	         "       OR (p.action IN ('close', 'merge') AND p.ms < r.ms + %lld)))"
+	         " AND NOT EXISTS (SELECT 1 FROM equity e WHERE e.reason = 'start'"
+	         "  AND e.id > (SELECT MIN(id) FROM equity) AND e.ms > r.ms AND NOT EXISTS ("
+	         "   SELECT 1 FROM tranches q WHERE q.symbol = r.symbol AND q.pos_side = r.pos_side"
+	         "   AND q.tranche = r.tranche AND q.id > r.id AND q.ms < e.ms))",
+	         (long long)limit_ms, (long long)limit_ms, (long long)limit_ms);
+	if (test_db_int(db, sql) != 0)
+		cr_assert_fail("a tranche stayed unprotected longer than %lld ms:\n%s",
+		               (long long)limit_ms,
+		               test_db_rows(db, "SELECT ms, symbol, pos_side, tranche, action"
+		                                " FROM tranches UNION ALL SELECT ms, 'start', '', 0, ''"
+		                                " FROM equity WHERE reason = 'start' ORDER BY 1"));
+	cr_assert_eq(test_db_int(db, "SELECT COUNT(*) FROM orders WHERE role = 'close'"), 0,
+	             "a tranche was closed at market for staying unprotected");
+	cr_assert_gt(test_db_int(db, "SELECT COUNT(*) FROM tranches WHERE action = 'protect'"), 0,
+	             "no tranche was ever protected");
 }
 
 #endif

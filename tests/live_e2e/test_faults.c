@@ -13,7 +13,10 @@
 
 TEST_SCRATCH_SUITE(live_faults, dir, "hunter-live-faults");
 
-static const char *settings(void)
+/* The demo settings trading over the wire, a tranche's protection due
+ * within 10 s of real time: the engine counts in market time, which the
+ * server plays `speed` times as fast. */
+static const char *settings(int speed)
 {
 	static char path[256];
 	size_t len;
@@ -21,8 +24,16 @@ static const char *settings(void)
 	char *at = strstr(text, "\"simulate_only\": true");
 	cr_assert_not_null(at);
 	memcpy(at, "\"simulate_only\":false", strlen("\"simulate_only\":false"));
+	char *timeout = strstr(text, "\"unprotected_close_seconds\":");
+	cr_assert_not_null(timeout);
+	char *rest = strchr(timeout, ',');
+	cr_assert_not_null(rest);
 	snprintf(path, sizeof path, "%s/settings.json", dir);
-	test_write_file(path, text);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "%.*s\"unprotected_close_seconds\": %d%s", (int)(timeout - text), text, 10 * speed,
+	        rest);
+	fclose(f);
 	free(text);
 	return path;
 }
@@ -52,7 +63,7 @@ static void run_with(const char *name, const char *faults, const char *live_args
 	live_serve(&s, dir, extra);
 	struct live_proc p;
 	snprintf(out, sizeof out, "%s/%s", dir, name);
-	live_spawn(&p, dir, s.port, settings(), out, live_args, true);
+	live_spawn(&p, dir, s.port, settings(speed), out, live_args, true);
 	sleep((unsigned)seconds);
 	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
 	cJSON *orders, *o;
@@ -61,6 +72,7 @@ static void run_with(const char *name, const char *faults, const char *live_args
 	live_protected(s.port, orders);
 	sqlite3 *h;
 	snprintf(db, sizeof db, "%s/run.db", out);
+	live_protected_in_time(db, 10000LL * speed);
 	cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	cJSON_ArrayForEach(o, orders) {
 		const char *cid = json_str(o, "clientOrderId");

@@ -24,19 +24,6 @@
 
 TEST_SCRATCH_SUITE(live, dir, "hunter-live");
 
-static long long db_count(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
-	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return n;
-}
-
 Test(live, simulate_only_matches_a_backtest_of_its_recording, .timeout = 120)
 {
 	struct served s;
@@ -54,8 +41,8 @@ Test(live, simulate_only_matches_a_backtest_of_its_recording, .timeout = 120)
 	                      out, dir, dir), 0, "the live session and the backtest differ");
 	char db[300];
 	snprintf(db, sizeof db, "%s/run.db", out);
-	cr_assert_gt(db_count(db, "SELECT COUNT(*) FROM fills"), 0, "nothing traded");
-	cr_assert_eq(db_count(db, "SELECT COUNT(*) FROM run WHERE mode = 'simulate'"), 1);
+	cr_assert_gt(test_db_int(db, "SELECT COUNT(*) FROM fills"), 0, "nothing traded");
+	cr_assert_eq(test_db_int(db, "SELECT COUNT(*) FROM run WHERE mode = 'simulate'"), 1);
 }
 
 Test(live, simulate_only_sends_nothing_signed, .timeout = 120)
@@ -117,7 +104,8 @@ Test(live, trades_over_the_wire, .timeout = 120)
 	live_no_duplicate(orders);
 	live_protected(s.port, orders);
 	snprintf(db, sizeof db, "%s/run.db", out);
-	cr_assert_eq(db_count(db, "SELECT COUNT(*) FROM orders WHERE state = 'placed'"), n,
+	live_protected_in_time(db, 10000);
+	cr_assert_eq(test_db_int(db, "SELECT COUNT(*) FROM orders WHERE state = 'placed'"), n,
 	             "the run database and the account disagree on the orders placed");
 	cJSON_Delete(orders);
 	no_secret(out, &p);
@@ -176,6 +164,7 @@ Test(live, killed_mid_trade_then_restarted, .timeout = 180)
 	int n = live_orders(s.port, &orders);
 	live_no_duplicate(orders);
 	live_protected(s.port, orders);
+	live_protected_in_time(db, 10000);
 	cJSON_Delete(orders);
 	serve_stop(&s);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM orders WHERE id <= %lld", (long long)last_order);

@@ -86,6 +86,7 @@ Test(live_market, partial_fill_is_protected, .timeout = 120)
 	live_orders(s.port, &orders);
 	live_no_duplicate(orders);
 	live_protected(s.port, orders);
+	live_protected_in_time(db, 10000);
 	cJSON *pos = live_ask(s.port, "/fapi/v2/positionRisk", "symbol=BTCUSDT");
 	cr_assert_str_eq(json_str(cJSON_GetArrayItem(pos, 0), "positionAmt"), "0.01");
 	cJSON_Delete(pos);
