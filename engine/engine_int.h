@@ -22,6 +22,7 @@
 #define NONE (-1)
 #define FOREIGN_SEEN_MAX 64 /* foreign fills remembered to tell a repeat */
 #define TRANCHE_MAX 64 /* tranches per symbol and side, whatever the settings say */
+#define CHUNK_MAX 8 /* orders of one leg, or of one close at market */
 
 /* Directions of a position: index 0 is long, 1 is short, in both modes. */
 enum { DIR_LONG = 0, DIR_SHORT = 1 };
@@ -65,9 +66,17 @@ struct eng_order {
 	int32_t next_free;
 };
 
-/* A protective order slot: the working order and its replacement in flight. */
+/* The orders that together do one thing for a tranche (take its profit,
+ * stop its loss, close it at market): one order, or several when the
+ * tranche is larger than the exchange's maximum for their type. */
+struct chunks {
+	int32_t idx[CHUNK_MAX];
+	int n;
+};
+
+/* A protective order slot: the working orders and their replacement in flight. */
 struct leg {
-	int32_t live, pend;
+	struct chunks live, pend;
 };
 
 struct tranche {
@@ -77,7 +86,7 @@ struct tranche {
 	dec_t qty, cost;    /* cost = sum of qty * price of the fills it holds */
 	dec_t margin;       /* cost / leverage, as counted in the caps */
 	struct leg tp, sl;
-	int32_t close;      /* market order closing it, NONE if none */
+	struct chunks close; /* market orders closing it; none while n is 0 */
 	int64_t unprot_since;
 };
 
@@ -167,6 +176,13 @@ dec_t eng_pct_change(dec_t from, dec_t to);
 dec_t eng_qty_for_value(dec_t value, dec_t price, dec_t step);
 dec_t eng_qty_for_notional(dec_t notional, dec_t price, dec_t step);
 dec_t eng_notional_of(dec_t qty, dec_t price);
+
+/* What the exchange allows as the quantity of one order of a type: its
+ * step, minimum and maximum (0: none known). */
+struct lot {
+	dec_t step, min, max;
+};
+struct lot eng_lot(const struct symbol_rules *r, order_type_t type);
 
 /* ---- risk.c ---- */
 void eng_risk_on_fill(struct engine *e, const struct ev_order *u);

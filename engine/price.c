@@ -64,3 +64,21 @@ dec_t eng_notional_of(dec_t qty, dec_t price)
 {
 	return clamp_dec((wide)qty * price / DEC_SCALE);
 }
+
+/* The lot rules an order of `type` is checked against: MARKET_LOT_SIZE for
+ * a MARKET order where the exchange gives it, LOT_SIZE for the others. A
+ * STOP_MARKET or TAKE_PROFIT_MARKET is checked against LOT_SIZE when placed
+ * but trades as a market order when it triggers, so it keeps the smaller of
+ * both maxima. */
+struct lot eng_lot(const struct symbol_rules *r, order_type_t type)
+{
+	if (type == OT_MARKET)
+		return (struct lot){r->market_step > 0 ? r->market_step : r->step,
+		                    r->market_min_qty > 0 ? r->market_min_qty : r->min_qty,
+		                    r->market_max_qty > 0 ? r->market_max_qty : r->max_qty};
+	struct lot l = {r->step, r->min_qty, r->max_qty};
+	bool conditional = type == OT_STOP_MARKET || type == OT_TAKE_PROFIT_MARKET;
+	if (conditional && r->market_max_qty > 0 && (l.max <= 0 || r->market_max_qty < l.max))
+		l.max = r->market_max_qty;
+	return l;
+}
