@@ -7,7 +7,9 @@
  * sequence number, so "newest" and "adjacent" are by opening order and stay
  * meaningful after merges free slots in the middle. An entry order picks its
  * tranche at its first fill (at that fill's price) and keeps it for later
- * partial fills, so one order never straddles two tranches.
+ * partial fills, so one order never straddles two tranches. A tranche may
+ * grow past the largest quantity the exchange accepts in one order: then its
+ * protection is split into several orders (protect.c), never the tranche.
  */
 #include "engine_int.h"
 
