@@ -76,13 +76,18 @@ static void long_at(struct fx *f, const char *px, int64_t ms)
 	fx_sync(f);
 }
 
-/* A long of `qty` at 60000 found at a restart, with no order for it. */
-static void adopt_long(struct fx *f, const char *qty)
+/* A long of `qty` at 60000 found at a restart, with `open` orders. */
+static void adopt_long_with(struct fx *f, const char *qty, const ev_t *open, uint32_t n)
 {
 	f->now = T0;
 	struct position p = {.symbol = "BTCUSDT", .pos_side = PS_LONG, .amount = D(qty),
 	                     .entry_price = DEC(60000)};
-	engine_adopt(f->e, &p, 1, NULL, 0, T0);
+	engine_adopt(f->e, &p, 1, open, n, T0);
+}
+
+static void adopt_long(struct fx *f, const char *qty)
+{
+	adopt_long_with(f, qty, NULL, 0);
 }
 
 Test(split, a_tranche_grown_above_the_maximum_is_covered_by_chunks)
@@ -136,13 +141,10 @@ Test(split, adopted_chunks_need_no_order)
 	struct fx *g = fx_new();
 	g->rules.max_qty = D("0.002");
 	fx_start(g);
-	g->now = T0;
 	ev_t open[6];
 	for (int k = 0; k < n; k++)
 		open[k] = fx_resting(g, &w[k]->req);
-	struct position p = {.symbol = "BTCUSDT", .pos_side = PS_LONG, .amount = D("0.005"),
-	                     .entry_price = DEC(60000)};
-	engine_adopt(g->e, &p, 1, open, 6, T0);
+	adopt_long_with(g, "0.005", open, 6);
 	cr_assert_eq(fx_intents(g, FX_PLACE), 0, "a split leg was not recognised");
 	cr_assert_eq(fx_intents(g, FX_CANCEL), 0);
 	fx_free(g);
