@@ -132,6 +132,16 @@ void engine_set_rules(engine_t *e, const struct symbol_rules *r)
 	eng_protect_all(e, s);
 }
 
+int engine_market_split(const engine_t *e, const char *symbol, dec_t qty, dec_t *out, int cap)
+{
+	int64_t i = strmap_get(&e->symmap, symbol);
+	if (i == NONE || !e->syms[i].has_rules) {
+		out[0] = qty;
+		return 1;
+	}
+	return eng_split(qty, eng_lot(&e->syms[i].rules, OT_MARKET), out, cap);
+}
+
 static void sweep(struct engine *e)
 {
 	e->next_due = INT64_MAX;

@@ -183,6 +183,7 @@ struct lot {
 	dec_t step, min, max;
 };
 struct lot eng_lot(const struct symbol_rules *r, order_type_t type);
+int eng_split(dec_t qty, struct lot lot, dec_t *out, int cap);
 
 /* ---- risk.c ---- */
 void eng_risk_on_fill(struct engine *e, const struct ev_order *u);

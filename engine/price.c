@@ -1,7 +1,8 @@
 /*
  * price.c - the exact arithmetic behind every price and quantity the engine
  * sends: a price moved by a percentage and rounded away from the market to
- * the tick, and quantities for a value or a notional on the step.
+ * the tick, quantities for a value or a notional on the step, and a
+ * quantity split into orders each within the exchange's maximum.
  *
  * Intermediates are 128-bit and each result is rounded once, in the
  * direction the strategy asks for, so no order lands a tick or a step on the
@@ -81,4 +82,26 @@ struct lot eng_lot(const struct symbol_rules *r, order_type_t type)
 	if (conditional && r->market_max_qty > 0 && (l.max <= 0 || r->market_max_qty < l.max))
 		l.max = r->market_max_qty;
 	return l;
+}
+
+/*
+ * The quantities of the orders that together make `qty` within `lot`: the
+ * maximum on the step as often as needed, then the rest. A rest below the
+ * minimum takes what it lacks from the chunk before it. There are at most
+ * `cap` (at least 1): past that the last one carries the excess.
+ */
+int eng_split(dec_t qty, struct lot lot, dec_t *out, int cap)
+{
+	dec_t full = dec_round_down(lot.max, lot.step);
+	int n = 0;
+	for (; full > 0 && qty > full && n < cap - 1; n++) {
+		out[n] = full;
+		qty -= full;
+	}
+	out[n++] = qty;
+	if (n > 1 && qty < lot.min) {
+		out[n - 2] -= lot.min - qty;
+		out[n - 1] = lot.min;
+	}
+	return n;
 }

@@ -84,29 +84,6 @@ static dec_t trigger_of(const order_req *r)
 	return r->type == OT_LIMIT ? r->price : r->stop_price;
 }
 
-/*
- * The quantities of the orders that together make `qty` within `lot`: the
- * maximum on the step as often as needed, then the rest. A rest below the
- * minimum takes what it lacks from the chunk before it. There are at most
- * CHUNK_MAX: past that the last one carries the excess, the exchange
- * refuses it, and the tranche is left to the unprotected timeout.
- */
-static int split(dec_t qty, struct lot lot, dec_t out[CHUNK_MAX])
-{
-	dec_t full = dec_round_down(lot.max, lot.step);
-	int n = 0;
-	for (; full > 0 && qty > full && n < CHUNK_MAX - 1; n++) {
-		out[n] = full;
-		qty -= full;
-	}
-	out[n++] = qty;
-	if (n > 1 && qty < lot.min) {
-		out[n - 2] -= lot.min - qty;
-		out[n - 1] = lot.min;
-	}
-	return n;
-}
-
 /* What the orders of `g` have left to fill. */
 static dec_t chunks_rest(const struct engine *e, const struct chunks *g)
 {
@@ -156,13 +133,15 @@ static void chunks_cancel(struct engine *e, struct chunks *g, const char *reason
 	g->n = 0;
 }
 
-/* Sends `r` as orders each within the exchange's lot for its type, into `g`. */
+/* Sends `r` as orders each within the exchange's lot for its type, into `g`.
+ * Past CHUNK_MAX orders the last one carries the excess, the exchange
+ * refuses it, and the tranche is left to the unprotected timeout. */
 static void chunks_send(struct engine *e, struct sym *s, order_req *r, order_role_t role, int dir,
                         int id, struct chunks *g, const char *reason)
 {
 	struct lot lot = eng_lot(&s->rules, r->type);
 	dec_t qty[CHUNK_MAX];
-	int n = split(r->qty, lot, qty);
+	int n = eng_split(r->qty, lot, qty, CHUNK_MAX);
 	if (lot.max > 0 && qty[n - 1] > lot.max)
 		eng_j_note(e, s, "tranche needs more orders than a leg holds: the last is too large");
 	for (int k = 0; k < n; k++) {

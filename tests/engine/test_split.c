@@ -3,7 +3,8 @@
  * quantity: its take-profit, stop-loss and close at market are split into
  * orders each within the maximum for their type (LOT_SIZE for a LIMIT,
  * MARKET_LOT_SIZE for a MARKET, the smaller of both for a STOP_MARKET or
- * TAKE_PROFIT_MARKET), which together cover the tranche.
+ * TAKE_PROFIT_MARKET), which together cover the tranche; `--close-all`
+ * splits a position the same way through engine_market_split().
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -284,5 +285,23 @@ Test(split, a_take_profit_market_keeps_the_market_maximum)
 	adopt_long(f, "0.005");
 	expect_chunks(f, 'T', 3, "0.002", "0.005");
 	cr_assert_eq(fx_last(f, 'T')->req.type, OT_TAKE_PROFIT_MARKET);
+	fx_free(f);
+}
+
+/* What `--close-all` sends for a position: MARKET orders within
+ * MARKET_LOT_SIZE, the last carrying the excess past `cap`, and one order
+ * for a symbol whose rules the engine does not have. */
+Test(split, a_position_closed_from_outside_is_split_as_the_engine_closes)
+{
+	struct fx *f = small_lots();
+	fx_start(f);
+	dec_t q[4];
+	cr_assert_eq(engine_market_split(f->e, "BTCUSDT", D("0.007"), q, 4), 4);
+	cr_assert(q[0] == D("0.002") && q[1] == D("0.002") && q[2] == D("0.002") &&
+	          q[3] == D("0.001"));
+	cr_assert_eq(engine_market_split(f->e, "BTCUSDT", D("0.007"), q, 2), 2);
+	cr_assert(q[0] == D("0.002") && q[1] == D("0.005"));
+	cr_assert_eq(engine_market_split(f->e, "ETHUSDT", D("0.007"), q, 4), 1);
+	cr_assert_eq(q[0], D("0.007"));
 	fx_free(f);
 }
