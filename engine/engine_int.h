@@ -74,9 +74,12 @@ struct chunks {
 	int n;
 };
 
-/* A protective order slot: the working orders and their replacement in flight. */
+/* A protective order slot: the working orders and their replacement in
+ * flight. `firing`: a chunk of its working stop orders has filled, so the
+ * other chunks, on the same trigger, are filling too. */
 struct leg {
 	struct chunks live, pend;
+	bool firing;
 };
 
 struct tranche {
@@ -223,7 +226,7 @@ void eng_protect_sync(struct engine *e, struct sym *s, int dir, int id);
 void eng_protect_drop(struct engine *e, struct sym *s, int dir, int id, const char *reason);
 void eng_protect_on_accepted(struct engine *e, int32_t idx);
 void eng_protect_on_gone(struct engine *e, int32_t idx, int code);
-void eng_protect_detach(struct engine *e, int32_t idx);
+void eng_protect_on_fill(struct engine *e, int32_t idx, bool done);
 void eng_protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason);
 void eng_protect_sweep(struct engine *e);
 void eng_protect_adopt(struct engine *e, int32_t idx);

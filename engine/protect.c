@@ -25,7 +25,11 @@
  * working or pending, and acts only on a difference. A leg's orders match
  * when they are all at its price and what they have left to fill adds up to
  * the tranche, so a chunk that fills shrinks the tranche and leaves the
- * other chunks of its leg as they are. A tranche is protected when every
+ * other chunks of its leg as they are. The other leg is resized to it,
+ * except while a leg of stop orders fires: its chunks share one trigger,
+ * so once one fills the others are filling too, and the other leg waits
+ * until they are done or the leg is replaced (each resize would reach the
+ * exchange once the position is gone). A tranche is protected when every
  * enabled leg has live orders covering it (see leg_covers); one that stays
  * unprotected for unprotected_timeout_ms is closed with reduce-only MARKET
  * orders.
@@ -152,11 +156,23 @@ static void chunks_send(struct engine *e, struct sym *s, order_req *r, order_rol
 	}
 }
 
+/* Whether the other leg of `role` is closing the tranche chunk after chunk:
+ * resizing this one to each of its fills would only send orders that reach
+ * the exchange once the position is gone, refused (-2022). Its working
+ * orders cover the tranche meanwhile. */
+static bool other_firing(const struct tranche *t, order_role_t role)
+{
+	const struct leg *other = role == ROLE_TP ? &t->sl : &t->tp;
+	return other->firing && other->live.n;
+}
+
 static void leg_sync(struct engine *e, struct sym *s, int dir, int id, order_role_t role,
                      dec_t price)
 {
 	struct tranche *t = &s->pos[dir].tr[id];
 	struct leg *leg = leg_of(t, role);
+	if (other_firing(t, role))
+		return;
 	if (chunks_match(e, &leg->pend, price, t->qty))
 		return;
 	chunks_cancel(e, &leg->pend, "superseded");
@@ -217,6 +233,7 @@ static void drop_leg(struct engine *e, struct leg *leg, const char *reason)
 {
 	chunks_cancel(e, &leg->live, reason);
 	chunks_cancel(e, &leg->pend, reason);
+	leg->firing = false;
 }
 
 /* Cancels both legs of a tranche; their orders stay known until they end. */
@@ -262,15 +279,20 @@ void eng_protect_on_accepted(struct engine *e, int32_t idx)
 		if (!e->orders[leg->pend.idx[k]].accepted)
 			return; /* the old orders cover until every chunk is in */
 	struct chunks old = leg->live;
+	bool was_firing = leg->firing;
 	leg->live = leg->pend;
 	leg->pend.n = 0;
+	leg->firing = false; /* new orders, on a trigger not reached yet */
 	chunks_cancel(e, &old, "replaced");
-	update_protected(e, &e->syms[o->sym], o->dir, o->tranche);
+	if (was_firing) /* the other leg waited for it: its size is due now */
+		eng_protect_sync(e, &e->syms[o->sym], o->dir, o->tranche);
+	else
+		update_protected(e, &e->syms[o->sym], o->dir, o->tranche);
 }
 
 /* A TP or SL filled completely: it no longer covers its tranche, and must
  * not be cancelled with the rest when the fill closes the tranche. */
-void eng_protect_detach(struct engine *e, int32_t idx)
+static void detach(struct engine *e, int32_t idx)
 {
 	const struct eng_order *o = &e->orders[idx];
 	struct tranche *t = tranche_of(e, o);
@@ -279,6 +301,23 @@ void eng_protect_detach(struct engine *e, int32_t idx)
 	struct leg *leg = leg_of(t, o->role);
 	if (!chunks_remove(&leg->live, idx))
 		chunks_remove(&leg->pend, idx);
+}
+
+/* A fill of a TP or SL, before it shrinks the tranche. A working stop
+ * order (STOP_MARKET, TAKE_PROFIT_MARKET) fills once its trigger is
+ * reached, and its leg's other chunks share that trigger: the leg fires. */
+void eng_protect_on_fill(struct engine *e, int32_t idx, bool done)
+{
+	const struct eng_order *o = &e->orders[idx];
+	struct tranche *t = tranche_of(e, o);
+	if (!t || (o->role != ROLE_TP && o->role != ROLE_SL))
+		return;
+	struct leg *leg = leg_of(t, o->role);
+	bool stop = o->req.type == OT_STOP_MARKET || o->req.type == OT_TAKE_PROFIT_MARKET;
+	if (stop && chunks_has(&leg->live, idx))
+		leg->firing = true;
+	if (done)
+		detach(e, idx);
 }
 
 /* A TP, SL or closing order ended. Its tranche loses that protection, and
@@ -302,7 +341,7 @@ void eng_protect_on_gone(struct engine *e, int32_t idx, int code)
 	}
 	struct leg *leg = leg_of(t, o->role);
 	bool pending = chunks_has(&leg->pend, idx);
-	eng_protect_detach(e, idx);
+	detach(e, idx);
 	if (pending)
 		chunks_cancel(e, &leg->pend, "another part ended");
 	update_protected(e, s, dir, id);

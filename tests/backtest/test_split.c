@@ -7,9 +7,12 @@
  * 0.004, accepted by the simulated exchange (no order is refused for its
  * quantity), and whichever side the market then takes, the tranche closes
  * and the books square: net PnL + unrealized PnL = end equity - start
- * equity, exactly. (The other leg's orders resized after each chunk's fill
- * arrive after the tranche has closed and are refused with -2022: that is
- * the cost of resizing without a gap, not a refusal for quantity.)
+ * equity, exactly. The stop-loss's chunks fill together and the
+ * take-profit is not resized meanwhile: nothing is refused with -2022.
+ * (The take-profit's LIMIT chunks need not fill together, so the stop-loss
+ * is resized after each; those orders arrive after the tranche has closed
+ * and are refused with -2022: the cost of resizing without a gap, not a
+ * refusal for quantity.)
  */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -89,5 +92,10 @@ Test(split_protection, stop_loss_chunks_close_the_grown_tranche, .timeout = 60)
 	expect_split_and_square(s.db_path, &s);
 	cr_assert_eq(test_db_int(s.db_path, "SELECT sum(qty_e8) FROM fills WHERE role='sl'"),
 	             2000000);
+	cr_assert_eq(test_db_int(s.db_path, "SELECT count(*) FROM orders WHERE state='placed' AND"
+	                                    " role='tp' AND ms >= (SELECT min(ms) FROM fills"
+	                                    " WHERE role='sl')"),
+	             0, "the take-profit was resized while the stop-loss chunks were filling");
+	cr_assert_eq(test_db_int(s.db_path, "SELECT count(*) FROM orders WHERE code=-2022"), 0);
 	cr_assert_lt(s.t.net_pnl, 0);
 }

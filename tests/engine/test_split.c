@@ -3,7 +3,8 @@
  * quantity: its take-profit, stop-loss and close at market are split into
  * orders each within the maximum for their type (LOT_SIZE for a LIMIT,
  * MARKET_LOT_SIZE for a MARKET, the smaller of both for a STOP_MARKET or
- * TAKE_PROFIT_MARKET), which together cover the tranche; `--close-all`
+ * TAKE_PROFIT_MARKET), which together cover the tranche; while a stop-loss's
+ * chunks fill, the take-profit waits to be resized; `--close-all`
  * splits a position the same way through engine_market_split().
  */
 #include <criterion/criterion.h>
@@ -303,5 +304,60 @@ Test(split, a_position_closed_from_outside_is_split_as_the_engine_closes)
 	cr_assert(q[0] == D("0.002") && q[1] == D("0.005"));
 	cr_assert_eq(engine_market_split(f->e, "ETHUSDT", D("0.007"), q, 4), 1);
 	cr_assert_eq(q[0], D("0.007"));
+	fx_free(f);
+}
+
+/* The stop-loss's chunks share one trigger: once one fills, the others are
+ * filling too, and the take-profit is not resized to each fill (the
+ * replacements would reach the exchange once the position is gone). */
+Test(split, stop_chunks_filling_together_leave_the_take_profit_alone)
+{
+	struct fx *f = small_lots();
+	fx_start(f);
+	adopt_long(f, "0.007");
+	fx_sync(f);
+	struct fx_order *sl[8];
+	int n = working(f, 'S', sl);
+	cr_assert_eq(n, 4);
+	char ids[8][CLIENT_ID_MAX];
+	for (int k = 0; k < n; k++)
+		strcpy(ids[k], sl[k]->req.client_id);
+	int placed = fx_intents(f, FX_PLACE), cancels = fx_intents(f, FX_CANCEL);
+	for (int k = 0; k < n - 1; k++) {
+		fx_fill(f, ids[k], "0.002", "58800");
+		cr_assert_eq(fx_intents(f, FX_PLACE), placed, "the take-profit was resized");
+		cr_assert_eq(fx_intents(f, FX_CANCEL), cancels);
+	}
+	fx_fill(f, ids[n - 1], "0.001", "58800");
+	cr_assert_eq(fx_intents(f, FX_PLACE), placed);
+	cr_assert_eq(fx_nth(f, J_TRANCHE, -1)->u.tranche.action, JT_CLOSE);
+	cr_assert_eq(fx_intents(f, FX_CANCEL), cancels + 3, "the take-profit's chunks");
+	fx_free(f);
+}
+
+/* An entry joins while the stop-loss's chunks fire: the stop-loss is
+ * replaced for the grown tranche, and once the replacement is in, the
+ * take-profit that waited is resized too. */
+Test(split, the_take_profit_waits_for_a_firing_stop_loss_to_be_replaced)
+{
+	struct fx *f = small_lots();
+	fx_start(f);
+	adopt_long(f, "0.007");
+	fx_sync(f);
+	struct fx_order *sl[8];
+	cr_assert_eq(working(f, 'S', sl), 4);
+	fx_fill(f, sl[0]->req.client_id, "0.002", "58800");
+	const struct fx_order *tp = fx_last(f, 'T');
+	fx_book(f, "58000", "60000", T0 + 1000);
+	fx_liq(f, SIDE_SELL, "0.02", "50000", T0 + 1000);
+	fx_fill(f, fx_last(f, 'E')->req.client_id, "0.001", "57900");
+	cr_assert_eq(fx_nth(f, J_TRANCHE, -1)->u.tranche.action, JT_JOIN);
+	cr_assert_eq(fx_last(f, 'T'), tp, "the take-profit did not wait");
+	fx_sync(f);
+	expect_chunks(f, 'S', 3, "0.002", "0.006");
+	expect_chunks(f, 'T', 2, "0.003", "0.006");
+	cr_assert_neq(fx_last(f, 'T'), tp, "the take-profit was not resized");
+	fx_time(f, T0 + 60000);
+	cr_assert_null(fx_last(f, 'C'));
 	fx_free(f);
 }
