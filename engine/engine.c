@@ -25,18 +25,6 @@ static const char *order_key(const void *ctx, uint32_t idx)
 	return e->orders[idx].req.client_id;
 }
 
-static void init_sym(struct sym *s, const struct symbol_settings *cfg)
-{
-	s->cfg = *cfg;
-	for (int d = 0; d < 2; d++) {
-		for (int i = 0; i < TRANCHE_MAX; i++) {
-			struct tranche *t = &s->pos[d].tr[i];
-			t->tp = t->sl = (struct leg){NONE, NONE};
-			t->close = NONE;
-		}
-	}
-}
-
 /* The global settings as the engine keeps them. */
 static void take_globals(struct engine *e, const struct settings *s)
 {
@@ -63,7 +51,7 @@ engine_t *engine_new(const struct settings *s, const struct engine_io *io)
 	for (uint32_t i = 0; i < s->nsymbols; i++) {
 		if (strmap_get(&e->symmap, s->symbols[i].symbol) != NONE)
 			continue; /* a repeated symbol keeps its first settings */
-		init_sym(&e->syms[e->nsyms], &s->symbols[i]);
+		e->syms[e->nsyms].cfg = s->symbols[i]; /* the rest starts zeroed: nothing open */
 		if (strmap_put(&e->symmap, s->symbols[i].symbol, e->nsyms))
 			goto fail;
 		e->nsyms++;
@@ -142,6 +130,16 @@ void engine_set_rules(engine_t *e, const struct symbol_rules *r)
 	s->rules = *r;
 	s->has_rules = true;
 	eng_protect_all(e, s);
+}
+
+int engine_market_split(const engine_t *e, const char *symbol, dec_t qty, dec_t *out, int cap)
+{
+	int64_t i = strmap_get(&e->symmap, symbol);
+	if (i == NONE || !e->syms[i].has_rules) {
+		out[0] = qty;
+		return 1;
+	}
+	return eng_split(qty, eng_lot(&e->syms[i].rules, OT_MARKET), out, cap);
 }
 
 static void sweep(struct engine *e)

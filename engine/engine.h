@@ -186,6 +186,12 @@ void engine_free(engine_t *e);
  * cannot trade: its signals are journaled as skipped ("no_rules"). */
 void engine_set_rules(engine_t *e, const struct symbol_rules *r);
 
+/* The quantities of the MARKET orders that close `qty` of `symbol`, each
+ * within the exchange's maximum, split as the engine splits its own closes
+ * at market: at most `cap` (at least 1), the last carrying any excess. A
+ * symbol without rules gets `qty` as one order. Returns how many. */
+int engine_market_split(const engine_t *e, const char *symbol, dec_t qty, dec_t *out, int cap);
+
 /* The account's USDT wallet balance, for min_free_margin_usdt: the session
  * gives it at start; ACCOUNT_UPDATE events keep it current after that. */
 void engine_set_wallet(engine_t *e, dec_t wallet);

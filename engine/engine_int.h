@@ -22,6 +22,7 @@
 #define NONE (-1)
 #define FOREIGN_SEEN_MAX 64 /* foreign fills remembered to tell a repeat */
 #define TRANCHE_MAX 64 /* tranches per symbol and side, whatever the settings say */
+#define CHUNK_MAX 8 /* orders of one leg, or of one close at market */
 
 /* Directions of a position: index 0 is long, 1 is short, in both modes. */
 enum { DIR_LONG = 0, DIR_SHORT = 1 };
@@ -65,9 +66,20 @@ struct eng_order {
 	int32_t next_free;
 };
 
-/* A protective order slot: the working order and its replacement in flight. */
+/* The orders that together do one thing for a tranche (take its profit,
+ * stop its loss, close it at market): one order, or several when the
+ * tranche is larger than the exchange's maximum for their type. */
+struct chunks {
+	int32_t idx[CHUNK_MAX];
+	int n;
+};
+
+/* A protective order slot: the working orders and their replacement in
+ * flight. `firing`: a chunk of its working stop orders has filled, so the
+ * other chunks, on the same trigger, are filling too. */
 struct leg {
-	int32_t live, pend;
+	struct chunks live, pend;
+	bool firing;
 };
 
 struct tranche {
@@ -77,7 +89,7 @@ struct tranche {
 	dec_t qty, cost;    /* cost = sum of qty * price of the fills it holds */
 	dec_t margin;       /* cost / leverage, as counted in the caps */
 	struct leg tp, sl;
-	int32_t close;      /* market order closing it, NONE if none */
+	struct chunks close; /* market orders closing it; none while n is 0 */
 	int64_t unprot_since;
 };
 
@@ -168,6 +180,14 @@ dec_t eng_qty_for_value(dec_t value, dec_t price, dec_t step);
 dec_t eng_qty_for_notional(dec_t notional, dec_t price, dec_t step);
 dec_t eng_notional_of(dec_t qty, dec_t price);
 
+/* What the exchange allows as the quantity of one order of a type: its
+ * step, minimum and maximum (0: none known). */
+struct lot {
+	dec_t step, min, max;
+};
+struct lot eng_lot(const struct symbol_rules *r, order_type_t type);
+int eng_split(dec_t qty, struct lot lot, dec_t *out, int cap);
+
 /* ---- risk.c ---- */
 void eng_risk_on_fill(struct engine *e, const struct ev_order *u);
 void eng_risk_on_account(struct engine *e, const struct ev_account *a);
@@ -206,7 +226,7 @@ void eng_protect_sync(struct engine *e, struct sym *s, int dir, int id);
 void eng_protect_drop(struct engine *e, struct sym *s, int dir, int id, const char *reason);
 void eng_protect_on_accepted(struct engine *e, int32_t idx);
 void eng_protect_on_gone(struct engine *e, int32_t idx, int code);
-void eng_protect_detach(struct engine *e, int32_t idx);
+void eng_protect_on_fill(struct engine *e, int32_t idx, bool done);
 void eng_protect_close(struct engine *e, struct sym *s, int dir, int id, const char *reason);
 void eng_protect_sweep(struct engine *e);
 void eng_protect_adopt(struct engine *e, int32_t idx);

@@ -239,8 +239,7 @@ static void on_fill(struct engine *e, int32_t idx, const struct ev_order *u)
 		eng_margin_set(e, s, &o->margin, eng_margin(s, rest, o->ref_price));
 		eng_tranche_grow(e, s, o->dir, o->tranche, qty, u->last_price, opened);
 	} else {
-		if (done)
-			eng_protect_detach(e, idx);
+		eng_protect_on_fill(e, idx, done);
 		eng_tranche_on_close_fill(e, s, o->dir, o->tranche, qty);
 	}
 	if (done)

@@ -107,17 +107,14 @@ static const char *check_caps(const struct engine *e, const struct sym *s, dec_t
  * minimum only when the larger margin still fits the caps. */
 static const char *size_entry(const struct engine *e, const struct sym *s, struct entry *en)
 {
-	const struct symbol_rules *r = &s->rules;
-	bool market = en->req.type == OT_MARKET;
-	dec_t step = market && r->market_step > 0 ? r->market_step : r->step;
-	dec_t min_qty = market && r->market_min_qty > 0 ? r->market_min_qty : r->min_qty;
-	dec_t max_qty = market && r->market_max_qty > 0 ? r->market_max_qty : r->max_qty;
+	const struct lot lot = eng_lot(&s->rules, en->req.type);
+	dec_t step = lot.step, min_qty = lot.min, max_qty = lot.max;
 	int lev = s->cfg.leverage > 0 ? s->cfg.leverage : 1;
 	dec_t value = s->cfg.trade_value_usdt * lev;
 	dec_t qty = eng_qty_for_value(value, en->ref, step);
 	if (max_qty > 0 && qty > max_qty)
 		qty = dec_round_down(max_qty, step);
-	dec_t need = eng_qty_for_notional(r->min_notional, en->ref, step);
+	dec_t need = eng_qty_for_notional(s->rules.min_notional, en->ref, step);
 	if (need < min_qty)
 		need = dec_round_up(min_qty, step);
 	if (need < step)

@@ -7,7 +7,9 @@
  * sequence number, so "newest" and "adjacent" are by opening order and stay
  * meaningful after merges free slots in the middle. An entry order picks its
  * tranche at its first fill (at that fill's price) and keeps it for later
- * partial fills, so one order never straddles two tranches.
+ * partial fills, so one order never straddles two tranches. A tranche may
+ * grow past the largest quantity the exchange accepts in one order: then its
+ * protection is split into several orders (protect.c), never the tranche.
  */
 #include "engine_int.h"
 
@@ -132,7 +134,7 @@ static void reduce(struct engine *e, struct sym *s, int dir, int id, dec_t qty)
 	s->pos[dir].ntr--;
 	j_tranche(e, s, dir, id, JT_CLOSE, NONE);
 	eng_protect_drop(e, s, dir, id, "tranche closed");
-	t->close = NONE;
+	t->close.n = 0;
 	/* Orders still pointing here (a closing order in flight, an entry
 	 * between partial fills) now belong to the position as a whole. */
 	eng_orders_retarget(e, (uint32_t)(s - e->syms), dir, id, NONE);
@@ -194,7 +196,7 @@ static bool merge_one(struct engine *e, struct sym *s, int dir)
 	int n = by_age(pb, e->s.max_tranches_per_symbol_side, ids);
 	for (int k = 0; k + 1 < n; k++) {
 		const struct tranche *a = &pb->tr[ids[k]], *b = &pb->tr[ids[k + 1]];
-		if (a->close != NONE || b->close != NONE)
+		if (a->close.n || b->close.n)
 			continue;
 		dec_t avg = 0;
 		dec_div(a->cost + b->cost, a->qty + b->qty, &avg);

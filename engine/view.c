@@ -5,14 +5,14 @@
  */
 #include "engine_int.h"
 
-/* The trigger (stop orders) or limit price of the working order of a leg,
- * 0 when none works. */
+/* The trigger (stop orders) or limit price of the working orders of a leg
+ * (its chunks share it), 0 when none works. */
 static dec_t leg_price(const struct engine *e, const struct leg *l)
 {
-	int32_t idx = l->live != NONE ? l->live : l->pend;
-	if (idx == NONE)
+	const struct chunks *g = l->live.n ? &l->live : &l->pend;
+	if (!g->n)
 		return 0;
-	const order_req *r = &e->orders[idx].req;
+	const order_req *r = &e->orders[g->idx[0]].req;
 	return r->type == OT_LIMIT ? r->price : r->stop_price;
 }
 

@@ -3,7 +3,8 @@
  * hunter's entry orders still resting, so that none fills once nobody
  * protects it, and waits until every request under way has its answer;
  * take-profits and stop-losses stay. `--close-all` cancels
- * all of hunter's orders and closes its positions at market, reduce-only.
+ * all of hunter's orders and closes its positions at market, reduce-only,
+ * a position above the exchange's maximum for one order in several.
  * Orders without hunter's client-id format are someone else's and stay.
  * The account's positions are all taken as hunter's: a sub-account
  * dedicated to it is the documented way to run it (docs/live.md).
@@ -14,6 +15,7 @@
 #include "live_int.h"
 
 #define CLOSE_WAIT_MS 30000
+#define CLOSE_ORDERS_MAX 64 /* per position; past that the last is refused as too large */
 
 /* Whether an open order is one of ours to cancel: any of hunter's, or
  * only its entries. */
@@ -37,16 +39,24 @@ static uint32_t cancel_ours(struct live *l, const struct exchange_open *open, bo
 	return n;
 }
 
+/* Closes each position at market, in as many orders as the exchange's
+ * maximum for one MARKET order asks (the engine's split). */
 static void close_positions(struct live *l, const struct exchange_open *open)
 {
+	const engine_t *e = session_engine(l->session);
 	for (uint32_t i = 0; i < open->npositions; i++) {
 		const struct position *p = &open->positions[i];
 		order_req o = {.side = p->amount > 0 ? SIDE_SELL : SIDE_BUY, .pos_side = p->pos_side,
-		               .type = OT_MARKET, .qty = p->amount > 0 ? p->amount : -p->amount,
-		               .reduce_only = p->pos_side == PS_BOTH};
+		               .type = OT_MARKET, .reduce_only = p->pos_side == PS_BOTH};
 		memcpy(o.symbol, p->symbol, SYMBOL_MAX);
-		snprintf(o.client_id, sizeof o.client_id, "hunter-close-%u", i);
-		exchange_place(&l->x, &o, 0);
+		dec_t qty[CLOSE_ORDERS_MAX];
+		dec_t amount = p->amount > 0 ? p->amount : -p->amount;
+		int n = engine_market_split(e, p->symbol, amount, qty, CLOSE_ORDERS_MAX);
+		for (int k = 0; k < n; k++) {
+			o.qty = qty[k];
+			snprintf(o.client_id, sizeof o.client_id, "hunter-close-%u-%d", i, k);
+			exchange_place(&l->x, &o, 0);
+		}
 	}
 }
 

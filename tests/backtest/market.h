@@ -23,8 +23,11 @@ struct market {
 	char frames_path[256];
 };
 
-/* Starts the frames with BTCUSDT's rules, its status as given. */
-static inline void market_open_status(struct market *m, const char *dir, const char *status)
+/* Starts the frames with BTCUSDT's rules: its status, and the largest
+ * quantity of one order (LOT_SIZE) and of one MARKET order (MARKET_LOT_SIZE),
+ * as given. */
+static inline void market_open_rules(struct market *m, const char *dir, const char *status,
+                                     const char *max_qty, const char *market_max_qty)
 {
 	snprintf(m->dir, sizeof m->dir, "%s", dir);
 	snprintf(m->frames_path, sizeof m->frames_path, "%s/market.jsonl", dir);
@@ -36,15 +39,21 @@ static inline void market_open_status(struct market *m, const char *dir, const c
 	        "\"requiredMarginPercent\":\"5\",\"filters\":["
 	        "{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"0.1\",\"maxPrice\":\"1000000\","
 	        "\"tickSize\":\"0.1\"},"
-	        "{\"filterType\":\"LOT_SIZE\",\"minQty\":\"0.001\",\"maxQty\":\"1000\","
+	        "{\"filterType\":\"LOT_SIZE\",\"minQty\":\"0.001\",\"maxQty\":\"%s\","
 	        "\"stepSize\":\"0.001\"},"
-	        "{\"filterType\":\"MARKET_LOT_SIZE\",\"minQty\":\"0.001\",\"maxQty\":\"1000\","
+	        "{\"filterType\":\"MARKET_LOT_SIZE\",\"minQty\":\"0.001\",\"maxQty\":\"%s\","
 	        "\"stepSize\":\"0.001\"},"
 	        "{\"filterType\":\"MIN_NOTIONAL\",\"notional\":\"5\"},"
 	        "{\"filterType\":\"MAX_NUM_ORDERS\",\"limit\":200},"
 	        "{\"filterType\":\"PERCENT_PRICE\",\"multiplierUp\":\"1.1\","
 	        "\"multiplierDown\":\"0.9\"}]}]}\n",
-	        T0, status);
+	        T0, status, max_qty, market_max_qty);
+}
+
+/* Starts the frames with BTCUSDT's rules, its status as given. */
+static inline void market_open_status(struct market *m, const char *dir, const char *status)
+{
+	market_open_rules(m, dir, status, "1000", "1000");
 }
 
 static inline void market_open(struct market *m, const char *dir)

@@ -8,7 +8,10 @@
  *  - our own position liquidated: a 20x long without stop-loss, the market
  *    falls 8 %; the exchange's liquidation reaches the run database as a
  *    fill with its own role, nothing is left open on the account, and the
- *    engine sends nothing more for the dead tranche.
+ *    engine sends nothing more for the dead tranche;
+ *  - `--close-all` on a position five times MARKET_LOT_SIZE's maximum (its
+ *    stop-loss already split by the run before): it is closed in MARKET
+ *    orders each within the maximum, none refused, nothing left open.
  */
 #include "backtest/market.h"
 #include "db.h"
@@ -29,17 +32,19 @@ static const char *settings(const char *sl)
 }
 
 /* The cascade that fires a long entry (a bid at 59940), a trade through it
- * of `fill_qty`, then `prices` every 2 s and quiet trades to 120 s. */
+ * of `fill_qty`, then `prices` every 2 s and, right after them, the book
+ * and quiet trades at `last` every 5 s to 120 s; one MARKET order takes at
+ * most `market_max`. */
 static const char *script(const char *fill_qty, const char *const *prices, int n,
-                          const char *last)
+                          const char *last, const char *market_max)
 {
 	struct market m;
-	market_open(&m, dir);
+	market_open_rules(&m, dir, "TRADING", "1000", market_max);
 	market_cascade(&m);
 	market_trade(&m, 5000, "59900.0", fill_qty, true);
 	for (int i = 0; i < n; i++)
 		market_trade(&m, 10000 + 2000 * i, prices[i], "0.500", true);
-	for (int64_t ms = 40000; ms <= 120000; ms += 5000) {
+	for (int64_t ms = 10000 + 2000 * n; ms <= 120000; ms += 5000) {
 		market_book(&m, ms, last, "60100.0");
 		market_trade(&m, ms, last, "0.100", true);
 	}
@@ -75,7 +80,7 @@ Test(live_market, partial_fill_is_protected, .timeout = 120)
 	static const char *const flat[] = {"59950.0"};
 	struct served s;
 	char out[256], db[300];
-	run_until(script("0.010", flat, 1, "59950.0"), settings("\"stop_loss_pct\": 2"),
+	run_until(script("0.010", flat, 1, "59950.0", "1000"), settings("\"stop_loss_pct\": 2"),
 	          "SELECT count(*) FROM orders WHERE role = 'entry' AND state = 'canceled'", &s,
 	          out);
 	snprintf(db, sizeof db, "%s/run.db", out);
@@ -101,7 +106,8 @@ Test(live_market, own_position_liquidated, .timeout = 120)
 	                                    "55500.0", "55200.0"};
 	struct served s;
 	char out[256], db[300];
-	run_until(script("1.000", crash, 10, "55200.0"), settings("\"stop_loss_enabled\": false"),
+	run_until(script("1.000", crash, 10, "55200.0", "1000"),
+	          settings("\"stop_loss_enabled\": false"),
 	          "SELECT count(*) FROM fills WHERE role='liquidation'", &s, out);
 	snprintf(db, sizeof db, "%s/run.db", out);
 	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM orders WHERE code = -2022"), 0,
@@ -113,6 +119,50 @@ Test(live_market, own_position_liquidated, .timeout = 120)
 		cr_assert(!is_open_status(json_str(o, "status")), "%s left open after the liquidation",
 		          json_str(o, "clientOrderId"));
 	cr_assert_eq(test_db_int(db, "SELECT count(*) FROM tranches WHERE action='close'"), 1);
+	cJSON_Delete(orders);
+	serve_stop(&s);
+}
+
+Test(live_market, close_all_splits_a_position_above_the_maximum, .timeout = 150)
+{
+	static const char *const flat[] = {"59950.0"};
+	struct served s;
+	char out[256], closing[256];
+	const char *with_sl = settings("\"stop_loss_pct\": 2");
+	run_until(script("1.000", flat, 1, "59950.0", "0.007"), with_sl,
+	          "SELECT count(*) >= 5 FROM orders WHERE role = 'sl' AND state = 'accepted'", &s,
+	          out);
+	cJSON *pos = live_ask(s.port, "/fapi/v2/positionRisk", "symbol=BTCUSDT");
+	cr_assert_str_eq(json_str(cJSON_GetArrayItem(pos, 0), "positionAmt"), "0.033");
+	cJSON_Delete(pos);
+
+	struct live_proc p;
+	snprintf(closing, sizeof closing, "%s/close", dir);
+	live_spawn(&p, dir, s.port, with_sl, closing, "--close-all", true);
+	cr_assert_eq(live_end(&p, 0), 0, "%s", test_read_file(p.err, NULL));
+	cr_assert(!file_holds(p.err, "hunter-close-"), "a closing order was refused: %s",
+	          test_read_file(p.err, NULL));
+
+	pos = live_ask(s.port, "/fapi/v2/positionRisk", "symbol=BTCUSDT");
+	cr_assert_eq(cJSON_GetArraySize(pos), 0, "a position is left: %s",
+	             cJSON_PrintUnformatted(pos));
+	cJSON_Delete(pos);
+	cJSON *orders, *o;
+	live_orders(s.port, &orders);
+	live_no_duplicate(orders);
+	int full = 0, rest = 0; /* closing orders of 0.007, of 0.005 */
+	cJSON_ArrayForEach(o, orders) {
+		cr_assert(!is_open_status(json_str(o, "status")), "%s left open",
+		          json_str(o, "clientOrderId"));
+		if (strncmp(json_str(o, "clientOrderId"), "hunter-close-", 13))
+			continue;
+		cr_assert_str_eq(json_str(o, "type"), "MARKET");
+		cr_assert_str_eq(json_str(o, "status"), "FILLED");
+		full += !strcmp(json_str(o, "origQty"), "0.007");
+		rest += !strcmp(json_str(o, "origQty"), "0.005");
+	}
+	cr_assert(full == 4 && rest == 1, "0.033 closed in %d MARKET orders of 0.007 and %d of"
+	          " 0.005, not 4 and 1", full, rest);
 	cJSON_Delete(orders);
 	serve_stop(&s);
 }
