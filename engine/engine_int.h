@@ -85,6 +85,7 @@ struct leg {
 struct tranche {
 	bool open;
 	bool unprotected;
+	bool was_protected;  /* its `protect` row is written (an adopted one may never be unprotected) */
 	uint32_t seq;       /* opening order: the newest tranche has the highest */
 	dec_t qty, cost;    /* cost = sum of qty * price of the fills it holds */
 	dec_t margin;       /* cost / leverage, as counted in the caps */

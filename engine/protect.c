@@ -204,8 +204,9 @@ static void update_protected(struct engine *e, struct sym *s, int dir, int id)
 	bool grace = !t->unprotected;
 	bool ok = (!s->cfg.take_profit_enabled || leg_covers(e, &t->tp, t->qty, grace)) &&
 	          (!s->cfg.stop_loss_enabled || leg_covers(e, &t->sl, t->qty, grace));
-	if (ok && t->unprotected) {
+	if (ok && (t->unprotected || !t->was_protected)) {
 		t->unprotected = false;
+		t->was_protected = true;
 		j_tranche(e, s, dir, id, JT_PROTECT, NONE);
 	} else if (!ok && !t->unprotected) {
 		t->unprotected = true;

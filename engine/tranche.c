@@ -65,7 +65,7 @@ static int open_tranche(struct sym *s, int dir, int max)
 		if (t->open)
 			continue;
 		t->open = true;
-		t->unprotected = false;
+		t->unprotected = t->was_protected = false;
 		t->seq = pb->next_seq++;
 		t->qty = t->cost = 0;
 		pb->ntr++;

@@ -72,6 +72,8 @@ Test(adopt, a_protected_long_needs_no_order)
 	cr_assert_eq(fx_intents(f, FX_PLACE), 0, "orders placed for a protected tranche");
 	cr_assert_eq(fx_intents(f, FX_CANCEL), 0);
 	cr_assert_eq(tranche_actions(f, JT_OPEN), 1);
+	cr_assert_eq(tranche_actions(f, JT_PROTECT), 1,
+	             "the run database does not say the adopted tranche is protected");
 	cr_assert(fx_has_note(f, "long position adopted"));
 	cr_assert_eq(margin(f), DEC(60));
 	fx_time(f, T0 + 60000);
