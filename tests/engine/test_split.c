@@ -105,7 +105,7 @@ Test(split, a_tranche_grown_above_the_maximum_is_covered_by_chunks)
 	cr_assert_eq(tranche_actions(f, JT_OPEN), 1, "one tranche grew");
 	expect_chunks(f, 'T', 2, "0.003", "0.006");
 	expect_chunks(f, 'S', 3, "0.002", "0.006");
-	cr_assert_eq(fx_last(f, 'T')->req.price, D("50399"), "1 % above the average 49900");
+	cr_assert_eq(fx_last(f, 'T')->req.price, D("50399"), "1 %% above the average 49900");
 	fx_time(f, 60000);
 	cr_assert_null(fx_last(f, 'C'), "a covered tranche was closed as unprotected");
 	fx_free(f);
