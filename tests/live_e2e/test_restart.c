@@ -153,6 +153,7 @@ Test(live_restart, simulate_killed_then_restarted_goes_on, .timeout = 240)
 	         (long long)last_order, (long long)last_fill);
 	cr_assert_eq(test_db_int(db, sql), 0, "the adopted position's protection was placed again");
 	cr_assert_eq(test_db_int(db, UNPROTECTED), 0, "a position is left unprotected");
+	live_protected_in_time(db, 10000);
 	money_adds_up(db);
 	readers_take_it(db, out);
 }
