@@ -24,10 +24,14 @@ static enum journal_probe probe_db(sqlite3 *db, const char *path, const char *mo
 	    sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	if (version <= 0) { /* 0: SQLite, but not written by hunter */
+		snprintf(err, errlen, "%s is not a run database%s%s", path, version < 0 ? ": " : "",
+		         version < 0 ? sqlite3_errmsg(db) : "");
+		return JOURNAL_FOREIGN;
+	}
 	if (version != JOURNAL_SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s is %s%d; this hunter writes version %d", path,
-		         version < 0 ? "not a run database: " : "a run database of schema version ",
-		         version, JOURNAL_SCHEMA_VERSION);
+		snprintf(err, errlen, "%s is a run database of schema version %d; this hunter writes"
+		         " version %d", path, version, JOURNAL_SCHEMA_VERSION);
 		return JOURNAL_FOREIGN;
 	}
 	char have[32] = "";

@@ -105,7 +105,13 @@ Test(restart, another_kind_of_run_is_refused)
 	fputs("not a database, just text that is long enough to have a header........\n", f);
 	fclose(f);
 	cr_assert_eq(probe("live", err, sizeof err), JOURNAL_FOREIGN);
-	cr_assert(strstr(err, "not a run database"), "%s", err);
+	cr_assert(strstr(err, "not a run database: file is not a database"), "%s", err);
+	unlink(db_path);
+	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK); /* another program's database */
+	cr_assert_eq(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	cr_assert_eq(probe("live", err, sizeof err), JOURNAL_FOREIGN);
+	cr_assert(strstr(err, "is not a run database"), "%s", err);
 	unlink(db_path);
 	cr_assert_eq(probe("live", err, sizeof err), JOURNAL_NONE);
 }
