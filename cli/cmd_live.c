@@ -53,8 +53,8 @@ static void usage(FILE *out)
 	        "Signals: Ctrl-C or SIGTERM stop new entries and end the run cleanly; take-profit\n"
 	        "and stop-loss orders stay on the exchange. SIGHUP reloads the settings file: it\n"
 	        "is checked first, and a bad file changes nothing. Exit status: 0 --close-all\n"
-	        "done, 1 the exchange, network or disk failed, 2 bad settings or credentials\n"
-	        "(nothing was sent), 130 stopped by a signal.\n",
+	        "done, 1 the exchange, network or disk failed, 2 bad settings or credentials,\n"
+	        "or a folder another run holds (nothing was sent), 130 stopped by a signal.\n",
 	        NET_DEFAULT_REST, NET_DEFAULT_WS);
 }
 
