@@ -63,8 +63,10 @@ static inline void live_spawn(struct live_proc *p, const char *dir, int port,
 	}
 }
 
-/* The demo settings with simulate_only as given, into dir. */
-static inline const char *live_settings(const char *dir, bool simulate)
+/* The demo settings with simulate_only as given, into dir, a tranche's
+ * protection due within 10 s of real time: the engine counts in market
+ * time, which the server plays `speed` times as fast. */
+static inline const char *live_settings_at(const char *dir, bool simulate, int speed)
 {
 	static char path[256];
 	size_t len;
@@ -73,10 +75,23 @@ static inline const char *live_settings(const char *dir, bool simulate)
 	cr_assert_not_null(at);
 	if (!simulate)
 		memcpy(at, "\"simulate_only\":false", strlen("\"simulate_only\":false"));
+	char *timeout = strstr(text, "\"unprotected_close_seconds\":");
+	char *rest = timeout ? strchr(timeout, ',') : NULL;
+	cr_assert_not_null(rest);
 	snprintf(path, sizeof path, "%s/settings-%d.json", dir, simulate);
-	test_write_file(path, text);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "%.*s\"unprotected_close_seconds\": %d%s", (int)(timeout - text), text,
+	        10 * speed, rest);
+	fclose(f);
 	free(text);
 	return path;
+}
+
+/* The same as played at the speed it happened. */
+static inline const char *live_settings(const char *dir, bool simulate)
+{
+	return live_settings_at(dir, simulate, 1);
 }
 
 /* Whether the run has said `text` on stderr within 10 s. */

@@ -13,31 +13,6 @@
 
 TEST_SCRATCH_SUITE(live_faults, dir, "hunter-live-faults");
 
-/* The demo settings trading over the wire, a tranche's protection due
- * within 10 s of real time: the engine counts in market time, which the
- * server plays `speed` times as fast. */
-static const char *settings(int speed)
-{
-	static char path[256];
-	size_t len;
-	char *text = test_read_file(DEMO_SETTINGS, &len);
-	char *at = strstr(text, "\"simulate_only\": true");
-	cr_assert_not_null(at);
-	memcpy(at, "\"simulate_only\":false", strlen("\"simulate_only\":false"));
-	char *timeout = strstr(text, "\"unprotected_close_seconds\":");
-	cr_assert_not_null(timeout);
-	char *rest = strchr(timeout, ',');
-	cr_assert_not_null(rest);
-	snprintf(path, sizeof path, "%s/settings.json", dir);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fprintf(f, "%.*s\"unprotected_close_seconds\": %d%s", (int)(timeout - text), text, 10 * speed,
-	        rest);
-	fclose(f);
-	free(text);
-	return path;
-}
-
 /* Whether the run database names the client order id among its orders. */
 static bool in_db(sqlite3 *h, const char *cid)
 {
@@ -63,7 +38,7 @@ static void run_with(const char *name, const char *faults, const char *live_args
 	live_serve(&s, dir, extra);
 	struct live_proc p;
 	snprintf(out, sizeof out, "%s/%s", dir, name);
-	live_spawn(&p, dir, s.port, settings(speed), out, live_args, true);
+	live_spawn(&p, dir, s.port, live_settings_at(dir, false, speed), out, live_args, true);
 	sleep((unsigned)seconds);
 	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
 	cJSON *orders, *o;

@@ -94,7 +94,7 @@ Test(live, trades_over_the_wire, .timeout = 120)
 	struct live_proc p;
 	char out[256], db[300];
 	snprintf(out, sizeof out, "%s/wire", dir);
-	live_spawn(&p, dir, s.port, live_settings(dir, false), out, "", true);
+	live_spawn(&p, dir, s.port, live_settings_at(dir, false, 100), out, "", true);
 	sleep(11); /* most of the fixture's 25 minutes at 100x */
 	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
 	cJSON *orders;
@@ -104,7 +104,7 @@ Test(live, trades_over_the_wire, .timeout = 120)
 	live_no_duplicate(orders);
 	live_protected(s.port, orders);
 	snprintf(db, sizeof db, "%s/run.db", out);
-	live_protected_in_time(db, 10000);
+	live_protected_in_time(db, 10000LL * 100);
 	cr_assert_eq(test_db_int(db, "SELECT COUNT(*) FROM orders WHERE state = 'placed'"), n,
 	             "the run database and the account disagree on the orders placed");
 	cJSON_Delete(orders);
@@ -143,7 +143,7 @@ Test(live, killed_mid_trade_then_restarted, .timeout = 180)
 	struct live_proc p;
 	char out[256];
 	snprintf(out, sizeof out, "%s/k1", dir);
-	live_spawn(&p, dir, s.port, live_settings(dir, false), out, "", true);
+	live_spawn(&p, dir, s.port, live_settings_at(dir, false, 20), out, "", true);
 	int64_t end = test_now_ms() + 90000;
 	while (!has_position(s.port) && test_now_ms() < end)
 		usleep(200000);
@@ -156,7 +156,7 @@ Test(live, killed_mid_trade_then_restarted, .timeout = 180)
 	int64_t orders1 = test_db_int(db, "SELECT count(*) FROM orders");
 	int64_t fills1 = test_db_int(db, "SELECT count(*) FROM fills");
 	cr_assert_gt(fills1, 0, "the position's entry fill is in the run database");
-	live_spawn(&p, dir, s.port, live_settings(dir, false), out, "", true); /* the same --out */
+	live_spawn(&p, dir, s.port, live_settings_at(dir, false, 20), out, "", true); /* the same --out */
 	cr_assert(live_said(&p, "continuing the live run"), "%s", test_read_file(p.err, NULL));
 	sleep(6);
 	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
@@ -164,7 +164,7 @@ Test(live, killed_mid_trade_then_restarted, .timeout = 180)
 	int n = live_orders(s.port, &orders);
 	live_no_duplicate(orders);
 	live_protected(s.port, orders);
-	live_protected_in_time(db, 10000);
+	live_protected_in_time(db, 10000LL * 20);
 	cJSON_Delete(orders);
 	serve_stop(&s);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM orders WHERE id <= %lld", (long long)last_order);

@@ -112,7 +112,7 @@ Test(live_restart, simulate_killed_then_restarted_goes_on, .timeout = 240)
 	char out[256], db[300], said[128];
 	snprintf(out, sizeof out, "%s/sim", dir);
 	snprintf(db, sizeof db, "%s/run.db", out);
-	live_spawn(&p, dir, s.port, live_settings(dir, true), out, "", true);
+	live_spawn(&p, dir, s.port, live_settings_at(dir, true, 20), out, "", true);
 	until_protected_position(db);
 	cr_assert_eq(live_end(&p, SIGKILL), 128 + SIGKILL);
 
@@ -123,7 +123,7 @@ Test(live_restart, simulate_killed_then_restarted_goes_on, .timeout = 240)
 	int64_t orders1 = count_where_id(db, "orders", last_order);
 	int64_t fills1 = count_where_id(db, "fills", last_fill);
 
-	live_spawn(&p, dir, s.port, live_settings(dir, true), out, "", true);
+	live_spawn(&p, dir, s.port, live_settings_at(dir, true, 20), out, "", true);
 	snprintf(said, sizeof said, "%lld position(s)", (long long)positions);
 	cr_assert(live_said(&p, "simulated account restored") && live_said(&p, said), "%s",
 	          test_read_file(p.err, NULL));
@@ -153,7 +153,7 @@ Test(live_restart, simulate_killed_then_restarted_goes_on, .timeout = 240)
 	         (long long)last_order, (long long)last_fill);
 	cr_assert_eq(test_db_int(db, sql), 0, "the adopted position's protection was placed again");
 	cr_assert_eq(test_db_int(db, UNPROTECTED), 0, "a position is left unprotected");
-	live_protected_in_time(db, 10000);
+	live_protected_in_time(db, 10000LL * 20);
 	money_adds_up(db);
 	readers_take_it(db, out);
 }
