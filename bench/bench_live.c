@@ -8,9 +8,15 @@
  * once with each scheme, for RUN_S seconds. Tick to order is hunter's own
  * figure (live/latency.c): from a liquidation frame's arrival on the
  * socket, before parsing, to the order it fired written on the socket to
- * the server, through parse, engine, the run database's commit, encode,
- * sign and libcurl; `hunter live` says p50, p99 and the worst when it
- * stops. Memory is the peak resident set (VmHWM) of the V1 run.
+ * the server, through parse, engine, the write-ahead log of the run
+ * database, encode, sign and the write on a kept-alive connection;
+ * `hunter live` says p50, p99 and the worst when it stops. Memory is the
+ * peak resident set (VmHWM) of the V1 run.
+ *
+ * With two CPUs or more, the server runs on the last and hunter on the
+ * first, as a trading machine keeps its trading process on a core of its
+ * own: on one shared core the server, woken by each order, takes the CPU
+ * from hunter in the middle of its write, which measures the scheduler.
  *
  *   bench_live [LIQ_RECORDING]   default fixtures/liq-2025-01-27.hrec.gz
  */
@@ -139,7 +145,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_live [LIQ_RECORDING] (beside the hunter build)\n");
 		return 2;
 	}
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	spawn_cpu = cpus > 1 ? (int)cpus - 1 : -1;
 	pid_t server = bench_trading_server(liq, work, "100", &port);
+	spawn_cpu = cpus > 1 ? 0 : -1;
 	long kb = -1, kb3;
 	int rc = server < 0 ? -1 : live_run(port, false, work, &kb) | live_run(port, true, work, &kb3);
 	if (server > 0) {

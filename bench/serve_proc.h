@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,11 +40,20 @@ static inline int find_hunter(void)
 	return access(hunter, X_OK);
 }
 
+/* The CPU the next spawned program runs on; -1: any. */
+static int spawn_cpu = -1;
+
 /* Runs argv with stdout and stderr to out_fd (-1: /dev/null). */
 static inline pid_t spawn(char *const argv[], int out_fd)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (spawn_cpu >= 0) {
+			cpu_set_t set;
+			CPU_ZERO(&set);
+			CPU_SET(spawn_cpu, &set);
+			sched_setaffinity(0, sizeof set, &set);
+		}
 		int null = open("/dev/null", O_WRONLY);
 		dup2(out_fd >= 0 ? out_fd : null, 1);
 		dup2(out_fd >= 0 ? out_fd : null, 2);

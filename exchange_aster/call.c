@@ -137,7 +137,7 @@ static void put_on_wire(struct xa_call *call)
 		struct net_request rq = {call->method, url, in_body ? params : NULL,
 		                         c->scheme == XA_AUTH_V1 && call->auth != XA_PUBLIC ? header
 		                                                                              : NULL,
-		                         c->o.timeout_ms};
+		                         c->o.timeout_ms, call->order};
 		call->sent_wall_ms = xa_wall_ms();
 		if (net_http(c->loop, &rq, on_reply, call, err) < 0)
 			why = err;

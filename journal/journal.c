@@ -45,6 +45,7 @@ int jn_exec(journal_t *j, const char *sql)
  */
 void jn_row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
 {
+	jn_catch_up(j);
 	if (j->err[0])
 		return;
 	sqlite3_stmt *st = j->st[s];
@@ -81,14 +82,25 @@ void jn_row(journal_t *j, enum journal_stmt s, const char *fmt, ...)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		jn_fail(j, jn_journal_stmt_sql[s]);
 	sqlite3_reset(st);
-	if (++j->pending >= JOURNAL_BATCH && !jn_exec(j, "COMMIT; BEGIN"))
-		j->pending = 0;
+	/* not between a record's rows: a commit holds whole records */
+	if (++j->pending >= JOURNAL_BATCH && !jn_ahead_applying(j))
+		jn_commit(j);
+}
+
+int jn_commit(journal_t *j)
+{
+	if (jn_ahead_mark(j) || jn_exec(j, "COMMIT; BEGIN"))
+		return -1;
+	j->pending = 0;
+	jn_ahead_committed(j);
+	return 0;
 }
 
 int journal_commit(journal_t *j)
 {
-	if (j->pending && !jn_exec(j, "COMMIT; BEGIN"))
-		j->pending = 0;
+	jn_catch_up(j);
+	if (j->pending && !j->err[0])
+		jn_commit(j);
 	return journal_error(j) ? -1 : 0;
 }
 
@@ -229,12 +241,14 @@ journal_t *journal_create(const char *path, const struct journal_run *run, char 
 	if (open_db(j, path, run->exclusive) || jn_exec(j, "BEGIN") ||
 	    (!run->resume && (jn_exec(j, jn_journal_schema_sql) || write_run(j, run))) ||
 	    prepare_all(j) || write_start(j, run) || (run->resume && jn_resume(j)) ||
-	    !(j->market = jn_market_open(j->db, j->err, sizeof j->err))) {
+	    !(j->market = jn_market_open(j->db, j->err, sizeof j->err)) ||
+	    (!run->exclusive && jn_ahead_open(j, path, run->resume))) {
 		snprintf(err, errlen, "%s", j->err[0] ? j->err : "run database: cannot open");
 		journal_close(j);
 		return NULL;
 	}
 	j->pending = !run->exclusive; /* a live run's readers see the tables at its first commit */
+	jn_catch_up(j); /* what a killed run logged and never committed */
 	return j;
 }
 
@@ -289,6 +303,12 @@ void journal_record(journal_t *j, const struct journal_rec *r)
 }
 
 void journal_record_at(journal_t *j, const struct journal_rec *r, int64_t exchange_ms)
+{
+	if (!jn_ahead_put(j, r, exchange_ms))
+		jn_record(j, r, exchange_ms);
+}
+
+void jn_record(journal_t *j, const struct journal_rec *r, int64_t exchange_ms)
 {
 	switch (r->kind) {
 	case J_SIGNAL:
@@ -406,19 +426,21 @@ static void write_end(journal_t *j, const struct journal_end *end)
 
 void journal_market(journal_t *j, const ev_t *ev)
 {
+	jn_catch_up(j);
 	if (!j->err[0])
 		jn_market_event(j->market, ev);
 }
 
 int journal_finish(journal_t *j, const struct journal_end *end)
 {
+	jn_catch_up(j);
 	if (!j->err[0])
 		jn_market_finish(j->market);
 	jn_trips_flush(&j->trips);
 	if (!j->err[0])
 		write_end(j, end);
-	if (!j->err[0])
-		jn_exec(j, "COMMIT");
+	if (!j->err[0] && !jn_ahead_mark(j) && !jn_exec(j, "COMMIT"))
+		j->finished = true;
 	return j->err[0] ? -1 : 0;
 }
 
@@ -426,6 +448,7 @@ void journal_close(journal_t *j)
 {
 	if (!j)
 		return;
+	jn_ahead_close(j, j->finished);
 	for (int s = 0; s < JS__COUNT; s++)
 		sqlite3_finalize(j->st[s]);
 	jn_market_free(j->market);

@@ -125,9 +125,12 @@ void journal_account(journal_t *j, const ev_t *ev);
 void journal_equity(journal_t *j, int64_t ms, journal_eq_reason_t why,
                     const struct journal_equity *eq);
 
-/* Commits what was written so far (a live run does before each request it
- * sends: its intent is on disk before the exchange can act on it). 0, or
- * -1 with the first error in journal_error(). */
+/* Commits what was written so far. A live run's engine records are on
+ * disk before that: each goes to the run's write-ahead log as it is made
+ * (RUN.db-pending, journal/ahead.c), so an order's intent is written before
+ * the order is sent without a commit on the way; they reach SQLite before
+ * any other row and at each commit. 0, or -1 with the first error in
+ * journal_error(). */
 int journal_commit(journal_t *j);
 
 /* Copies a live run's committed WAL back into the database, as far as

@@ -74,7 +74,35 @@ struct journal {
 	char err[256];     /* first error, "" while none */
 	struct trips trips;
 	struct market *market;
+	struct ahead *ahead; /* a live run's write-ahead log (ahead.c); NULL off-line */
+	bool finished;       /* journal_finish committed everything */
 };
+
+/* Writes an engine record's rows now (journal_record_at minus the log). */
+void jn_record(journal_t *j, const struct journal_rec *r, int64_t exchange_ms);
+
+/* COMMIT; BEGIN, with the log's mark in the transaction. 0 or -1. */
+int jn_commit(journal_t *j);
+
+/* ---- ahead.c ------------------------------------------------------------ */
+
+/* Opens (resume: continues) the log beside the database at `db_path` and
+ * finds the records a killed run left that the database lacks; the next
+ * jn_catch_up applies them. 0, or -1 with j->err set. */
+int jn_ahead_open(journal_t *j, const char *db_path, bool resume);
+/* Puts a record in the log; false when there is none (write it directly). */
+bool jn_ahead_put(journal_t *j, const struct journal_rec *r, int64_t exchange_ms);
+/* Writes the logged records SQLite lacks, in order; every other writer
+ * calls it first, so the rows keep the order they were made in. */
+void jn_catch_up(journal_t *j);
+/* True while jn_catch_up writes a record's rows. */
+bool jn_ahead_applying(const journal_t *j);
+/* Puts the last applied record's number in the open transaction. */
+int jn_ahead_mark(journal_t *j);
+/* After a commit: the log starts over when SQLite holds all of it. */
+void jn_ahead_committed(journal_t *j);
+/* Unmaps the log; removes it when the run ended cleanly. */
+void jn_ahead_close(journal_t *j, bool finished);
 
 /* The first error, with SQLite's message. */
 void jn_fail(journal_t *j, const char *what);

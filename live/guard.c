@@ -1,10 +1,11 @@
 /*
  * guard.c - the exchange as a live session uses it: the real one wrapped
- * so that the run database is committed before each request goes out.
- * The engine journals an order as placed before asking for it, so after a
- * crash the database knows of every order the exchange may have; the
- * restart reconciles the two (session_adopt). Queries and the market pass
- * straight through.
+ * to time the orders it sends. The engine journals an order as placed
+ * before asking for it, and a live run's journal puts each record in its
+ * write-ahead log as it is made (journal/ahead.c), so the intent is on
+ * disk before the request goes out and after a crash the database knows
+ * of every order the exchange may have; the restart reconciles the two
+ * (session_adopt).
  *
  * An order that leaves while a market event is being handled was fired
  * by it: the time since the event's frame arrived is its tick to order
@@ -32,7 +33,6 @@ static void g_place(void *impl, const order_req *o, int64_t now_ms)
 {
 	struct guard *g = impl;
 	struct live *l = g->l;
-	journal_commit(l->journal);
 	uint64_t sent = l->tick_ns ? orders_sent(l) : 0;
 	exchange_place(&g->inner, o, now_ms);
 	if (l->tick_ns && orders_sent(l) > sent)
@@ -41,16 +41,12 @@ static void g_place(void *impl, const order_req *o, int64_t now_ms)
 
 static void g_cancel(void *impl, const char *symbol, const char *client_id, int64_t now_ms)
 {
-	struct guard *g = impl;
-	journal_commit(g->l->journal);
-	exchange_cancel(&g->inner, symbol, client_id, now_ms);
+	exchange_cancel(&((struct guard *)impl)->inner, symbol, client_id, now_ms);
 }
 
 static void g_replace(void *impl, const char *old_id, const order_req *o, int64_t now_ms)
 {
-	struct guard *g = impl;
-	journal_commit(g->l->journal);
-	exchange_replace(&g->inner, old_id, o, now_ms);
+	exchange_replace(&((struct guard *)impl)->inner, old_id, o, now_ms);
 }
 
 static int g_setup_symbol(void *impl, const struct symbol_setup *s)

@@ -23,11 +23,14 @@ struct net_req {
 	struct curl_slist *send_headers;
 	struct net_buf body, headers;
 	bool too_big;
+	bool urgent; /* its host should get lanes (lane.c) */
+	bool tls;
+	int port;
+	char host[256];
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* Appends to a buffer kept NUL-terminated; false when out of memory. */
-static bool buf_add(struct net_buf *b, const char *data, size_t n)
+bool net_buf_add(struct net_buf *b, const char *data, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
@@ -53,7 +56,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
 		r->too_big = true;
 		return 0; /* curl aborts the transfer */
 	}
-	return buf_add(&r->body, data, add) ? add : 0;
+	return net_buf_add(&r->body, data, add) ? add : 0;
 }
 
 /* Header lines of the last answer: a status line starts a new block (after
@@ -66,7 +69,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
 		r->headers.len = 0;
 	if (r->headers.len + add > 65536)
 		return add; /* more than any answer needs: the rest is dropped */
-	return buf_add(&r->headers, data, add) ? add : 0;
+	return net_buf_add(&r->headers, data, add) ? add : 0;
 }
 
 static void req_free(net_loop *l, struct net_req *r)
@@ -152,6 +155,10 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 		snprintf(err, NET_ERR_MAX, "'%.80s' is not an http:// or https:// URL", rq->url);
 		return -1;
 	}
+	if (rq->urgent && net_lane_send(l, &u, rq, fn, ctx)) {
+		schedule_tick(l);
+		return 0;
+	}
 	struct net_req *r = calloc(1, sizeof *r);
 	if (!r || !(r->easy = curl_easy_init())) {
 		free(r);
@@ -160,6 +167,10 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 	}
 	r->fn = fn;
 	r->ctx = ctx;
+	r->urgent = rq->urgent;
+	r->tls = u.tls;
+	r->port = u.port;
+	memcpy(r->host, u.host, sizeof r->host);
 	r->next = l->reqs;
 	l->reqs = r;
 	if (setup(l, r, rq) < 0) {
@@ -206,9 +217,12 @@ static void finish(net_loop *l, struct net_req *r, CURLcode rc)
 {
 	long status = 0;
 	char why[CURL_ERROR_SIZE + 32] = "";
-	if (rc == CURLE_OK)
+	char *ip = NULL;
+	if (rc == CURLE_OK) {
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-	else
+		if (r->urgent && curl_easy_getinfo(r->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+			net_lane_want(l, r->tls, r->host, r->port, ip);
+	} else
 		snprintf(why, sizeof why, "%s", r->too_big ? "answer larger than 16 MiB"
 		                                : r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
 	struct net_reply a = {status, r->body.s ? r->body.s : "", r->body.len,
@@ -236,7 +250,7 @@ void net_http_tick(lws_sorted_usec_list_t *sul)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &r);
 			finish(l, (struct net_req *)r, m->data.result);
 		}
-	if (l->reqs)
+	if (net_lanes_tick(l) || l->reqs)
 		schedule_tick(l);
 }
 

@@ -84,6 +84,7 @@ void net_loop_free(net_loop *l)
 		net_ws_free(l->ws[i]);
 	net_timers_free(l);
 	free(l->ws);
+	net_lanes_free(l);
 	if (l->multi) {
 		net_http_drop_all(l);
 		curl_multi_cleanup(l->multi);

@@ -170,6 +170,8 @@ struct net_request {
 	const char *body;
 	const char *header;
 	int64_t timeout_ms; /* the whole exchange must finish within this */
+	bool urgent;        /* an order: written on a connection kept open for such
+	                     * requests when one is ready, else like any other */
 };
 
 /* Its answer: `status` is the HTTP status (0 when none arrived, then `err`
@@ -194,6 +196,13 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 /* The same for a GET of `url`. */
 int net_http_get(net_loop *l, const char *url, int64_t timeout_ms, net_http_fn fn, void *ctx,
                  char *err);
+
+/* What the loop's REST side did: requests sent on a kept-alive lane
+ * (urgent ones that found an idle lane), and lanes opened. */
+struct net_stats {
+	uint64_t lane_requests, lanes_opened;
+};
+void net_loop_stats(const net_loop *l, struct net_stats *out);
 
 /* The value of header `name` (any case) among a reply's header lines, with
  * surrounding blanks removed, into out[cap]; false when absent. */

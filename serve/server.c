@@ -141,7 +141,12 @@ static int on_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_HTTP_BODY: return serve_http_body(&ss->h, in, len);
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION: return serve_http_body_done(sv, &ss->h);
 	case LWS_CALLBACK_HTTP_WRITEABLE: return serve_http_writeable(&ss->h);
-	case LWS_CALLBACK_CLOSED_HTTP: serve_http_closed(&ss->h); return 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+		/* a connection closed before its first request has no session
+		 * (a client that opens connections ahead of need) */
+		if (ss)
+			serve_http_closed(&ss->h);
+		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: return serve_conn_filter(sv, wsi);
 	case LWS_CALLBACK_ESTABLISHED: return serve_conn_open(sv, &ss->c, wsi);
 	case LWS_CALLBACK_RECEIVE: serve_conn_receive(sv, &ss->c, in, len); return 0;

@@ -41,7 +41,7 @@ static inline void teardown(void)
 {
 	journal_close(J);
 	/* Reading a WAL database leaves its side files behind. */
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal", "-pending"};
 	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
 		char p[96];
 		snprintf(p, sizeof p, "%s%s", db_path, suffix[i]);

@@ -287,3 +287,24 @@ Test(rest, faults_answer_503_429_and_late, .timeout = 30)
 	free(a.body);
 	cr_assert_eq(serve_stop(&s), 130);
 }
+
+/* Clients open connections ahead of need (hunter's own lanes for orders do):
+ * one closed before its first request must leave the server serving. */
+Test(rest, a_connection_closed_before_any_request, .timeout = 30)
+{
+	struct served s;
+	serve_start(&s, dir, "--port 0 " SYNTH);
+	for (int i = 0; i < 3; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port)};
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+		usleep(50000);
+		close(fd);
+	}
+	usleep(100000);
+	struct http_answer a;
+	get_ok(s.port, "/fapi/v1/ping", &a);
+	free(a.body);
+	cr_assert_eq(serve_stop(&s), 130);
+}
