@@ -119,6 +119,13 @@ static void report_failure(struct xa_call *call)
 	call_free(call);
 }
 
+/* Orders, their cancels and look-ups go on the loop's kept-alive lanes
+ * (net/lane.c): they are what a market event waits for. */
+static bool urgent(const struct xa_call *call)
+{
+	return !strcmp(call->path, "order") || !strcmp(call->path, "batchOrders");
+}
+
 /* Signs and sends the call now. */
 static void put_on_wire(struct xa_call *call)
 {
@@ -137,7 +144,7 @@ static void put_on_wire(struct xa_call *call)
 		struct net_request rq = {call->method, url, in_body ? params : NULL,
 		                         c->scheme == XA_AUTH_V1 && call->auth != XA_PUBLIC ? header
 		                                                                              : NULL,
-		                         c->o.timeout_ms, call->order};
+		                         c->o.timeout_ms, urgent(call)};
 		call->sent_wall_ms = xa_wall_ms();
 		if (net_http(c->loop, &rq, on_reply, call, err) < 0)
 			why = err;

@@ -35,8 +35,8 @@ Test(h1, cut_anywhere_is_more_to_come)
 {
 	const char *whole[] = {
 		"HTTP/1.1 400 Bad Request\r\nContent-Length: 4\r\n\r\nnope",
-		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nchun\r\n3;ext=1\r\nked\r\n"
-		"0\r\nX-Trailer: 1\r\n\r\n",
+		("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nchun\r\n3;ext=1\r\nked\r\n"
+		 "0\r\nX-Trailer: 1\r\n\r\n"),
 		"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
 	};
 	const char *bodies[] = {"nope", "chunked", ""};
