@@ -103,7 +103,9 @@ static const struct entry *entry_at(const struct ahead *a, size_t off, uint64_t 
 	const struct entry *e = (const struct entry *)(a->map + off);
 	if (e->len < sizeof *e + 1 || e->len > AHEAD_SIZE - off || e->len % 8 ||
 	    (want_seq && e->seq != want_seq) ||
-	    e->sum != fnv1a((const char *)e + SUM_FROM, e->len - SUM_FROM))
+	    e->sum != fnv1a((const char *)e + SUM_FROM, e->len - SUM_FROM) ||
+	    !memchr(e->text, '\0', e->len - sizeof *e) ||
+	    !memchr(e->rec.symbol, '\0', sizeof e->rec.symbol))
 		return NULL;
 	return e;
 }

@@ -8,7 +8,8 @@
  * its answer names the address libcurl resolved, so no name is looked up
  * here (that would block the loop), and NET_LANES connections then open
  * in the background, TLS verified against the same CAs and host name as
- * libcurl's. An urgent request takes an idle lane that is still open, else
+ * libcurl's. With a proxy in the environment there are no lanes: libcurl
+ * takes every request through it. An urgent request takes an idle lane that is still open, else
  * goes through libcurl like any other. Answers are read at libcurl's 10 ms
  * tick (http.c) and parsed by h1.c; one that never comes (timeout, the
  * connection closed) is a status 0 with the reason, as libcurl reports it,
@@ -150,8 +151,24 @@ static struct net_lane *lane_open(net_loop *l, struct net_lane_host *h)
 	return n;
 }
 
+/* libcurl goes through a proxy when the environment names one; a lane
+ * would go around it, so there are none then. */
+static bool proxied(void)
+{
+	static const char *const vars[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+	                                   "ALL_PROXY"};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return true;
+	}
+	return false;
+}
+
 void net_lane_want(net_loop *l, bool tls, const char *host, int port, const char *ip)
 {
+	if (proxied())
+		return;
 	struct net_lane_host *h = NULL;
 	for (size_t i = 0; i < l->nlane_hosts && !h; i++)
 		if (l->lane_hosts[i].tls == tls && l->lane_hosts[i].port == port &&
@@ -242,8 +259,8 @@ static void read_answer(net_loop *l, struct net_lane *n, int64_t now)
 
 /* ---- the tick ------------------------------------------------------------ */
 
-/* Connecting: TCP, then TLS. False when the lane failed and was freed. */
-static bool progress(net_loop *l, struct net_lane *n, int64_t now)
+/* Connecting: TCP, then TLS; a lane that fails is freed. */
+static void progress(net_loop *l, struct net_lane *n, int64_t now)
 {
 	if (n->state == LANE_CONNECTING) {
 		struct pollfd p = {n->fd, POLLOUT, 0};
@@ -264,15 +281,11 @@ static bool progress(net_loop *l, struct net_lane *n, int64_t now)
 		else if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
 			goto failed;
 	}
-	if (n->state == LANE_CONNECTING || n->state == LANE_HANDSHAKE) {
-		if (now >= n->deadline_ns)
-			goto failed;
-	}
-	return true;
+	if (n->state == LANE_IDLE || now < n->deadline_ns)
+		return;
 failed:
 	n->host->retry_ns = now + LANE_RETRY_NS;
 	lane_free(l, n);
-	return false;
 }
 
 static void top_up(net_loop *l, int64_t now)
