@@ -238,6 +238,12 @@ const char *engine_apply_settings(engine_t *e, const struct settings *s);
  * protected and managed; NULL allows entries again. */
 void engine_stop_entries(engine_t *e, const char *reason);
 
+/* Closes every open tranche at market, in chunks within the exchange's
+ * maximum, as a tranche left unprotected too long is closed: its take-profit
+ * and stop-loss are cancelled and none is placed while it closes (what
+ * `hunter live --close-all` asks). Entries are the caller's to stop. */
+void engine_close_all(engine_t *e, const char *reason);
+
 /* Time passes without an event: expires entries past their TTL and closes
  * tranches left unprotected too long. */
 void engine_on_time(engine_t *e, int64_t now_ms);

@@ -381,6 +381,17 @@ void eng_protect_all(struct engine *e, struct sym *s)
 			eng_protect_sync(e, s, dir, id);
 }
 
+void engine_close_all(engine_t *e, const char *reason)
+{
+	for (uint32_t i = 0; i < e->nsyms; i++) {
+		struct sym *s = &e->syms[i];
+		for (int dir = 0; dir < 2; dir++)
+			for (int id = 0; s->has_rules && s->pos[dir].ntr &&
+			                 id < e->s.max_tranches_per_symbol_side; id++)
+				eng_protect_close(e, s, dir, id, reason);
+	}
+}
+
 /* Closes tranches unprotected for too long; the others set the next deadline. */
 void eng_protect_sweep(struct engine *e)
 {

@@ -3,8 +3,10 @@
  * hunter's entry orders still resting, so that none fills once nobody
  * protects it, and waits until every request under way has its answer;
  * take-profits and stop-losses stay. `--close-all` cancels
- * all of hunter's orders and closes its positions at market, reduce-only,
- * a position above the exchange's maximum for one order in several.
+ * hunter's entries, has the engine close its tranches at market, closes
+ * what position is left (one the engine does not hold) at market,
+ * reduce-only, a position above the exchange's maximum for one order in
+ * several, then cancels what is left of hunter's orders.
  * Orders without hunter's client-id format are someone else's and stay.
  * The account's positions are all taken as hunter's: a sub-account
  * dedicated to it is the documented way to run it (docs/live.md).
@@ -15,6 +17,7 @@
 #include "live_int.h"
 
 #define CLOSE_WAIT_MS 30000
+#define ENGINE_CLOSE_MS 3000 /* for the engine's closes to leave the account flat */
 #define CLOSE_ORDERS_MAX 64 /* per position; past that the last is refused as too large */
 
 /* Whether an open order is one of ours to cancel: any of hunter's, or
@@ -71,16 +74,16 @@ static bool all_gone(struct live *l)
 	return !ours && !open.npositions;
 }
 
-/* Turns the loop until all_gone, looking once a second (a look weighs 45). */
-static bool wait_gone(struct live *l)
+/* Turns the loop until all_gone or `end`, looking once a second (a look
+ * weighs 45). */
+static bool wait_gone(struct live *l, int64_t end)
 {
-	for (int64_t end = live_mono_ms() + CLOSE_WAIT_MS; live_mono_ms() < end;) {
+	bool gone;
+	do {
 		for (int64_t next = live_mono_ms() + 1000; live_mono_ms() < next;)
 			net_loop_run(l->loop, 100);
-		if (all_gone(l))
-			return true;
-	}
-	return false;
+	} while (!(gone = all_gone(l)) && live_mono_ms() < end);
+	return gone;
 }
 
 /* Turns the loop until the client knows how every request ended, or `end`. */
@@ -107,6 +110,18 @@ int live_cancel_entries(struct live *l)
 	return -1;
 }
 
+/* Turns the loop until no position is left, or `end`, looking once a second. */
+static bool wait_flat(struct live *l, int64_t end)
+{
+	struct exchange_open open;
+	do {
+		for (int64_t next = live_mono_ms() + 1000; live_mono_ms() < next;)
+			net_loop_run(l->loop, 100);
+		exchange_open_state(&l->x, &open);
+	} while (open.npositions && live_mono_ms() < end);
+	return !open.npositions;
+}
+
 int live_close_all(struct live *l)
 {
 	struct exchange_open open;
@@ -114,10 +129,25 @@ int live_close_all(struct live *l)
 	exchange_open_state(&l->x, &open);
 	live_say(l, "close-all: %u open order(s) on the account, %u position(s)", open.norders,
 	         open.npositions);
-	cancel_ours(l, &open, false);
-	exchange_open_state(&l->x, &open); /* the cancels may have moved the arrays */
-	close_positions(l, &open);
-	if (wait_gone(l)) {
+	/* Entries first, so that none fills into a position being closed;
+	 * then the engine closes its tranches as it closes an unprotected one
+	 * (take-profit and stop-loss cancelled, none placed again while it
+	 * closes); positions it does not hold are closed here; what is left
+	 * of hunter's orders is cancelled last. */
+	int64_t end = live_mono_ms() + CLOSE_WAIT_MS;
+	cancel_ours(l, &open, true);
+	wait_answers(l, end);
+	session_close_all(l->session, "close_all");
+	wait_answers(l, end);
+	if (!wait_flat(l, live_mono_ms() + ENGINE_CLOSE_MS)) {
+		exchange_open_state(&l->x, &open);
+		close_positions(l, &open);
+	}
+	if (wait_flat(l, end) && wait_answers(l, end)) {
+		exchange_open_state(&l->x, &open);
+		cancel_ours(l, &open, false);
+	}
+	if (wait_gone(l, end)) {
 		live_say(l, "close-all: done, nothing of hunter's is open");
 		return LIVE_DONE;
 	}

@@ -87,7 +87,7 @@ static void req_free(net_loop *l, struct net_req *r)
 	free(r);
 }
 
-static void schedule_tick(net_loop *l)
+void net_http_wake(net_loop *l)
 {
 	if (!l->ticking) {
 		l->ticking = true;
@@ -156,7 +156,7 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 		return -1;
 	}
 	if (rq->urgent && net_lane_send(l, &u, rq, fn, ctx)) {
-		schedule_tick(l);
+		net_http_wake(l);
 		return 0;
 	}
 	struct net_req *r = calloc(1, sizeof *r);
@@ -182,7 +182,7 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 	 * is the exchange's, not this loop's */
 	int running;
 	curl_multi_perform(l->multi, &running);
-	schedule_tick(l);
+	net_http_wake(l);
 	return 0;
 }
 
@@ -251,7 +251,7 @@ void net_http_tick(lws_sorted_usec_list_t *sul)
 			finish(l, (struct net_req *)r, m->data.result);
 		}
 	if (net_lanes_tick(l) || l->reqs)
-		schedule_tick(l);
+		net_http_wake(l);
 }
 
 void net_http_drop_all(net_loop *l)

@@ -9,7 +9,9 @@
  * here (that would block the loop), and NET_LANES connections then open
  * in the background, TLS verified against the same CAs and host name as
  * libcurl's. With a proxy in the environment there are no lanes: libcurl
- * takes every request through it. An urgent request takes an idle lane that is still open, else
+ * takes every request through it. Idle lanes are checked about once a
+ * second; one the server closed is replaced at once, so an order after a
+ * quiet spell still finds its lane. An urgent request takes an idle lane that is still open, else
  * goes through libcurl like any other. Answers are read at libcurl's 10 ms
  * tick (http.c) and parsed by h1.c; one that never comes (timeout, the
  * connection closed) is a status 0 with the reason, as libcurl reports it,
@@ -35,6 +37,7 @@
 #include "net_int.h"
 
 #define LANE_RETRY_NS (1000000000ll) /* after a lane failed to open */
+#define LANE_WATCH_NS (1000000000ll) /* idle lanes checked for a server's close */
 #define LANE_REQUEST_MAX 8192
 
 enum lane_state { LANE_CONNECTING, LANE_HANDSHAKE, LANE_IDLE, LANE_BUSY };
@@ -288,14 +291,19 @@ failed:
 	lane_free(l, n);
 }
 
+static int lanes_of(const net_loop *l, const struct net_lane_host *h)
+{
+	int have = 0;
+	for (const struct net_lane *n = l->lanes; n; n = n->next)
+		have += n->host == h;
+	return have;
+}
+
 static void top_up(net_loop *l, int64_t now)
 {
 	for (size_t i = 0; i < l->nlane_hosts; i++) {
 		struct net_lane_host *h = &l->lane_hosts[i];
-		int have = 0;
-		for (struct net_lane *n = l->lanes; n; n = n->next)
-			have += n->host == h;
-		for (; have < NET_LANES && now >= h->retry_ns; have++)
+		for (int have = lanes_of(l, h); have < NET_LANES && now >= h->retry_ns; have++)
 			if (!lane_open(l, h)) {
 				h->retry_ns = now + LANE_RETRY_NS;
 				break;
@@ -317,12 +325,8 @@ bool net_lanes_tick(net_loop *l)
 	}
 	for (struct net_lane *n = l->lanes; n; n = n->next)
 		more |= n->state != LANE_IDLE;
-	for (size_t i = 0; i < l->nlane_hosts; i++) {
-		int have = 0;
-		for (struct net_lane *n = l->lanes; n; n = n->next)
-			have += n->host == &l->lane_hosts[i];
-		more |= have < NET_LANES;
-	}
+	for (size_t i = 0; i < l->nlane_hosts; i++)
+		more |= lanes_of(l, &l->lane_hosts[i]) < NET_LANES;
 	return more;
 }
 
@@ -388,6 +392,24 @@ bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_reques
 		return true;
 	}
 	return false;
+}
+
+void net_lanes_watch(net_loop *l)
+{
+	int64_t now = net_now_ns();
+	if (!l->lanes || now - l->lanes_watched_ns < LANE_WATCH_NS)
+		return;
+	l->lanes_watched_ns = now;
+	bool dropped = false;
+	for (struct net_lane *n = l->lanes, *next; n; n = next) {
+		next = n->next;
+		if (n->state == LANE_IDLE && !still_open(n)) {
+			lane_free(l, n);
+			dropped = true;
+		}
+	}
+	if (dropped)
+		net_http_wake(l); /* the tick opens new ones */
 }
 
 void net_loop_stats(const net_loop *l, struct net_stats *out)

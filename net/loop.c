@@ -103,4 +103,5 @@ void net_loop_run(net_loop *l, int max_ms)
 {
 	lws_sul_schedule(l->lws, 0, &l->wake, wake, (lws_usec_t)max_ms * 1000);
 	lws_service(l->lws, 0);
+	net_lanes_watch(l);
 }

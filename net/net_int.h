@@ -50,6 +50,7 @@ struct net_loop {
 	struct net_lane_host lane_hosts[NET_LANE_HOSTS];
 	size_t nlane_hosts;
 	struct ssl_ctx_st *lane_tls;   /* the lanes' TLS settings, made at first use */
+	int64_t lanes_watched_ns;      /* the last net_lanes_watch */
 	struct net_stats stats;
 	char *ca_file;
 	uint32_t rng;
@@ -95,6 +96,8 @@ void net_timers_free(net_loop *l);
 void net_http_tick(lws_sorted_usec_list_t *sul);
 /* Drops every request in flight without calling back. */
 void net_http_drop_all(net_loop *l);
+/* Has the tick (net_http_tick) run within 10 ms, unless it is due already. */
+void net_http_wake(net_loop *l);
 
 /* ---- lane.c: kept-alive connections for urgent requests ---- */
 
@@ -107,6 +110,9 @@ bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_reques
 void net_lane_want(net_loop *l, bool tls, const char *host, int port, const char *ip);
 /* Opens lanes, reads answers, times out; true while it needs calling again. */
 bool net_lanes_tick(net_loop *l);
+/* Every second or so, from each turn of the loop: idle lanes the server
+ * closed are replaced, so the next order does not find them gone. */
+void net_lanes_watch(net_loop *l);
 /* Closes every lane without calling back. */
 void net_lanes_free(net_loop *l);
 

@@ -255,6 +255,11 @@ void session_stop_entries(session_t *s, const char *reason)
 	engine_stop_entries(s->engine, reason);
 }
 
+void session_close_all(session_t *s, const char *reason)
+{
+	engine_close_all(s->engine, reason);
+}
+
 void session_journal_market(session_t *s, bool on)
 {
 	s->market_tables = on;

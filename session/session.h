@@ -93,6 +93,9 @@ void session_set_id_stamp(session_t *ss, int64_t ms);
 /* No new entries from now on (engine_stop_entries); NULL allows them. */
 void session_stop_entries(session_t *ss, const char *reason);
 
+/* Every open tranche closed at market (engine_close_all). */
+void session_close_all(session_t *ss, const char *reason);
+
 /* Ends the run: a last equity sample and the trade-log digest. */
 void session_finish(session_t *ss, char trade_log_hex[65]);
 

@@ -2,9 +2,10 @@
  * test_protect.c - take-profit and stop-loss per tranche (strategy.md
  * section 5): prices and order types, replacement without a gap, the pair
  * rule, refused protective orders, and closing at market when a tranche
- * stays unprotected.
+ * stays unprotected or every tranche is to close (--close-all).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -158,6 +159,25 @@ Test(protect, an_unprotected_tranche_is_closed_at_market)
 	cr_assert_eq(cancels_of(f, fx_last(f, 'T')->req.client_id), 1);
 	cr_assert_eq(cancels_of(f, fx_last(f, 'S')->req.client_id), 1);
 	expect_close_at_market(f, false);
+	fx_free(f);
+}
+
+Test(protect, close_all_closes_at_market_and_protects_nothing_again)
+{
+	struct fx *f = with_long("50000", true);
+	char tp[CLIENT_ID_MAX], sl[CLIENT_ID_MAX];
+	snprintf(tp, sizeof tp, "%s", fx_last(f, 'T')->req.client_id);
+	snprintf(sl, sizeof sl, "%s", fx_last(f, 'S')->req.client_id);
+	engine_close_all(f->e, "close_all");
+	cr_assert_eq(cancels_of(f, tp), 1);
+	cr_assert_eq(cancels_of(f, sl), 1);
+	fx_cancel_done(f, tp, EXEC_CANCELED);
+	fx_cancel_done(f, sl, EXEC_CANCELED);
+	fx_time(f, 60000); /* past the unprotected timeout: still nothing placed */
+	cr_assert_str_eq(fx_last(f, 'T')->req.client_id, tp, "a take-profit placed again");
+	cr_assert_str_eq(fx_last(f, 'S')->req.client_id, sl, "a stop-loss placed again");
+	expect_close_at_market(f, false);
+	cr_assert_eq(fx_open_count(f, 'C'), 0);
 	fx_free(f);
 }
 

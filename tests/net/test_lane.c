@@ -4,7 +4,8 @@
  * the first urgent request goes through libcurl and opens lanes, the next
  * ones go on a lane and reuse its connection, a non-urgent one never does,
  * chunked answers and their headers arrive whole, a lane the server hung
- * up is not used again, and an answer that never comes is a timeout.
+ * up is replaced and not used again, and an answer that never comes is a
+ * timeout.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -174,12 +175,29 @@ static struct net_stats stats(const net_loop *l)
 	return st;
 }
 
+static void turn(net_loop *l, int ms)
+{
+	for (int64_t end = now_ms() + ms; now_ms() < end;)
+		net_loop_run(l, 5);
+}
+
 /* Runs the loop until the lanes to the server are open. */
 static void lanes_open(net_loop *l)
 {
-	for (int64_t end = now_ms() + 2000; now_ms() < end;)
-		net_loop_run(l, 5);
+	turn(l, 2000);
 	cr_assert_gt(stats(l).lanes_opened, 0, "lanes opened after an urgent request");
+}
+
+/* A plain-text server, and a loop whose lanes to it are open. */
+static net_loop *with_lanes(void)
+{
+	serve(false);
+	char err[NET_ERR_MAX];
+	net_loop *l = net_loop_new(NULL, err);
+	cr_assert(l, "%s", err);
+	ask(l, false, "/fapi/v1/order", true, 2000);
+	lanes_open(l);
+	return l;
 }
 
 static void keeps_lanes(bool tls)
@@ -234,27 +252,24 @@ Test(lane, over_tls_verified_by_the_ca_file, .timeout = 30)
 
 Test(lane, a_connection_the_server_closed_is_not_used_again, .timeout = 30)
 {
-	serve(false);
-	char err[NET_ERR_MAX];
-	net_loop *l = net_loop_new(NULL, err);
-	ask(l, false, "/fapi/v1/order", true, 2000);
-	lanes_open(l);
+	net_loop *l = with_lanes();
 	struct got g = ask(l, false, "/hangup", true, 2000);
 	cr_assert_str_eq(g.body, "hangup");
+	uint64_t opened = stats(l).lanes_opened;
+	turn(l, 1500);
+	cr_assert_eq(stats(l).lanes_opened, opened + 1, "the lane hung up is replaced");
+	uint64_t sent = stats(l).lane_requests;
 	for (int i = 0; i < 6; i++) {
 		g = ask(l, false, "/fapi/v1/order", true, 2000);
 		cr_assert_eq(g.status, 200, "%s", g.err);
 	}
+	cr_assert_eq(stats(l).lane_requests, sent + 6, "every one on a lane");
 	net_loop_free(l);
 }
 
 Test(lane, an_answer_that_never_comes_times_out, .timeout = 30)
 {
-	serve(false);
-	char err[NET_ERR_MAX];
-	net_loop *l = net_loop_new(NULL, err);
-	ask(l, false, "/fapi/v1/order", true, 2000);
-	lanes_open(l);
+	net_loop *l = with_lanes();
 	struct got g = ask(l, false, "/silent", true, 300);
 	cr_assert_eq(stats(l).lane_requests, 1);
 	cr_assert_eq(g.status, 0);
