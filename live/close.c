@@ -74,16 +74,24 @@ static bool all_gone(struct live *l)
 	return !ours && !open.npositions;
 }
 
-/* Turns the loop until all_gone or `end`, looking once a second (a look
- * weighs 45). */
-static bool wait_gone(struct live *l, int64_t end)
+/* No position left, whoever's orders are open. */
+static bool flat(struct live *l)
 {
-	bool gone;
+	struct exchange_open open;
+	exchange_open_state(&l->x, &open);
+	return !open.npositions;
+}
+
+/* Turns the loop until `done` or `end`, looking once a second (a look
+ * weighs 45). */
+static bool wait_for(struct live *l, bool (*done)(struct live *), int64_t end)
+{
+	bool ok;
 	do {
 		for (int64_t next = live_mono_ms() + 1000; live_mono_ms() < next;)
 			net_loop_run(l->loop, 100);
-	} while (!(gone = all_gone(l)) && live_mono_ms() < end);
-	return gone;
+	} while (!(ok = done(l)) && live_mono_ms() < end);
+	return ok;
 }
 
 /* Turns the loop until the client knows how every request ended, or `end`. */
@@ -110,18 +118,6 @@ int live_cancel_entries(struct live *l)
 	return -1;
 }
 
-/* Turns the loop until no position is left, or `end`, looking once a second. */
-static bool wait_flat(struct live *l, int64_t end)
-{
-	struct exchange_open open;
-	do {
-		for (int64_t next = live_mono_ms() + 1000; live_mono_ms() < next;)
-			net_loop_run(l->loop, 100);
-		exchange_open_state(&l->x, &open);
-	} while (open.npositions && live_mono_ms() < end);
-	return !open.npositions;
-}
-
 int live_close_all(struct live *l)
 {
 	struct exchange_open open;
@@ -139,15 +135,15 @@ int live_close_all(struct live *l)
 	wait_answers(l, end);
 	session_close_all(l->session, "close_all");
 	wait_answers(l, end);
-	if (!wait_flat(l, live_mono_ms() + ENGINE_CLOSE_MS)) {
+	if (!wait_for(l, flat, live_mono_ms() + ENGINE_CLOSE_MS)) {
 		exchange_open_state(&l->x, &open);
 		close_positions(l, &open);
 	}
-	if (wait_flat(l, end) && wait_answers(l, end)) {
+	if (wait_for(l, flat, end) && wait_answers(l, end)) {
 		exchange_open_state(&l->x, &open);
 		cancel_ours(l, &open, false);
 	}
-	if (wait_gone(l, end)) {
+	if (wait_for(l, all_gone, end)) {
 		live_say(l, "close-all: done, nothing of hunter's is open");
 		return LIVE_DONE;
 	}
