@@ -92,6 +92,26 @@ Test(ahead, each_record_is_applied_once)
 	                 "the rows keep the order the records were made in");
 }
 
+/* More records than the log holds (1 MiB) without a commit: the full log
+ * goes to SQLite the slow way and starts over. */
+static void more_than_the_log_holds(void)
+{
+	char id[32];
+	for (int i = 0; i < 10000; i++) {
+		snprintf(id, sizeof id, "ord-%d", i);
+		order(id);
+	}
+}
+
+Test(ahead, a_full_log_is_committed_and_starts_over)
+{
+	killed_after(more_than_the_log_holds);
+	resumed();
+	cr_assert_str_eq(q("SELECT count(*) || ' ' || count(DISTINCT client_id) FROM orders"),
+	                 "10000 10000");
+	cr_assert_str_eq(q("SELECT client_id FROM orders ORDER BY id DESC LIMIT 1"), "ord-9999");
+}
+
 static void committed_then_more(void)
 {
 	order("ord-A");
