@@ -93,6 +93,19 @@ static char *signed_params(struct xa_call *call, const char **why)
 	return *why ? NULL : out;
 }
 
+void xa_client_warm(struct xa_client *c)
+{
+	static const char order[] = "symbol=BTCUSDT&side=BUY&positionSide=BOTH&type=LIMIT"
+	                            "&timeInForce=GTC&quantity=0.001&price=50000"
+	                            "&newClientOrderId=Hwarm-1E";
+	char *out = NULL;
+	if (c->scheme == XA_AUTH_V3) /* a nonce of its own: the client's is not used up */
+		sign_v3_request(&c->v3, order, 1, &out);
+	else
+		sign_v1_append(&c->v1, order, xa_wall_ms(), c->o.recv_window_ms, &out);
+	free(out);
+}
+
 static void on_reply(void *ctx, const struct net_reply *r);
 static void wait_over(void *ctx);
 

@@ -56,6 +56,7 @@ struct live {
 	uint64_t events, liquidations, user_events;
 	int64_t last_status_ms;
 	int64_t last_checkpoint_ms; /* the run database's WAL copied back */
+	int64_t last_warm_ms;       /* the client's signing kept warm */
 	struct record_status rs;  /* the recorder's last status */
 	struct exchange_sink sink; /* the session's: answers go there once recorded */
 	int64_t tick_ns;          /* the arrival of the market event being handled, else 0 */

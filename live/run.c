@@ -98,6 +98,12 @@ static int turn(struct live *l)
 	}
 	status(l, mono);
 	publish(l, mono, now);
+	if (l->client && mono != l->last_warm_ms) {
+		xa_client_warm(l->client); /* last: nearest the next frame */
+		if (l->rec)
+			record_warm(l->rec);
+		l->last_warm_ms = mono;
+	}
 	return 0;
 }
 

@@ -128,6 +128,11 @@ recorder_t *record_start(const struct record_opts *o, net_loop *loop,
  * when the duration is over, -1 when the recording failed (err says why:
  * the output cannot be written, the exchange info cannot be fetched). */
 int record_tick(recorder_t *r);
+
+/* Parses a liquidation frame into nothing, so that the parser's code and
+ * tables are in the CPU's caches for the next real one (xa_client_warm
+ * says why); records nothing, counts nothing. */
+void record_warm(recorder_t *r);
 /* An event from elsewhere (the user data stream of a live session) into
  * the recording, not passed to on_event. 0, or -1 when writing failed. */
 int record_add(recorder_t *r, const ev_t *ev);

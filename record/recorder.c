@@ -293,3 +293,22 @@ enum record_end record_run(const struct record_opts *o, volatile sig_atomic_t *s
 		net_loop_run(r->loop, TICK_MS);
 	return record_finish(r, *stop != 0);
 }
+
+static int drop(void *ctx, const ev_t *ev)
+{
+	(void)ctx;
+	(void)ev;
+	return 0;
+}
+
+void record_warm(recorder_t *r)
+{
+	static const char frame[] =
+		"{\"stream\":\"!forceOrder@arr\",\"data\":{\"e\":\"forceOrder\",\"E\":1737996900000,"
+		"\"o\":{\"s\":\"BTCUSDT\",\"S\":\"SELL\",\"o\":\"LIMIT\",\"f\":\"IOC\",\"q\":\"0.014\","
+		"\"p\":\"101000.5\",\"ap\":\"101200.0\",\"X\":\"FILLED\",\"l\":\"0.014\","
+		"\"z\":\"0.014\",\"T\":1737996900000}}}";
+	struct aster_ctx actx = {.recv_ns = 1};
+	struct aster_result res;
+	aster_parse(r->parser, frame, sizeof frame - 1, &actx, drop, NULL, &res);
+}

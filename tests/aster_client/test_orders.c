@@ -36,6 +36,8 @@ static void place_and_cancel(bool v3)
 	struct client_run r;
 	struct xa_client_opts o = {0};
 	client_start(&r, s.port, v3, &o);
+	for (int i = 0; i < 100; i++)
+		xa_client_warm(r.c); /* signs and sends nothing: orders_sent stays 1 below */
 	order_req req = client_limit("h-1", SIDE_BUY, "49000");
 	exchange_place(&r.x, &req, 0);
 	cr_assert(client_until(&r, heard_new, 5000), "no NEW for h-1");
