@@ -6,16 +6,19 @@
  *
  * Lanes open to a host after an urgent request went there through libcurl:
  * its answer names the address libcurl resolved, so no name is looked up
- * here (that would block the loop), and NET_LANES connections then open
- * in the background, TLS verified against the same CAs and host name as
- * libcurl's. With a proxy in the environment there are no lanes: libcurl
- * takes every request through it. Idle lanes are checked about once a
- * second; one the server closed is replaced at once, so an order after a
- * quiet spell still finds its lane. An urgent request takes an idle lane that is still open, else
- * goes through libcurl like any other. Answers are read at libcurl's 10 ms
- * tick (http.c) and parsed by h1.c; one that never comes (timeout, the
- * connection closed) is a status 0 with the reason, as libcurl reports it,
- * so the caller's handling of an unanswered order is the same either way.
+ * here (that would block the loop), and connections then open in the
+ * background, TLS verified against the same CAs and host name as
+ * libcurl's. NET_LANES_READY of them are kept idle or opening, more while
+ * earlier requests wait for their answers, up to NET_LANES_MAX, so a burst
+ * of orders finds a lane for each. With a proxy in the environment there
+ * are no lanes: libcurl takes every request through it. Idle lanes are
+ * checked about once a second; one the server closed is replaced at once,
+ * so an order after a quiet spell still finds its lane. An urgent request
+ * takes an idle lane that is still open, else goes through libcurl like
+ * any other. Answers are read at each turn of the loop and parsed by
+ * h1.c; one that never comes (timeout, the connection closed) is a status
+ * 0 with the reason, as libcurl reports it, so the caller's handling of
+ * an unanswered order is the same either way.
  * No pipelining: a lane carries one request at a time.
  */
 #include <arpa/inet.h>
@@ -67,6 +70,7 @@ static void lane_free(net_loop *l, struct net_lane *n)
 		close(n->fd);
 	free(n->in.s);
 	free(n);
+	l->stats.lanes_closed++;
 }
 
 /* ---- opening ------------------------------------------------------------- */
@@ -148,8 +152,10 @@ static struct net_lane *lane_open(net_loop *l, struct net_lane_host *h)
 		}
 		SSL_set_connect_state(n->ssl);
 	}
-	n->next = l->lanes;
-	l->lanes = n;
+	struct net_lane **end = &l->lanes; /* at the end: requests take the lanes in use first */
+	while (*end)
+		end = &(*end)->next;
+	*end = n;
 	l->stats.lanes_opened++;
 	return n;
 }
@@ -234,7 +240,8 @@ static void answer(net_loop *l, struct net_lane *n, const struct net_h1 *a, long
 	free(headers);
 }
 
-static void read_answer(net_loop *l, struct net_lane *n, int64_t now)
+/* Reads what arrived on a busy lane; true once its owner heard the answer. */
+static bool read_answer(net_loop *l, struct net_lane *n, int64_t now)
 {
 	char buf[16384], err[NET_ERR_MAX];
 	long got;
@@ -243,7 +250,7 @@ static void read_answer(net_loop *l, struct net_lane *n, int64_t now)
 		if (n->in.len + (size_t)got > NET_FRAME_MAX + 65536 ||
 		    !net_buf_add(&n->in, buf, (size_t)got)) {
 			answer(l, n, NULL, 0, "answer larger than 16 MiB");
-			return;
+			return true;
 		}
 	end = got == 0 || got == -2;
 	struct net_h1 a;
@@ -257,7 +264,10 @@ static void read_answer(net_loop *l, struct net_lane *n, int64_t now)
 		answer(l, n, NULL, 0, "connection closed before the answer");
 	} else if (now >= n->deadline_ns) {
 		answer(l, n, NULL, 0, "timed out waiting for the answer");
+	} else {
+		return false;
 	}
+	return true;
 }
 
 /* ---- the tick ------------------------------------------------------------ */
@@ -291,19 +301,32 @@ failed:
 	lane_free(l, n);
 }
 
-static int lanes_of(const net_loop *l, const struct net_lane_host *h)
+/* The lanes to `h`; those that can take a request now or soon (idle or
+ * opening) in *ready. */
+static int lanes_of(const net_loop *l, const struct net_lane_host *h, int *ready)
 {
 	int have = 0;
+	*ready = 0;
 	for (const struct net_lane *n = l->lanes; n; n = n->next)
-		have += n->host == h;
+		if (n->host == h)
+			have++, *ready += n->state != LANE_BUSY;
 	return have;
+}
+
+/* A host with fewer than NET_LANES_READY lanes ready gets more, up to
+ * NET_LANES_MAX: a burst of orders finds one each while earlier answers
+ * are still on their way. */
+static bool wants_lanes(const net_loop *l, const struct net_lane_host *h)
+{
+	int ready, have = lanes_of(l, h, &ready);
+	return ready < NET_LANES_READY && have < NET_LANES_MAX;
 }
 
 static void top_up(net_loop *l, int64_t now)
 {
 	for (size_t i = 0; i < l->nlane_hosts; i++) {
 		struct net_lane_host *h = &l->lane_hosts[i];
-		for (int have = lanes_of(l, h); have < NET_LANES && now >= h->retry_ns; have++)
+		while (now >= h->retry_ns && wants_lanes(l, h))
 			if (!lane_open(l, h)) {
 				h->retry_ns = now + LANE_RETRY_NS;
 				break;
@@ -311,23 +334,35 @@ static void top_up(net_loop *l, int64_t now)
 	}
 }
 
+/* Answers that arrived, and the deadlines of those that did not. An
+ * owner that heard its answer may have sent again, and a lane found
+ * closed then is freed: the walk starts over after that. */
+static void read_answers(net_loop *l, int64_t now)
+{
+	uint64_t closed = l->stats.lanes_closed;
+	for (struct net_lane *n = l->lanes, *next; n; n = next) {
+		next = n->next;
+		if (n->state == LANE_BUSY && read_answer(l, n, now) && l->stats.lanes_closed != closed) {
+			closed = l->stats.lanes_closed;
+			next = l->lanes;
+		}
+	}
+}
+
 bool net_lanes_tick(net_loop *l)
 {
 	int64_t now = net_now_ns();
 	top_up(l, now);
+	read_answers(l, now);
 	bool more = false;
 	for (struct net_lane *n = l->lanes, *next; n; n = next) {
 		next = n->next;
-		if (n->state == LANE_BUSY)
-			read_answer(l, n, now);
-		else if (n->state != LANE_IDLE)
+		if (n->state != LANE_IDLE && n->state != LANE_BUSY)
 			progress(l, n, now);
 	}
 	for (struct net_lane *n = l->lanes; n; n = n->next)
 		more |= n->state != LANE_IDLE;
-	for (size_t i = 0; i < l->nlane_hosts; i++)
-		more |= lanes_of(l, &l->lane_hosts[i]) < NET_LANES;
-	return more;
+	return more; /* lanes still wanted open at the next turn (net_lanes_watch) */
 }
 
 /* ---- sending ------------------------------------------------------------- */
@@ -396,20 +431,18 @@ bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_reques
 
 void net_lanes_watch(net_loop *l)
 {
-	int64_t now = net_now_ns();
-	if (!l->lanes || now - l->lanes_watched_ns < LANE_WATCH_NS)
+	if (!l->nlane_hosts)
 		return;
-	l->lanes_watched_ns = now;
-	bool dropped = false;
-	for (struct net_lane *n = l->lanes, *next; n; n = next) {
-		next = n->next;
-		if (n->state == LANE_IDLE && !still_open(n)) {
-			lane_free(l, n);
-			dropped = true;
+	int64_t now = net_now_ns();
+	if (now - l->lanes_watched_ns >= LANE_WATCH_NS) {
+		l->lanes_watched_ns = now;
+		for (struct net_lane *n = l->lanes, *next; n; n = next) {
+			next = n->next;
+			if (n->state == LANE_IDLE && !still_open(n))
+				lane_free(l, n);
 		}
 	}
-	if (dropped)
-		net_http_wake(l); /* the tick opens new ones */
+	net_lanes_tick(l);
 }
 
 void net_loop_stats(const net_loop *l, struct net_stats *out)

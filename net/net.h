@@ -198,9 +198,9 @@ int net_http_get(net_loop *l, const char *url, int64_t timeout_ms, net_http_fn f
                  char *err);
 
 /* What the loop's REST side did: requests sent on a kept-alive lane
- * (urgent ones that found an idle lane), and lanes opened. */
+ * (urgent ones that found an idle lane), lanes opened and closed. */
 struct net_stats {
-	uint64_t lane_requests, lanes_opened;
+	uint64_t lane_requests, lanes_opened, lanes_closed;
 };
 void net_loop_stats(const net_loop *l, struct net_stats *out);
 

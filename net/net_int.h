@@ -14,7 +14,8 @@
 struct net_req;
 struct net_lane;
 
-#define NET_LANES 4       /* kept-alive connections per host for urgent requests */
+#define NET_LANES_READY 4 /* kept-alive connections per host kept ready (idle or opening) */
+#define NET_LANES_MAX 32  /* kept-alive connections per host at most */
 #define NET_LANE_HOSTS 4  /* hosts that get lanes */
 
 /* A host urgent requests go to, at the address libcurl resolved for it. */
@@ -108,10 +109,13 @@ bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_reques
                    net_http_fn fn, void *ctx);
 /* Lanes are wanted to host:port, which libcurl reached at `ip`. */
 void net_lane_want(net_loop *l, bool tls, const char *host, int port, const char *ip);
-/* Opens lanes, reads answers, times out; true while it needs calling again. */
+/* Opens lanes, reads answers, times out; true while a lane is opening or
+ * waiting for its answer. */
 bool net_lanes_tick(net_loop *l);
-/* Every second or so, from each turn of the loop: idle lanes the server
- * closed are replaced, so the next order does not find them gone. */
+/* From each turn of the loop: lanes open, answers that arrived are read
+ * (a lane is free again within a turn, and the pool grows right after a
+ * burst took its lanes); every second or so, idle lanes the server closed
+ * are replaced, so the next order does not find them gone. */
 void net_lanes_watch(net_loop *l);
 /* Closes every lane without calling back. */
 void net_lanes_free(net_loop *l);

@@ -4,8 +4,8 @@
  * the first urgent request goes through libcurl and opens lanes, the next
  * ones go on a lane and reuse its connection, a non-urgent one never does,
  * chunked answers and their headers arrive whole, a lane the server hung
- * up is replaced and not used again, and an answer that never comes is a
- * timeout.
+ * up is closed and not used again, an answer that never comes is a
+ * timeout, and the pool grows after a burst took every lane ready.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "net_int.h"
 
 /* ---- the server ---------------------------------------------------------- */
 
@@ -153,15 +153,22 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A request to `path` on the server, its answer waited for. */
-static struct got ask(net_loop *l, bool tls, const char *path, bool urgent, int64_t timeout_ms)
+/* Sends a request to `path` on the server; g hears its answer. */
+static void send_to(net_loop *l, bool tls, const char *path, bool urgent, int64_t timeout_ms,
+                    struct got *g)
 {
 	char url[128], err[NET_ERR_MAX];
 	snprintf(url, sizeof url, "%s://127.0.0.1:%d%s", tls ? "https" : "http", server_port, path);
 	struct net_request rq = {"POST", url, "symbol=BTCUSDT&side=BUY", "X-MBX-APIKEY: k",
 	                         timeout_ms, urgent};
+	cr_assert_eq(net_http(l, &rq, on_answer, g, err), 0, "%s", err);
+}
+
+/* A request to `path` on the server, its answer waited for. */
+static struct got ask(net_loop *l, bool tls, const char *path, bool urgent, int64_t timeout_ms)
+{
 	struct got g = {0};
-	cr_assert_eq(net_http(l, &rq, on_answer, &g, err), 0, "%s", err);
+	send_to(l, tls, path, urgent, timeout_ms, &g);
 	for (int64_t end = now_ms() + timeout_ms + 2000; !g.n && now_ms() < end;)
 		net_loop_run(l, 5);
 	cr_assert_eq(g.n, 1, "%s: one answer", path);
@@ -255,9 +262,9 @@ Test(lane, a_connection_the_server_closed_is_not_used_again, .timeout = 30)
 	net_loop *l = with_lanes();
 	struct got g = ask(l, false, "/hangup", true, 2000);
 	cr_assert_str_eq(g.body, "hangup");
-	uint64_t opened = stats(l).lanes_opened;
+	uint64_t closed = stats(l).lanes_closed;
 	turn(l, 1500);
-	cr_assert_eq(stats(l).lanes_opened, opened + 1, "the lane hung up is replaced");
+	cr_assert_eq(stats(l).lanes_closed, closed + 1, "the lane hung up is closed");
 	uint64_t sent = stats(l).lane_requests;
 	for (int i = 0; i < 6; i++) {
 		g = ask(l, false, "/fapi/v1/order", true, 2000);
@@ -276,5 +283,36 @@ Test(lane, an_answer_that_never_comes_times_out, .timeout = 30)
 	cr_assert(strstr(g.err, "timed out"), "%s", g.err);
 	g = ask(l, false, "/fapi/v1/order", true, 2000);
 	cr_assert_eq(g.status, 200, "the next one is answered: %s", g.err);
+	net_loop_free(l);
+}
+
+/* Orders fired together, each before the answers of the others: the pool
+ * grows while lanes are busy, so the next burst finds a lane for each. */
+static int burst(net_loop *l, int n)
+{
+	struct got g[16] = {{0}};
+	uint64_t sent = stats(l).lane_requests;
+	for (int i = 0; i < n; i++)
+		send_to(l, false, "/fapi/v1/order", true, 2000, &g[i]);
+	int on_lanes = (int)(stats(l).lane_requests - sent);
+	for (int64_t end = now_ms() + 4000, heard = 0; heard < n && now_ms() < end;) {
+		net_loop_run(l, 5);
+		heard = 0;
+		for (int i = 0; i < n; i++)
+			heard += g[i].n;
+	}
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(g[i].status, 200, "order %d of the burst answered: %s", i, g[i].err);
+	return on_lanes;
+}
+
+Test(lane, a_burst_of_orders_finds_a_lane_for_each, .timeout = 30)
+{
+	net_loop *l = with_lanes();
+	cr_assert_eq(burst(l, NET_LANES_READY + 2), NET_LANES_READY,
+	             "the first burst fills the lanes ready, the rest go through libcurl");
+	turn(l, 500);
+	cr_assert_eq(burst(l, NET_LANES_READY + 2), NET_LANES_READY + 2,
+	             "the pool grew: every order of the next burst on a lane");
 	net_loop_free(l);
 }
