@@ -48,6 +48,7 @@ void live_on_market(void *ctx, const ev_t *ev)
 	l->tick_ns = ev->recv_ns;
 	session_on_market(l->session, ev);
 	l->tick_ns = 0;
+	live_guard_release(&l->x);
 }
 
 /* Order and account updates: into the recording, then to the session. */

@@ -11,14 +11,33 @@
  * by it: the time since the event's frame arrived is its tick to order
  * (latency.c). Only orders the client put on the socket count; one held
  * back by the request budget, or a simulated one, has no such time.
+ *
+ * On Aster, the cancels a market event brings (an entry past its time to
+ * live as the event moves the clock) wait until the event's orders are on
+ * the socket: each request is a write of 10 to 20 µs, and a liquidation's
+ * entry should not queue behind them. They are journaled when decided,
+ * like every intent, and sent microseconds later, when the event is
+ * handled (live_guard_release). The simulated exchange takes every
+ * request at once, so that a simulated run decides as a backtest does.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "live_int.h"
+
+#define HELD_MAX 64 /* cancels a market event may hold; more are sent at once */
+
+struct held_cancel {
+	char symbol[SYMBOL_MAX];
+	char client_id[CLIENT_ID_MAX];
+	int64_t ms;
+};
 
 struct guard {
 	exchange_t inner;
 	struct live *l;
+	struct held_cancel held[HELD_MAX];
+	int nheld;
 };
 
 static uint64_t orders_sent(const struct live *l)
@@ -42,6 +61,21 @@ static void g_place(void *impl, const order_req *o, int64_t now_ms)
 static void g_cancel(void *impl, const char *symbol, const char *client_id, int64_t now_ms)
 {
 	exchange_cancel(&((struct guard *)impl)->inner, symbol, client_id, now_ms);
+}
+
+/* A cancel during a market event waits for the event's orders. */
+static void g_cancel_after(void *impl, const char *symbol, const char *client_id, int64_t now_ms)
+{
+	struct guard *g = impl;
+	struct held_cancel *h = &g->held[g->nheld];
+	if (!g->l->tick_ns || g->nheld == HELD_MAX ||
+	    copy_str(h->symbol, sizeof h->symbol, symbol, strlen(symbol)) ||
+	    copy_str(h->client_id, sizeof h->client_id, client_id, strlen(client_id))) {
+		g_cancel(impl, symbol, client_id, now_ms);
+		return;
+	}
+	h->ms = now_ms;
+	g->nheld++;
 }
 
 static void g_replace(void *impl, const char *old_id, const order_req *o, int64_t now_ms)
@@ -97,7 +131,7 @@ static void g_destroy(void *impl)
 }
 
 static const struct exchange_ops live_ops = {
-	"aster", g_place, g_cancel, g_replace, g_setup_symbol, g_set_position_mode, g_set_rules,
+	"aster", g_place, g_cancel_after, g_replace, g_setup_symbol, g_set_position_mode, g_set_rules,
 	g_account, g_open_state, NULL, NULL, NULL, g_destroy,
 };
 
@@ -111,8 +145,18 @@ int live_guard(exchange_t *x, struct live *l)
 	struct guard *g = malloc(sizeof *g);
 	if (!g)
 		return -1;
-	*g = (struct guard){*x, l};
+	*g = (struct guard){.inner = *x, .l = l};
 	x->ops = exchange_is_simulated(x) ? &simulated_ops : &live_ops;
 	x->impl = g;
 	return 0;
+}
+
+void live_guard_release(exchange_t *x)
+{
+	if (x->ops != &live_ops)
+		return;
+	struct guard *g = x->impl;
+	for (int i = 0; i < g->nheld; i++)
+		exchange_cancel(&g->inner, g->held[i].symbol, g->held[i].client_id, g->held[i].ms);
+	g->nheld = 0;
 }

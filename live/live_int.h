@@ -74,9 +74,11 @@ void live_on_refusal(void *ctx, const char *symbol, const char *client_id, int c
 void live_on_record_status(void *ctx, const struct record_status *st);
 void live_on_record_warn(void *ctx, const char *msg);
 
-/* Wraps *x so that the journal is committed before each request, and
- * times each order a market event fires. */
+/* Wraps *x to time each order a market event fires (guard.c); on Aster
+ * the event's cancels wait until its orders are out, and
+ * live_guard_release sends them once the event is handled. */
 int live_guard(exchange_t *x, struct live *l);
+void live_guard_release(exchange_t *x);
 
 void live_latency_add(struct live_latency *t, int64_t ns);
 /* The pct-th percentile in µs (nearest rank); 0 with no sample. */
