@@ -67,6 +67,11 @@ xa_client *xa_client_new(net_loop *l, const struct xa_client_opts *o,
 		snprintf(err, cap, "URL too long");
 		ok = false;
 	}
+	char why[NET_ERR_MAX];
+	if (ok && net_http_expect_urgent(l, c->rest, why) < 0) {
+		snprintf(err, cap, "REST URL: %s", why);
+		ok = false;
+	}
 	if (ok && (!(c->parser = aster_parser_new()) ||
 	           !(c->release = net_timer_new(l, xa_client_release, c)))) {
 		snprintf(err, cap, "out of memory");

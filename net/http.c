@@ -186,6 +186,15 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 	return 0;
 }
 
+int net_http_expect_urgent(net_loop *l, const char *url, char *err)
+{
+	struct net_url u;
+	if (net_url_parse(url, &u, err) < 0)
+		return -1;
+	net_lane_want(l, u.tls, u.host, u.port, "");
+	return 0;
+}
+
 int net_http_get(net_loop *l, const char *url, int64_t timeout_ms, net_http_fn fn, void *ctx,
                  char *err)
 {
@@ -220,7 +229,8 @@ static void finish(net_loop *l, struct net_req *r, CURLcode rc)
 	char *ip = NULL;
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-		if (r->urgent && curl_easy_getinfo(r->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+		if ((r->urgent || net_lane_expected(l, r->tls, r->host, r->port)) &&
+		    curl_easy_getinfo(r->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
 			net_lane_want(l, r->tls, r->host, r->port, ip);
 	} else
 		snprintf(why, sizeof why, "%s", r->too_big ? "answer larger than 16 MiB"

@@ -4,10 +4,11 @@
  * connection already open, where libcurl's per-request machinery costs
  * about 100 µs on the way from a liquidation to its order.
  *
- * Lanes open to a host after an urgent request went there through libcurl:
- * its answer names the address libcurl resolved, so no name is looked up
- * here (that would block the loop), and connections then open in the
- * background, TLS verified against the same CAs and host name as
+ * Lanes open to a host after an urgent request went there through libcurl,
+ * or any request to a host said to take urgent ones (net_http_expect_
+ * urgent): its answer names the address libcurl resolved, so no name is
+ * looked up here (that would block the loop), and connections then open
+ * in the background, TLS verified against the same CAs and host name as
  * libcurl's. NET_LANES_READY of them are kept idle or opening, more while
  * earlier requests wait for their answers, up to NET_LANES_MAX, so a burst
  * of orders finds a lane for each. With a proxy in the environment there
@@ -174,15 +175,26 @@ static bool proxied(void)
 	return false;
 }
 
+static struct net_lane_host *lane_host(const net_loop *l, bool tls, const char *host, int port)
+{
+	for (size_t i = 0; i < l->nlane_hosts; i++) {
+		const struct net_lane_host *h = &l->lane_hosts[i];
+		if (h->tls == tls && h->port == port && !strcmp(h->host, host))
+			return (struct net_lane_host *)h;
+	}
+	return NULL;
+}
+
+bool net_lane_expected(const net_loop *l, bool tls, const char *host, int port)
+{
+	return lane_host(l, tls, host, port) != NULL;
+}
+
 void net_lane_want(net_loop *l, bool tls, const char *host, int port, const char *ip)
 {
 	if (proxied())
 		return;
-	struct net_lane_host *h = NULL;
-	for (size_t i = 0; i < l->nlane_hosts && !h; i++)
-		if (l->lane_hosts[i].tls == tls && l->lane_hosts[i].port == port &&
-		    !strcmp(l->lane_hosts[i].host, host))
-			h = &l->lane_hosts[i];
+	struct net_lane_host *h = lane_host(l, tls, host, port);
 	if (!h && l->nlane_hosts < NET_LANE_HOSTS)
 		h = &l->lane_hosts[l->nlane_hosts++];
 	if (!h || copy_str(h->host, sizeof h->host, host, strlen(host)) ||
@@ -326,7 +338,7 @@ static void top_up(net_loop *l, int64_t now)
 {
 	for (size_t i = 0; i < l->nlane_hosts; i++) {
 		struct net_lane_host *h = &l->lane_hosts[i];
-		while (now >= h->retry_ns && wants_lanes(l, h))
+		while (h->ip[0] && now >= h->retry_ns && wants_lanes(l, h))
 			if (!lane_open(l, h)) {
 				h->retry_ns = now + LANE_RETRY_NS;
 				break;

@@ -174,6 +174,11 @@ struct net_request {
 	                     * requests when one is ready, else like any other */
 };
 
+/* Urgent requests will go to the host of `url` (an http:// or https://
+ * URL): its lanes open after the first answer from it, whichever request
+ * it was, so the first order finds one. 0, or -1 with the reason in err. */
+int net_http_expect_urgent(net_loop *l, const char *url, char *err);
+
 /* Its answer: `status` is the HTTP status (0 when none arrived, then `err`
  * says why: timeout, refused, TLS failure...), the body, the header lines
  * of the answer ("Name: value\r\n" each), and the time it was complete. */

@@ -107,8 +107,11 @@ void net_http_wake(net_loop *l);
  * take it (nothing was sent: use libcurl). */
 bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_request *rq,
                    net_http_fn fn, void *ctx);
-/* Lanes are wanted to host:port, which libcurl reached at `ip`. */
+/* Lanes are wanted to host:port, which libcurl reached at `ip` ("": not
+ * yet; they open once it is known). */
 void net_lane_want(net_loop *l, bool tls, const char *host, int port, const char *ip);
+/* Lanes are wanted to host:port (net_http_expect_urgent). */
+bool net_lane_expected(const net_loop *l, bool tls, const char *host, int port);
 /* Opens lanes, reads answers, times out; true while a lane is opening or
  * waiting for its answer. */
 bool net_lanes_tick(net_loop *l);

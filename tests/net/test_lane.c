@@ -5,7 +5,8 @@
  * ones go on a lane and reuse its connection, a non-urgent one never does,
  * chunked answers and their headers arrive whole, a lane the server hung
  * up is closed and not used again, an answer that never comes is a
- * timeout, and the pool grows after a burst took every lane ready.
+ * timeout, the pool grows after a burst took every lane ready, and a host
+ * said to take orders gets its lanes before the first.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -314,5 +315,21 @@ Test(lane, a_burst_of_orders_finds_a_lane_for_each, .timeout = 30)
 	turn(l, 500);
 	cr_assert_eq(burst(l, NET_LANES_READY + 2), NET_LANES_READY + 2,
 	             "the pool grew: every order of the next burst on a lane");
+	net_loop_free(l);
+}
+
+Test(lane, a_host_said_to_take_orders_gets_lanes_before_the_first, .timeout = 30)
+{
+	serve(false);
+	char err[NET_ERR_MAX], url[64];
+	net_loop *l = net_loop_new(NULL, err);
+	cr_assert(l, "%s", err);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", server_port);
+	cr_assert_eq(net_http_expect_urgent(l, url, err), 0, "%s", err);
+	cr_assert_eq(ask(l, false, "/fapi/v1/time", false, 2000).status, 200);
+	lanes_open(l);
+	cr_assert_eq(ask(l, false, "/fapi/v1/order", true, 2000).status, 200);
+	cr_assert_eq(stats(l).lane_requests, 1, "the first order on a lane");
+	cr_assert_eq(net_http_expect_urgent(l, "ftp://x", err), -1);
 	net_loop_free(l);
 }
