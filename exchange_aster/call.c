@@ -99,10 +99,15 @@ void xa_client_warm(struct xa_client *c)
 	                            "&timeInForce=GTC&quantity=0.001&price=50000"
 	                            "&newClientOrderId=Hwarm-1E";
 	char *out = NULL;
-	if (c->scheme == XA_AUTH_V3) /* a nonce of its own: the client's is not used up */
-		sign_v3_request(&c->v3, order, 1, &out);
-	else
+	if (c->scheme == XA_AUTH_V3) {
+		/* a nonce of its own: the client's is not used up; a full pool
+		 * gives the sample one presignature and gets a new one */
+		if (c->v3.npresig == SIGN_PRESIGS)
+			sign_v3_request(&c->v3, order, 1, &out);
+		sign_v3_presign(&c->v3);
+	} else {
 		sign_v1_append(&c->v1, order, xa_wall_ms(), c->o.recv_window_ms, &out);
+	}
 	free(out);
 }
 

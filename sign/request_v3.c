@@ -5,6 +5,7 @@
  * from such a raw string back to the signer.
  */
 #include <inttypes.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ void sign_v3_creds_clear(struct sign_v3_creds *c)
 	if (c->ctx)
 		secp256k1_context_destroy(c->ctx);
 	sign_key_clear(&c->key);
+	OPENSSL_cleanse(c->presig, sizeof c->presig);
 	memset(c, 0, sizeof *c);
 }
 
@@ -48,7 +50,7 @@ const char *sign_v3_creds_init(struct sign_v3_creds *c, const char *user, const 
 	return NULL;
 }
 
-const char *sign_v3_request(const struct sign_v3_creds *c, const char *params, uint64_t nonce,
+const char *sign_v3_request(struct sign_v3_creds *c, const char *params, uint64_t nonce,
                             char **out)
 {
 	*out = NULL;
@@ -66,7 +68,9 @@ const char *sign_v3_request(const struct sign_v3_creds *c, const char *params, u
 	                 *params ? "&" : "", nonce, c->user_str, c->signer_str);
 	uint8_t digest[SIGN_HASH_LEN], sig[SIGN_SIG_LEN];
 	sign_eip712_digest(c->domain, s, (size_t)n, digest);
-	const char *err = sign_ecdsa_with(c->ctx, &c->key, digest, sig);
+	const char *err = sign_ecdsa_presigned(c, digest, sig);
+	if (err)
+		err = sign_ecdsa_with(c->ctx, &c->key, digest, sig);
 	if (err) {
 		free(s);
 		return err;

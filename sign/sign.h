@@ -107,11 +107,22 @@ const char *sign_v3(const struct sign_key *k, const char *msg, size_t n, uint32_
 const char *sign_v3_recover(const char *msg, size_t n, uint32_t chain_id, const char *sig,
                             uint8_t addr[SIGN_ADDR_LEN]);
 
+/* The half of an ECDSA signature that does not depend on the message,
+ * made ahead (presign.c): r = (k·G).x, k⁻¹ mod n and the parity of
+ * (k·G).y for a random secret k. Signs once, then is wiped. */
+struct sign_presig {
+	uint8_t r[32];
+	uint8_t kinv[32];
+	int recid;
+};
+#define SIGN_PRESIGS 16 /* presignatures a client keeps ready */
+
 /* What a V3 client holds: the account (user), the API wallet (signer)
  * and the API wallet's key, checked to belong to the signer; and what
  * every request of theirs would otherwise redo before it can leave: both
- * addresses in EIP-55 form, the chain's domain separator and a blinded
- * secp256k1 context. One owner (thread) per creds; never copy them. */
+ * addresses in EIP-55 form, the chain's domain separator, a blinded
+ * secp256k1 context and the presignatures made ahead. One owner (thread)
+ * per creds; never copy them. */
 struct sign_v3_creds {
 	uint8_t user[SIGN_ADDR_LEN];
 	uint8_t signer[SIGN_ADDR_LEN];
@@ -120,6 +131,8 @@ struct sign_v3_creds {
 	char user_str[SIGN_ADDR_STR], signer_str[SIGN_ADDR_STR];
 	uint8_t domain[SIGN_HASH_LEN];
 	struct secp256k1_context_struct *ctx;
+	struct sign_presig presig[SIGN_PRESIGS];
+	int npresig;
 };
 
 const char *sign_v3_creds_init(struct sign_v3_creds *c, const char *user, const char *signer,
@@ -128,9 +141,16 @@ void sign_v3_creds_clear(struct sign_v3_creds *c);
 
 /* The request to send: `params` (URL-encoded, may be empty) followed by
  * "nonce=<us>&user=<EIP-55>&signer=<EIP-55>" and "&signature=0x...", the
- * signature covering every byte before "&signature=". *out is malloc'd. */
-const char *sign_v3_request(const struct sign_v3_creds *c, const char *params, uint64_t nonce,
+ * signature covering every byte before "&signature=". *out is malloc'd.
+ * Signed with a presignature when one is ready (about 2 µs; a random k,
+ * so not reproducible), else deterministically (RFC 6979, about 30 µs). */
+const char *sign_v3_request(struct sign_v3_creds *c, const char *params, uint64_t nonce,
                             char **out);
+
+/* Makes one more presignature for the next requests, while nothing waits
+ * (about one signature's cost); at most SIGN_PRESIGS are kept. Returns how
+ * many are ready. */
+int sign_v3_presign(struct sign_v3_creds *c);
 
 /* The server side: a raw query or body whose last parameter is
  * "signature=0x..."; recovers the address that signed the bytes before

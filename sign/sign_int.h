@@ -34,6 +34,11 @@ const char *sign_ecdsa(const struct sign_key *k, const uint8_t digest[SIGN_HASH_
 const char *sign_ecdsa_with(const struct secp256k1_context_struct *ctx, const struct sign_key *k,
                             const uint8_t digest[SIGN_HASH_LEN], uint8_t sig[SIGN_SIG_LEN]);
 struct secp256k1_context_struct *sign_ecdsa_context(void);
+/* The same with the creds' key and their last presignature (presign.c),
+ * which it uses up; an error when none is ready or it does not fit (then
+ * sign another way). */
+const char *sign_ecdsa_presigned(struct sign_v3_creds *c, const uint8_t digest[SIGN_HASH_LEN],
+                                 uint8_t sig[SIGN_SIG_LEN]);
 
 /* The address whose key made `sig` (r || s || v) over `digest`. */
 const char *sign_ecdsa_recover(const uint8_t digest[SIGN_HASH_LEN],
