@@ -5,9 +5,9 @@
  * about 100 µs on the way from a liquidation to its order.
  *
  * Lanes open to a host after an urgent request went there through libcurl,
- * or any request to a host said to take urgent ones (net_http_expect_
- * urgent): its answer names the address libcurl resolved, so no name is
- * looked up here (that would block the loop), and connections then open
+ * or any request to a host said to take urgent ones
+ * (net_http_expect_urgent): its answer names the address libcurl
+ * resolved, so no name is looked up here (that would block the loop), and connections then open
  * in the background, TLS verified against the same CAs and host name as
  * libcurl's. NET_LANES_READY of them are kept idle or opening, more while
  * earlier requests wait for their answers, up to NET_LANES_MAX, so a burst
