@@ -7,9 +7,9 @@
  * Lanes open to a host after an urgent request went there through libcurl,
  * or any request to a host said to take urgent ones
  * (net_http_expect_urgent): its answer names the address libcurl
- * resolved, so no name is looked up here (that would block the loop), and connections then open
- * in the background, TLS verified against the same CAs and host name as
- * libcurl's. NET_LANES_READY of them are kept idle or opening, more while
+ * resolved, so no name is looked up here (that would block the loop), and
+ * connections then open in the background, TLS verified against the same
+ * CAs and host name as libcurl's. NET_LANES_READY of them are kept idle or opening, more while
  * earlier requests wait for their answers, up to NET_LANES_MAX, so a burst
  * of orders finds a lane for each. With a proxy in the environment there
  * are no lanes: libcurl takes every request through it. Idle lanes are
