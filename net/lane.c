@@ -5,21 +5,21 @@
  * about 100 µs on the way from a liquidation to its order.
  *
  * Lanes open to a host after an urgent request went there through libcurl,
- * or any request to a host said to take urgent ones
+ * or after any request to a host said to take urgent ones
  * (net_http_expect_urgent): its answer names the address libcurl
  * resolved, so no name is looked up here (that would block the loop), and
  * connections then open in the background, TLS verified against the same
- * CAs and host name as libcurl's. NET_LANES_READY of them are kept idle or opening, more while
- * earlier requests wait for their answers, up to NET_LANES_MAX, so a burst
- * of orders finds a lane for each. With a proxy in the environment there
- * are no lanes: libcurl takes every request through it. Idle lanes are
- * checked about once a second; one the server closed is replaced at once,
- * so an order after a quiet spell still finds its lane. An urgent request
- * takes an idle lane that is still open, else goes through libcurl like
- * any other. Answers are read at each turn of the loop and parsed by
- * h1.c; one that never comes (timeout, the connection closed) is a status
- * 0 with the reason, as libcurl reports it, so the caller's handling of
- * an unanswered order is the same either way.
+ * CAs and host name as libcurl's. NET_LANES_READY of them are kept idle or
+ * opening, more while earlier requests wait for their answers, up to
+ * NET_LANES_MAX, so a burst of orders finds a lane for each. With a proxy
+ * in the environment there are no lanes: libcurl takes every request
+ * through it. Idle lanes are checked about once a second; one the server
+ * closed is closed here too and replaced, so an order after a quiet spell
+ * still finds its lane. An urgent request takes an idle lane that is still
+ * open, else goes through libcurl like any other. Answers are read at each
+ * turn of the loop and parsed by h1.c; one that never comes (timeout, the
+ * connection closed) is a status 0 with the reason, as libcurl reports it,
+ * so the caller's handling of an unanswered order is the same either way.
  * No pipelining: a lane carries one request at a time.
  */
 #include <arpa/inet.h>
