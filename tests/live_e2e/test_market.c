@@ -9,6 +9,8 @@
  *    falls 8 %; the exchange's liquidation reaches the run database as a
  *    fill with its own role, nothing is left open on the account, and the
  *    engine sends nothing more for the dead tranche;
+ *  - an entry whose time to live the event firing the next one passes: its
+ *    cancel, sent after the new order, reaches the exchange;
  *  - `--close-all` on a position five times MARKET_LOT_SIZE's maximum (its
  *    stop-loss already split by the run before): the engine closes it in
  *    MARKET orders each within the maximum, no take-profit or stop-loss is
@@ -52,10 +54,9 @@ static const char *script(const char *fill_qty, const char *const *prices, int n
 	return market_import(&m);
 }
 
-/* Runs hunter live on the served script until `sql` counts at least one
- * row in its run database (or 60 s pass), then stops it. */
-static void run_until(const char *rec, const char *settings_path, const char *sql,
-                      struct served *s, char out[256])
+/* Serves the script and starts hunter live on it, its run in out. */
+static void start(const char *rec, const char *settings_path, struct served *s, char out[256],
+                  struct live_proc *p)
 {
 	char accounts[256], args[1024];
 	snprintf(accounts, sizeof accounts, "%s/accounts.json", dir);
@@ -63,16 +64,31 @@ static void run_until(const char *rec, const char *settings_path, const char *sq
 	                          "\",\"balance_usdt\":\"10000\"}]\n");
 	snprintf(args, sizeof args, "--port 0 --speed 6 --accounts %s %s", accounts, rec);
 	serve_start(s, dir, args);
-	struct live_proc p;
 	snprintf(out, 256, "%s/run", dir);
-	live_spawn(&p, dir, s->port, settings_path, out, "", true);
+	live_spawn(p, dir, s->port, settings_path, out, "", true);
+}
+
+/* Waits until `sql` counts at least `n` rows in the run database (60 s at
+ * most), then for what follows them: protection, cancels. */
+static void wait_rows(const char *out, const char *sql, int64_t n)
+{
 	char db[300];
 	snprintf(db, sizeof db, "%s/run.db", out);
 	int64_t end = test_now_ms() + 60000;
-	while (test_now_ms() < end && (access(db, R_OK) || test_db_int(db, sql) == 0))
+	while (test_now_ms() < end && (access(db, R_OK) || test_db_int(db, sql) < n))
 		usleep(300000);
-	cr_assert_gt(test_db_int(db, sql), 0, "never: %s", sql);
-	usleep(1500000); /* what follows it: protection, cancels */
+	cr_assert_geq(test_db_int(db, sql), n, "never %lld: %s", (long long)n, sql);
+	usleep(1500000);
+}
+
+/* Runs hunter live on the served script until `sql` counts at least one
+ * row in its run database, then stops it. */
+static void run_until(const char *rec, const char *settings_path, const char *sql,
+                      struct served *s, char out[256])
+{
+	struct live_proc p;
+	start(rec, settings_path, s, out, &p);
+	wait_rows(out, sql, 1);
 	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
 }
 
@@ -164,6 +180,45 @@ Test(live_market, close_all_splits_a_position_above_the_maximum, .timeout = 150)
 	}
 	cr_assert(full == 4 && rest == 1, "0.033 closed in %d MARKET orders of 0.007 and %d of"
 	          " 0.005, not 4 and 1", full, rest);
+	cJSON_Delete(orders);
+	serve_stop(&s);
+}
+
+/* The event that moves the clock past an entry's time to live fires the
+ * next entry: on Aster the expired one's cancel waits until the new order
+ * is on the socket (live/guard.c), and must still reach the exchange. */
+Test(live_market, an_entry_expiring_as_the_next_fires_is_cancelled, .timeout = 120)
+{
+	struct market m;
+	market_open_rules(&m, dir, "TRADING", "1000", "1000");
+	market_cascade(&m); /* the first entry at 2 s, its 30 s TTL ends at 32 s */
+	for (int64_t ms = 32500; ms <= 33500; ms += 500)
+		market_liquidation(&m, ms, "SELL", "60000.0", "0.050");
+	market_book(&m, 60000, "60000.0", "60000.1");
+	struct served s;
+	struct live_proc p;
+	char out[256], db[300];
+	start(market_import(&m), settings("\"stop_loss_pct\": 2"), &s, out, &p);
+	wait_rows(out, "SELECT count(*) FROM orders WHERE role='entry' AND state='placed'", 2);
+	snprintf(db, sizeof db, "%s/run.db", out);
+	char *ids = test_db_rows(db, "SELECT client_id FROM orders WHERE role='entry' AND "
+	                             "state='placed' ORDER BY id");
+	char first[64] = "", second[64] = "";
+	cr_assert_eq(sscanf(ids, "%63[^|]|\n%63[^|]|", first, second), 2, "two entries: %s", ids);
+	cJSON *orders, *o;
+	live_orders(s.port, &orders); /* while hunter live still runs */
+	live_no_duplicate(orders);
+	int seen = 0;
+	cJSON_ArrayForEach(o, orders) {
+		const char *cid = json_str(o, "clientOrderId"), *st = json_str(o, "status");
+		if (!strcmp(cid, first) && ++seen)
+			cr_assert_str_eq(st, "CANCELED", "the expired entry %s", cid);
+		if (!strcmp(cid, second) && ++seen)
+			cr_assert_str_eq(st, "NEW", "the new entry %s", cid);
+	}
+	cr_assert_eq(seen, 2, "both entries on the account: %s", ids);
+	cr_assert_eq(live_end(&p, SIGTERM), 130, "%s", test_read_file(p.err, NULL));
+	free(ids);
 	cJSON_Delete(orders);
 	serve_stop(&s);
 }
