@@ -47,11 +47,12 @@ void sign_keccak256(const void *data, size_t n, uint8_t out[SIGN_HASH_LEN]);
 const char *sign_v1(const char *secret, const char *query, const char *body,
                     char out[SIGN_HMAC_STR]);
 
-/* A secret made ready to sign with once (the HMAC's key schedule and
- * algorithm lookup), so that a request pays for the hashing of its bytes
- * only. Cleared, the keyed state is wiped. */
+/* A secret made ready to sign with once (the hash states after the
+ * HMAC's padded keys), so that a request pays for the hashing of its bytes
+ * only. Cleared, the keyed states are wiped. One request at a time: the
+ * work state is shared. */
 struct sign_v1_key {
-	struct evp_mac_ctx_st *ctx;
+	struct evp_md_ctx_st *inner, *outer, *work;
 };
 
 const char *sign_v1_key_init(struct sign_v1_key *k, const char *secret);
@@ -61,7 +62,7 @@ void sign_v1_key_clear(struct sign_v1_key *k);
  * recv_window_ms is 0), "timestamp=<ms>" and "signature=<hex>", in that
  * order and joined by '&', the signature covering everything before it.
  * *out is malloc'd; the caller frees it. */
-const char *sign_v1_append(const struct sign_v1_key *k, const char *params, int64_t timestamp_ms,
+const char *sign_v1_append(struct sign_v1_key *k, const char *params, int64_t timestamp_ms,
                            int recv_window_ms, char **out);
 
 /* Whether `sig_hex` (any case) is the V1 signature of query || body;

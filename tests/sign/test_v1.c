@@ -33,6 +33,20 @@ Test(v1, mixed_placement_vector)
 	cr_assert_str_eq(sig, MIX_SIG);
 }
 
+/* RFC 4231 cases 2 and 6: a key shorter than SHA-256's block is padded,
+ * a longer one hashed first (an API secret may be either). */
+Test(v1, keys_shorter_and_longer_than_a_block)
+{
+	char sig[SIGN_HMAC_STR], long_key[132];
+	cr_assert_null(sign_v1("Jefe", "what do ya want ", "for nothing?", sig));
+	cr_assert_str_eq(sig, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	memset(long_key, 0xaa, 131);
+	long_key[131] = '\0';
+	cr_assert_null(sign_v1(long_key, "Test Using Larger Than Block-Size Key - Hash Key First",
+	                       NULL, sig));
+	cr_assert_str_eq(sig, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 Test(v1, append_puts_recv_window_timestamp_signature_last)
 {
 	char *s = NULL;
