@@ -260,7 +260,7 @@ void net_http_tick(lws_sorted_usec_list_t *sul)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &r);
 			finish(l, (struct net_req *)r, m->data.result);
 		}
-	if (net_lanes_tick(l) || l->reqs)
+	if (net_lanes_busy(l) || l->reqs)
 		net_http_wake(l);
 }
 

@@ -361,20 +361,24 @@ static void read_answers(net_loop *l, int64_t now)
 	}
 }
 
-bool net_lanes_tick(net_loop *l)
+static void lanes_tick(net_loop *l)
 {
 	int64_t now = net_now_ns();
 	top_up(l, now);
 	read_answers(l, now);
-	bool more = false;
 	for (struct net_lane *n = l->lanes, *next; n; n = next) {
 		next = n->next;
 		if (n->state != LANE_IDLE && n->state != LANE_BUSY)
 			progress(l, n, now);
 	}
-	for (struct net_lane *n = l->lanes; n; n = n->next)
-		more |= n->state != LANE_IDLE;
-	return more; /* lanes still wanted open at the next turn (net_lanes_watch) */
+}
+
+bool net_lanes_busy(const net_loop *l)
+{
+	for (const struct net_lane *n = l->lanes; n; n = n->next)
+		if (n->state != LANE_IDLE)
+			return true;
+	return false;
 }
 
 /* ---- sending ------------------------------------------------------------- */
@@ -454,7 +458,9 @@ void net_lanes_watch(net_loop *l)
 				lane_free(l, n);
 		}
 	}
-	net_lanes_tick(l);
+	lanes_tick(l);
+	if (net_lanes_busy(l))
+		net_http_wake(l); /* the next turn within 10 ms, however long the caller waits */
 }
 
 void net_loop_stats(const net_loop *l, struct net_stats *out)

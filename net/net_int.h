@@ -103,7 +103,7 @@ void net_http_wake(net_loop *l);
 /* ---- lane.c: kept-alive connections for urgent requests ---- */
 
 /* Sends `rq` (to `u`) on an idle lane that is still open: true, and fn
- * hears the answer from a later net_lanes_tick; false when no lane could
+ * hears the answer from a later net_lanes_watch; false when no lane could
  * take it (nothing was sent: use libcurl). */
 bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_request *rq,
                    net_http_fn fn, void *ctx);
@@ -112,13 +112,13 @@ bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_reques
 void net_lane_want(net_loop *l, bool tls, const char *host, int port, const char *ip);
 /* Lanes are wanted to host:port (net_http_expect_urgent). */
 bool net_lane_expected(const net_loop *l, bool tls, const char *host, int port);
-/* Opens lanes, reads answers, times out; true while a lane is opening or
- * waiting for its answer. */
-bool net_lanes_tick(net_loop *l);
-/* From each turn of the loop: lanes open, answers that arrived are read
- * (a lane is free again within a turn, and the pool grows right after a
- * burst took its lanes); every second or so, idle lanes the server closed
- * are replaced, so the next order does not find them gone. */
+/* Whether a lane is opening or waiting for its answer: the loop must turn
+ * again soon (the tick keeps itself scheduled). */
+bool net_lanes_busy(const net_loop *l);
+/* From each turn of the loop: lanes open, answers that arrived are read,
+ * deadlines pass (a lane is free again within a turn, and the pool grows
+ * right after a burst took its lanes); every second or so, idle lanes the
+ * server closed are replaced, so the next order does not find them gone. */
 void net_lanes_watch(net_loop *l);
 /* Closes every lane without calling back. */
 void net_lanes_free(net_loop *l);
