@@ -46,6 +46,7 @@ void live_on_market(void *ctx, const ev_t *ev)
 	l->events++;
 	l->liquidations += ev->type == EV_LIQUIDATION;
 	l->tick_ns = ev->recv_ns;
+	l->session_ns = l->step_ns = net_now_ns();
 	session_on_market(l->session, ev);
 	l->tick_ns = 0;
 	live_guard_release(&l->x);

@@ -40,11 +40,12 @@ struct guard {
 	int nheld;
 };
 
-static uint64_t orders_sent(const struct live *l)
+/* Orders the client sent, and the loop's stats (requests on lanes). */
+static uint64_t sent(const struct live *l, struct net_stats *ns)
 {
 	struct xa_client_stats st = {0};
-	if (l->client)
-		xa_client_get_stats(l->client, &st);
+	xa_client_get_stats(l->client, &st);
+	net_loop_stats(l->loop, ns);
 	return st.orders_sent;
 }
 
@@ -52,10 +53,17 @@ static void g_place(void *impl, const order_req *o, int64_t now_ms)
 {
 	struct guard *g = impl;
 	struct live *l = g->l;
-	uint64_t sent = l->tick_ns ? orders_sent(l) : 0;
+	if (!l->tick_ns || !l->client) {
+		exchange_place(&g->inner, o, now_ms);
+		return;
+	}
+	struct net_stats before, after;
+	uint64_t orders = sent(l, &before);
+	int64_t placed = net_now_ns();
 	exchange_place(&g->inner, o, now_ms);
-	if (l->tick_ns && orders_sent(l) > sent)
-		live_latency_add(&l->tick_to_order, net_now_ns() - l->tick_ns);
+	if (sent(l, &after) > orders)
+		live_latency_order(l, placed,
+		                   after.lane_requests > before.lane_requests ? &after : NULL);
 }
 
 static void g_cancel(void *impl, const char *symbol, const char *client_id, int64_t now_ms)

@@ -6,6 +6,10 @@
  * line, the dashboard's health and the run's last words show p50, p99 and
  * the worst.
  *
+ * Each order on a kept-alive lane also tells where its time went (the
+ * steps of live_int.h), so a trader can see what their machine charges
+ * (the frame's way in, the write) apart from hunter's own work.
+ *
  * Counts per microsecond up to LIVE_LAT_BUCKETS: fixed memory, O(1) per
  * order, and exact percentiles where they matter (anything slower than
  * the last bucket counts there and is reported as the worst seen).
@@ -30,4 +34,29 @@ int64_t live_latency_pct(const struct live_latency *t, int pct)
 		if ((seen += t->count[us]) >= want)
 			return us;
 	return t->max_us;
+}
+
+void live_latency_order(struct live *l, int64_t placed_ns, const struct net_stats *lane)
+{
+	live_latency_add(&l->tick_to_order, net_now_ns() - l->tick_ns);
+	if (!lane)
+		return;
+	int64_t took[LIVE_STEPS] = {l->session_ns - l->tick_ns, placed_ns - l->step_ns,
+	                            lane->write_ns - placed_ns, lane->wrote_ns - lane->write_ns};
+	for (int i = 0; i < LIVE_STEPS; i++)
+		live_latency_add(&l->steps[i], took[i]);
+	l->step_ns = lane->wrote_ns; /* the event's next order: its engine time starts here */
+}
+
+void live_latency_steps(const struct live *l, char *buf, size_t cap)
+{
+	static const char *const names[LIVE_STEPS] = {"to the session", "engine", "client",
+	                                              "write"};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < LIVE_STEPS && l->steps[i].n && n < cap; i++) {
+		int w = snprintf(buf + n, cap - n, "%s%s %lld us", i ? ", " : "", names[i],
+		                 (long long)live_latency_pct(&l->steps[i], 50));
+		n += w > 0 ? (size_t)w : 0;
+	}
 }

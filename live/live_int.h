@@ -27,6 +27,13 @@ struct live_latency {
 	uint32_t count[LIVE_LAT_BUCKETS];
 };
 
+/* Where an order's tick to order went, when a lane took it: the frame
+ * to the session (libwebsockets, the parser), the engine (since the
+ * event reached the session or the event's previous order was written),
+ * the client (bookkeeping, encoding, signing), the lane's liveness check
+ * and write. */
+enum { LIVE_TO_SESSION, LIVE_ENGINE, LIVE_CLIENT, LIVE_WRITE, LIVE_STEPS };
+
 struct live {
 	const struct live_opts *o;
 	struct settings s;
@@ -60,7 +67,10 @@ struct live {
 	struct record_status rs;  /* the recorder's last status */
 	struct exchange_sink sink; /* the session's: answers go there once recorded */
 	int64_t tick_ns;          /* the arrival of the market event being handled, else 0 */
+	int64_t session_ns;       /* when that event reached the session */
+	int64_t step_ns;          /* the end of its last order's write, at first session_ns */
 	struct live_latency tick_to_order;
+	struct live_latency steps[LIVE_STEPS];
 };
 
 /* Makes everything (start.c): -1 to run, else the live_end to end with. */
@@ -83,6 +93,13 @@ void live_guard_release(exchange_t *x);
 void live_latency_add(struct live_latency *t, int64_t ns);
 /* The pct-th percentile in µs (nearest rank); 0 with no sample. */
 int64_t live_latency_pct(const struct live_latency *t, int pct);
+/* An order the event being handled put on the socket, asked for at
+ * placed_ns: its tick to order, and its steps when a lane took it (`lane`:
+ * the loop's stats after its write, else NULL). */
+void live_latency_order(struct live *l, int64_t placed_ns, const struct net_stats *lane);
+/* "to the session 5 us, engine 9 us, ..." (the steps' medians); "" before
+ * the first order on a lane. */
+void live_latency_steps(const struct live *l, char *buf, size_t cap);
 
 /* Monotonic milliseconds: the live clock's local time. */
 int64_t live_mono_ms(void);

@@ -161,10 +161,13 @@ static int finish(struct live *l, int rc)
 		rc = LIVE_EFAIL;
 	}
 	const struct live_latency *t = &l->tick_to_order;
+	char steps[160];
+	live_latency_steps(l, steps, sizeof steps);
 	if (t->n)
-		live_say(l, "tick to order: %llu orders, p50 %lld us, p99 %lld us, worst %lld us",
+		live_say(l, "tick to order: %llu orders, p50 %lld us, p99 %lld us, worst %lld us%s%s%s",
 		         (unsigned long long)t->n, (long long)live_latency_pct(t, 50),
-		         (long long)live_latency_pct(t, 99), (long long)t->max_us);
+		         (long long)live_latency_pct(t, 99), (long long)t->max_us,
+		         steps[0] ? " (medians: " : "", steps, steps[0] ? ")" : "");
 	dashboard_stop(l->dash);
 	session_free(l->session);
 	journal_close(l->journal);

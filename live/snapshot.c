@@ -128,6 +128,9 @@ static cJSON *health(const struct live *l)
 	                        (double)live_latency_pct(&l->tick_to_order, 50));
 	cJSON_AddNumberToObject(o, "tick_to_order_p99_us",
 	                        (double)live_latency_pct(&l->tick_to_order, 99));
+	char steps[160];
+	live_latency_steps(l, steps, sizeof steps);
+	cJSON_AddStringToObject(o, "tick_to_order_steps", steps);
 	cJSON_AddStringToObject(o, "last_error", l->client ? xa_client_last_error(l->client) : "");
 	cJSON_AddStringToObject(o, "kill_switch", l->stopping ? "stopping" : "");
 	cJSON_AddBoolToObject(o, "banned", l->client && xa_client_banned(l->client));

@@ -431,14 +431,17 @@ bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_reques
 		if (n->state != LANE_IDLE || h->tls != u->tls || h->port != u->port ||
 		    strcmp(h->host, u->host))
 			continue;
+		int64_t start = net_now_ns();
 		if (!still_open(n) || !write_all(n, req, len)) {
 			lane_free(l, n);
 			continue;
 		}
+		l->stats.write_ns = start;
+		l->stats.wrote_ns = net_now_ns();
 		n->state = LANE_BUSY;
 		n->fn = fn;
 		n->ctx = ctx;
-		n->deadline_ns = net_now_ns() + rq->timeout_ms * 1000000;
+		n->deadline_ns = l->stats.wrote_ns + rq->timeout_ms * 1000000;
 		l->stats.lane_requests++;
 		return true;
 	}

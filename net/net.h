@@ -203,9 +203,12 @@ int net_http_get(net_loop *l, const char *url, int64_t timeout_ms, net_http_fn f
                  char *err);
 
 /* What the loop's REST side did: requests sent on a kept-alive lane
- * (urgent ones that found an idle lane), lanes opened and closed. */
+ * (urgent ones that found an idle lane), lanes opened and closed, and when
+ * the last of those began its lane's liveness check and finished its
+ * write (net_now_ns). */
 struct net_stats {
 	uint64_t lane_requests, lanes_opened, lanes_closed;
+	int64_t write_ns, wrote_ns;
 };
 void net_loop_stats(const net_loop *l, struct net_stats *out);
 
