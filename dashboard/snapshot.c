@@ -39,7 +39,7 @@ static const struct dash_col health_cols[] = {
 	{"weight_used", "Weight used", DK_INT},       {"weight_limit", "Weight limit", DK_INT},
 	{"tick_to_order_p50_us", "Tick to order p50 (µs)", DK_INT},
 	{"tick_to_order_p99_us", "Tick to order p99 (µs)", DK_INT},
-	{"tick_to_order_steps", "Tick to order, step medians", DK_TEXT},
+	{"tick_to_order_steps", "Tick to order steps, p50/p99", DK_TEXT},
 	{"banned", "Banned", DK_TEXT},                {"kill_switch", "Kill switch", DK_TEXT},
 	{"last_error", "Last error", DK_TEXT},
 };

@@ -55,8 +55,9 @@ void live_latency_steps(const struct live *l, char *buf, size_t cap)
 	size_t n = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < LIVE_STEPS && l->steps[i].n && n < cap; i++) {
-		int w = snprintf(buf + n, cap - n, "%s%s %lld us", i ? ", " : "", names[i],
-		                 (long long)live_latency_pct(&l->steps[i], 50));
+		int w = snprintf(buf + n, cap - n, "%s%s %lld/%lld us", i ? ", " : "", names[i],
+		                 (long long)live_latency_pct(&l->steps[i], 50),
+		                 (long long)live_latency_pct(&l->steps[i], 99));
 		n += w > 0 ? (size_t)w : 0;
 	}
 }

@@ -97,8 +97,8 @@ int64_t live_latency_pct(const struct live_latency *t, int pct);
  * placed_ns: its tick to order, and its steps when a lane took it (`lane`:
  * the loop's stats after its write, else NULL). */
 void live_latency_order(struct live *l, int64_t placed_ns, const struct net_stats *lane);
-/* "to the session 5 us, engine 9 us, ..." (the steps' medians); "" before
- * the first order on a lane. */
+/* "to the session 5/12 us, engine 9/20 us, ..." (each step's p50/p99);
+ * "" before the first order on a lane. */
 void live_latency_steps(const struct live *l, char *buf, size_t cap);
 
 /* Monotonic milliseconds: the live clock's local time. */

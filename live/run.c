@@ -167,7 +167,7 @@ static int finish(struct live *l, int rc)
 		live_say(l, "tick to order: %llu orders, p50 %lld us, p99 %lld us, worst %lld us%s%s%s",
 		         (unsigned long long)t->n, (long long)live_latency_pct(t, 50),
 		         (long long)live_latency_pct(t, 99), (long long)t->max_us,
-		         steps[0] ? " (medians: " : "", steps, steps[0] ? ")" : "");
+		         steps[0] ? " (p50/p99 of its steps: " : "", steps, steps[0] ? ")" : "");
 	dashboard_stop(l->dash);
 	session_free(l->session);
 	journal_close(l->journal);

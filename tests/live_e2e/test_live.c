@@ -101,7 +101,7 @@ Test(live, trades_over_the_wire, .timeout = 120)
 	int n = live_orders(s.port, &orders);
 	cr_assert_gt(n, 0, "no order reached the account");
 	cr_assert(file_holds(p.err, "tick to order: "), "the run does not say its tick to order");
-	cr_assert(file_holds(p.err, "(medians: to the session "),
+	cr_assert(file_holds(p.err, "(p50/p99 of its steps: to the session "),
 	          "the run does not say where its orders' time went");
 	live_no_duplicate(orders);
 	live_protected(s.port, orders);
