@@ -93,24 +93,6 @@ static char *signed_params(struct xa_call *call, const char **why)
 	return *why ? NULL : out;
 }
 
-void xa_client_warm(struct xa_client *c)
-{
-	static const char order[] = "symbol=BTCUSDT&side=BUY&positionSide=BOTH&type=LIMIT"
-	                            "&timeInForce=GTC&quantity=0.001&price=50000"
-	                            "&newClientOrderId=Hwarm-1E";
-	char *out = NULL;
-	if (c->scheme == XA_AUTH_V3) {
-		/* a nonce of its own: the client's is not used up; a full pool
-		 * gives the sample one presignature and gets a new one */
-		if (c->v3.npresig == SIGN_PRESIGS)
-			sign_v3_request(&c->v3, order, 1, &out);
-		sign_v3_presign(&c->v3);
-	} else {
-		sign_v1_append(&c->v1, order, xa_wall_ms(), c->o.recv_window_ms, &out);
-	}
-	free(out);
-}
-
 static void on_reply(void *ctx, const struct net_reply *r);
 static void wait_over(void *ctx);
 
@@ -144,25 +126,37 @@ static bool urgent(const struct xa_call *call)
 	return !strcmp(call->path, "order") || !strcmp(call->path, "batchOrders");
 }
 
+/* The request of a call whose parameters are signed: its URL (malloc'd,
+ * NULL without memory) and, under V1, the API-key header in `header`. */
+static char *request_of(const struct xa_call *call, const char *params,
+                        char header[XA_SECRET_MAX + 16], struct net_request *rq)
+{
+	struct xa_client *c = call->c;
+	bool in_body = !strcmp(call->method, "POST") || !strcmp(call->method, "PUT");
+	int version = c->scheme == XA_AUTH_V3 && call->auth != XA_PUBLIC ? 3 : v1_version(call->path);
+	size_t cap = strlen(c->rest) + strlen(call->path) + strlen(params) + 32;
+	char *url = malloc(cap);
+	if (!url)
+		return NULL;
+	snprintf(url, cap, "%s/fapi/v%d/%s%s%s", c->rest, version, call->path,
+	         !in_body && *params ? "?" : "", in_body ? "" : params);
+	snprintf(header, XA_SECRET_MAX + 16, "X-MBX-APIKEY: %s", c->creds.api_key);
+	*rq = (struct net_request){call->method, url, in_body ? params : NULL,
+	                           c->scheme == XA_AUTH_V1 && call->auth != XA_PUBLIC ? header : NULL,
+	                           c->o.timeout_ms, urgent(call)};
+	return url;
+}
+
 /* Signs and sends the call now. */
 static void put_on_wire(struct xa_call *call)
 {
 	struct xa_client *c = call->c;
 	const char *why = NULL;
 	char *params = signed_params(call, &why);
-	bool in_body = !strcmp(call->method, "POST") || !strcmp(call->method, "PUT");
-	int version = c->scheme == XA_AUTH_V3 && call->auth != XA_PUBLIC ? 3 : v1_version(call->path);
-	size_t cap = strlen(c->rest) + strlen(call->path) + (params ? strlen(params) : 0) + 32;
-	char *url = params ? malloc(cap) : NULL;
 	char header[XA_SECRET_MAX + 16], err[NET_ERR_MAX];
+	struct net_request rq;
+	char *url = params ? request_of(call, params, header, &rq) : NULL;
 	if (url) {
-		snprintf(url, cap, "%s/fapi/v%d/%s%s%s", c->rest, version, call->path,
-		         !in_body && *params ? "?" : "", in_body ? "" : params);
-		snprintf(header, sizeof header, "X-MBX-APIKEY: %s", c->creds.api_key);
-		struct net_request rq = {call->method, url, in_body ? params : NULL,
-		                         c->scheme == XA_AUTH_V1 && call->auth != XA_PUBLIC ? header
-		                                                                              : NULL,
-		                         c->o.timeout_ms, urgent(call)};
 		call->sent_wall_ms = xa_wall_ms();
 		if (net_http(c->loop, &rq, on_reply, call, err) < 0)
 			why = err;
@@ -173,6 +167,36 @@ static void put_on_wire(struct xa_call *call)
 	free(params);
 	if (why || !url)
 		fail(call, why ? why : "out of memory");
+}
+
+/* An order that is never sent: what xa_client_warm goes through. */
+static const order_req rehearsed = {
+	.symbol = "BTCUSDT", .client_id = "Hwarm-1E", .side = SIDE_BUY, .pos_side = PS_BOTH,
+	.type = OT_LIMIT, .tif = TIF_GTC, .price = DEC(50000), .qty = DEC(1) / 1000,
+};
+
+void xa_client_warm(struct xa_client *c)
+{
+	char order[XA_PARAMS_MAX], header[XA_SECRET_MAX + 16], *out = NULL;
+	const char *why = NULL;
+	if (!xa_order_encode(&rehearsed, order, &why))
+		return;
+	if (c->scheme == XA_AUTH_V3) {
+		/* a nonce of its own: the client's is not used up; a full pool
+		 * gives the sample one presignature and gets a new one */
+		if (c->v3.npresig == SIGN_PRESIGS)
+			sign_v3_request(&c->v3, order, 1, &out);
+		sign_v3_presign(&c->v3);
+	} else {
+		sign_v1_append(&c->v1, order, xa_wall_ms(), c->o.recv_window_ms, &out);
+	}
+	struct xa_call call = {.c = c, .method = "POST", .path = "order", .auth = XA_SIGNED};
+	struct net_request rq;
+	char *url = out ? request_of(&call, out, header, &rq) : NULL;
+	if (url)
+		net_http_rehearse(c->loop, &rq);
+	free(url);
+	free(out);
 }
 
 static void wait_over(void *ctx)

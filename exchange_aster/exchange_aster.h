@@ -180,13 +180,14 @@ void xa_client_cancel_all(xa_client *c, const char *symbol);
 void xa_client_get_stats(const xa_client *c, struct xa_client_stats *s);
 /* Orders, cancels and replaces whose outcome is not known yet. */
 size_t xa_client_pending(const xa_client *c);
-/* Signs an order's parameters as a request would and sends nothing: the
- * code and tables of the signing stay in the CPU's caches for the next
- * order (a live run calls it about once a millisecond). Between frames
- * they are otherwise evicted, and an order pays to bring them back. With
- * V3 it also makes a presignature (sign_v3_presign), so that an order's
- * signature is a few scalar operations rather than a scalar
- * multiplication. */
+/* Takes a sample order through everything placing one does short of the
+ * write (encoding, signing, the URL, the request's text, the choice of a
+ * kept-alive lane) and sends nothing: that code and its tables stay in
+ * the CPU's caches for the next order (a live run calls it about once a
+ * millisecond). Between frames they are otherwise evicted, and an order
+ * pays to bring them back. With V3 it also makes a presignature
+ * (sign_v3_presign), so that an order's signature is a few scalar
+ * operations rather than a scalar multiplication. */
 void xa_client_warm(xa_client *c);
 /* The last error the exchange answered or the network gave, "" none. */
 const char *xa_client_last_error(const xa_client *c);

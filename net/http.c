@@ -186,6 +186,14 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 	return 0;
 }
 
+bool net_http_rehearse(net_loop *l, const struct net_request *rq)
+{
+	struct net_url u;
+	char err[NET_ERR_MAX];
+	return rq->urgent && net_url_parse(rq->url, &u, err) == 0 && !u.websocket &&
+	       net_lane_rehearse(l, &u, rq);
+}
+
 int net_http_expect_urgent(net_loop *l, const char *url, char *err)
 {
 	struct net_url u;

@@ -418,6 +418,24 @@ static bool write_all(struct net_lane *n, const char *req, int len)
 	return send(n->fd, req, (size_t)len, MSG_NOSIGNAL) == len;
 }
 
+/* The first idle lane to u's host from `n` on, else NULL. */
+static struct net_lane *idle_lane(struct net_lane *n, const struct net_url *u)
+{
+	for (; n; n = n->next) {
+		const struct net_lane_host *h = n->host;
+		if (n->state == LANE_IDLE && h->tls == u->tls && h->port == u->port &&
+		    !strcmp(h->host, u->host))
+			return n;
+	}
+	return NULL;
+}
+
+bool net_lane_rehearse(net_loop *l, const struct net_url *u, const struct net_request *rq)
+{
+	char req[LANE_REQUEST_MAX];
+	return request_text(req, sizeof req, u, rq) > 0 && idle_lane(l->lanes, u);
+}
+
 bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_request *rq,
                    net_http_fn fn, void *ctx)
 {
@@ -425,12 +443,8 @@ bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_reques
 	int len = request_text(req, sizeof req, u, rq);
 	if (len < 0)
 		return false;
-	for (struct net_lane *n = l->lanes, *next; n; n = next) {
+	for (struct net_lane *n = idle_lane(l->lanes, u), *next; n; n = idle_lane(next, u)) {
 		next = n->next;
-		struct net_lane_host *h = n->host;
-		if (n->state != LANE_IDLE || h->tls != u->tls || h->port != u->port ||
-		    strcmp(h->host, u->host))
-			continue;
 		int64_t start = net_now_ns();
 		if (!still_open(n) || !write_all(n, req, len)) {
 			lane_free(l, n);

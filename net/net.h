@@ -174,6 +174,12 @@ struct net_request {
 	                     * requests when one is ready, else like any other */
 };
 
+/* Everything net_http does with an urgent request up to its write, and
+ * no write: the code and data an order needs stay in the CPU's caches
+ * between orders (xa_client_warm). Whether a kept-alive lane would take
+ * it now. */
+bool net_http_rehearse(net_loop *l, const struct net_request *rq);
+
 /* Urgent requests will go to the host of `url` (an http:// or https://
  * URL): its lanes open after the first answer from it, whichever request
  * it was, so the first order finds one. 0, or -1 with the reason in err. */

@@ -107,6 +107,9 @@ void net_http_wake(net_loop *l);
  * take it (nothing was sent: use libcurl). */
 bool net_lane_send(net_loop *l, const struct net_url *u, const struct net_request *rq,
                    net_http_fn fn, void *ctx);
+/* What net_lane_send does short of the liveness check and the write:
+ * whether a lane would take `rq` now. */
+bool net_lane_rehearse(net_loop *l, const struct net_url *u, const struct net_request *rq);
 /* Lanes are wanted to host:port, which libcurl reached at `ip` ("": not
  * yet; they open once it is known). */
 void net_lane_want(net_loop *l, bool tls, const char *host, int port, const char *ip);

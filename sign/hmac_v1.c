@@ -22,7 +22,8 @@ static struct evp_md_ctx_st *padded(const uint8_t key[SHA_BLOCK], uint8_t pad)
 	for (int i = 0; i < SHA_BLOCK; i++)
 		block[i] = key[i] ^ pad;
 	EVP_MD_CTX *h = EVP_MD_CTX_new();
-	if (h && !(EVP_DigestInit_ex(h, EVP_sha256(), NULL) && EVP_DigestUpdate(h, block, sizeof block))) {
+	if (h && !(EVP_DigestInit_ex(h, EVP_sha256(), NULL) &&
+	           EVP_DigestUpdate(h, block, sizeof block))) {
 		EVP_MD_CTX_free(h);
 		h = NULL;
 	}

@@ -258,6 +258,33 @@ Test(lane, over_tls_verified_by_the_ca_file, .timeout = 30)
 	unlink(key);
 }
 
+/* The warming's rehearsal goes as far as choosing the lane: nothing
+ * written, the lane still idle, the connection's first request is the
+ * real one. */
+Test(lane, a_rehearsed_request_finds_its_lane_and_writes_nothing, .timeout = 30)
+{
+	serve(false);
+	char url[128], err[NET_ERR_MAX];
+	net_loop *l = net_loop_new(NULL, err);
+	cr_assert(l, "%s", err);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/fapi/v1/order", server_port);
+	struct net_request rq = {"POST", url, "symbol=BTCUSDT&side=BUY", "X-MBX-APIKEY: k", 2000,
+	                         true};
+	cr_assert(!net_http_rehearse(l, &rq), "no lane open yet");
+	ask(l, false, "/fapi/v1/order", true, 2000);
+	lanes_open(l);
+	for (int i = 0; i < 3; i++)
+		cr_assert(net_http_rehearse(l, &rq), "a lane would take it");
+	rq.urgent = false;
+	cr_assert(!net_http_rehearse(l, &rq), "a request that is not urgent takes no lane");
+	turn(l, 300);
+	cr_assert_eq(stats(l).lane_requests, 0);
+	struct got g = ask(l, false, "/fapi/v1/order", true, 2000);
+	cr_assert_str_eq(g.body, "{\"n\":1}", "the server heard nothing before the real one");
+	cr_assert_eq(stats(l).lane_requests, 1);
+	net_loop_free(l);
+}
+
 Test(lane, a_connection_the_server_closed_is_not_used_again, .timeout = 30)
 {
 	net_loop *l = with_lanes();
