@@ -10,8 +10,11 @@
  * socket, before parsing, to the order it fired written on the socket to
  * the server, through parse, engine, the write-ahead log of the run
  * database, encode, sign and the write on a kept-alive connection;
- * `hunter live` says p50, p99 and the worst when it stops. Memory is the
- * peak resident set (VmHWM) of the V1 run.
+ * `hunter live` says p50, p99 and the worst when it stops, with where the
+ * time went step by step. Memory is the peak resident set (VmHWM) of the
+ * V1 run. On a virtual machine, the CPU time the hypervisor gave to other
+ * guests during each run (steal, from /proc/stat) is printed beside it:
+ * the tail follows it.
  *
  * With two CPUs or more, the server runs on the last and hunter on the
  * first, as a trading machine keeps its trading process on a core of its
@@ -62,6 +65,22 @@ static long peak_rss_kb(pid_t pid)
 	if (f)
 		fclose(f);
 	return kb;
+}
+
+/* The machine's CPU time so far, all of it and what the hypervisor took
+ * for others (steal), in ticks of /proc/stat; false off Linux. */
+static bool cpu_ticks(unsigned long long *total, unsigned long long *steal)
+{
+	unsigned long long v[8] = {0};
+	FILE *f = fopen("/proc/stat", "r");
+	int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+	                   &v[3], &v[4], &v[5], &v[6], &v[7])
+	          : 0;
+	if (f)
+		fclose(f);
+	*total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+	*steal = v[7];
+	return n == 8;
 }
 
 /* The credentials of one account, in the environment `hunter live` reads. */
@@ -119,10 +138,13 @@ static int live_run(int port, bool v3, const char *work, long *kb)
 	set_creds(v3);
 	char *argv[] = {hunter, "live", "--settings", settings, "--out", out, "--rest-url", rest,
 	                "--ws-url", ws, NULL};
+	unsigned long long total0, steal0, total1, steal1;
+	bool ticks = cpu_ticks(&total0, &steal0);
 	pid_t live = spawn(argv, fd);
 	close(fd);
 	sleep(RUN_S);
 	*kb = peak_rss_kb(live);
+	ticks = ticks && cpu_ticks(&total1, &steal1) && total1 > total0;
 	kill(live, SIGTERM);
 	int st;
 	waitpid(live, &st, 0);
@@ -133,6 +155,9 @@ static int live_run(int port, bool v3, const char *work, long *kb)
 	}
 	printf("%s: hunter live, %d s on 10 symbols, liquidation frame -> order on the socket: %s\n",
 	       scheme, RUN_S, line);
+	if (ticks) /* a virtual machine's neighbours show here, and in the tail */
+		printf("%s: CPU time stolen by the hypervisor during the run: %.1f%%\n", scheme,
+		       100.0 * (double)(steal1 - steal0) / (double)(total1 - total0));
 	return 0;
 }
 
