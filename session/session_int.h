@@ -9,9 +9,17 @@
 
 /* The sha256 of the canonical trade log (docs/backtest.md): one text line
  * per order intent and per fill, in the order they happened. */
+#define TRADELOG_HELD 8 /* place lines held at most before they are hashed */
+
 struct tradelog {
 	void *md; /* EVP_MD_CTX */
 	uint64_t lines;
+	/* places not hashed yet, in order (tradelog.c says why) */
+	struct tradelog_place {
+		int64_t ms;
+		order_req o;
+	} held[TRADELOG_HELD];
+	int nheld;
 };
 
 int ss_tradelog_init(struct tradelog *t);

@@ -4,6 +4,11 @@
  * it exactly when they sent the same orders and got the same fills, which
  * makes it the quickest determinism and regression check there is. The
  * line formats are a contract, documented in docs/backtest.md.
+ *
+ * A place line is formatted and hashed only when the next line comes, or
+ * at the end: the order's request is then already on its way (formatting
+ * it first cost an order 4 µs in `hunter live`). Lines keep their order,
+ * so the hash is the same.
  */
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -17,6 +22,7 @@
 int ss_tradelog_init(struct tradelog *t)
 {
 	t->lines = 0;
+	t->nheld = 0;
 	t->md = EVP_MD_CTX_new();
 	if (!t->md || !EVP_DigestInit_ex(t->md, EVP_sha256(), NULL)) {
 		EVP_MD_CTX_free(t->md);
@@ -26,7 +32,7 @@ int ss_tradelog_init(struct tradelog *t)
 	return 0;
 }
 
-static void add_line(struct tradelog *t, const char *line, int n)
+static void hash_line(struct tradelog *t, const char *line, int n)
 {
 	if (n > 0 && n < TRADELOG_LINE_MAX) {
 		EVP_DigestUpdate(t->md, line, (size_t)n);
@@ -54,12 +60,29 @@ static int order_fields(char *buf, size_t cap, const order_req *o)
 	                o->price_protect);
 }
 
-void ss_tradelog_place(struct tradelog *t, int64_t ms, const order_req *o)
+static void place_line(struct tradelog *t, const struct tradelog_place *p)
 {
 	char line[TRADELOG_LINE_MAX];
-	int n = snprintf(line, sizeof line, "place %lld ", (long long)ms);
-	n += order_fields(line + n, sizeof line - (size_t)n, o);
-	add_line(t, line, n);
+	int n = snprintf(line, sizeof line, "place %lld ", (long long)p->ms);
+	n += order_fields(line + n, sizeof line - (size_t)n, &p->o);
+	hash_line(t, line, n);
+}
+
+/* The held place lines, then `line`. */
+static void add_line(struct tradelog *t, const char *line, int n)
+{
+	for (int i = 0; i < t->nheld; i++)
+		place_line(t, &t->held[i]);
+	t->nheld = 0;
+	if (line)
+		hash_line(t, line, n);
+}
+
+void ss_tradelog_place(struct tradelog *t, int64_t ms, const order_req *o)
+{
+	if (t->nheld == TRADELOG_HELD)
+		add_line(t, NULL, 0);
+	t->held[t->nheld++] = (struct tradelog_place){ms, *o};
 }
 
 void ss_tradelog_replace(struct tradelog *t, int64_t ms, const char *old_client_id,
@@ -95,6 +118,7 @@ void ss_tradelog_final(struct tradelog *t, char hex[65])
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
+	add_line(t, NULL, 0);
 	EVP_DigestFinal_ex(t->md, d, &n);
 	EVP_MD_CTX_free(t->md);
 	t->md = NULL;

@@ -73,3 +73,29 @@ Test(tradelog, lines_are_the_documented_ones)
 	           want);
 	cr_assert_str_eq(got, want);
 }
+
+/* Place lines are hashed late (after the order's request is on its way),
+ * yet in their place: before a fill that follows them, and however many
+ * are waiting. */
+Test(tradelog, held_place_lines_keep_their_order)
+{
+	struct tradelog t;
+	cr_assert_eq(ss_tradelog_init(&t), 0);
+	char want_text[4096] = "", line[128], got[65], want[65];
+	for (int i = 1; i <= 3 * TRADELOG_HELD; i++) {
+		order_req o = entry();
+		snprintf(o.client_id, CLIENT_ID_MAX, "e%d", i);
+		ss_tradelog_place(&t, 1000 + i, &o);
+		snprintf(line, sizeof line,
+		         "place %d BTCUSDT e%d BUY LONG LIMIT GTC 61234.5 0.002 0 - 0 0 0\n", 1000 + i, i);
+		strcat(want_text, line);
+		if (i == 3) {
+			ss_tradelog_cancel(&t, 2000, "BTCUSDT", "e1");
+			strcat(want_text, "cancel 2000 BTCUSDT e1\n");
+		}
+	}
+	ss_tradelog_final(&t, got);
+	cr_assert_eq(t.lines, 3 * TRADELOG_HELD + 1);
+	sha256_hex(want_text, want);
+	cr_assert_str_eq(got, want);
+}
