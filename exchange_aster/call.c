@@ -126,25 +126,30 @@ static bool urgent(const struct xa_call *call)
 	return !strcmp(call->path, "order") || !strcmp(call->path, "batchOrders");
 }
 
-/* The request of a call whose parameters are signed: its URL (malloc'd,
- * NULL without memory) and, under V1, the API-key header in `header`. */
-static char *request_of(const struct xa_call *call, const char *params,
-                        char header[XA_SECRET_MAX + 16], struct net_request *rq)
+/* The request of a call whose parameters are signed, into *rq: a new
+ * order goes to the client's order URL, parsed once; any other call's URL
+ * is made into *made, which the caller frees. false without memory. */
+static bool request_of(const struct xa_call *call, const char *params, struct net_request *rq,
+                       char **made)
 {
 	struct xa_client *c = call->c;
 	bool in_body = !strcmp(call->method, "POST") || !strcmp(call->method, "PUT");
+	*made = NULL;
+	*rq = (struct net_request){call->method, c->order_url, in_body ? params : NULL,
+	                           c->scheme == XA_AUTH_V1 && call->auth != XA_PUBLIC ? c->key_header
+	                                                                              : NULL,
+	                           c->o.timeout_ms, urgent(call), &c->order_at};
+	if (call->order)
+		return true;
 	int version = c->scheme == XA_AUTH_V3 && call->auth != XA_PUBLIC ? 3 : v1_version(call->path);
 	size_t cap = strlen(c->rest) + strlen(call->path) + strlen(params) + 32;
-	char *url = malloc(cap);
-	if (!url)
-		return NULL;
-	snprintf(url, cap, "%s/fapi/v%d/%s%s%s", c->rest, version, call->path,
+	if (!(*made = malloc(cap)))
+		return false;
+	snprintf(*made, cap, "%s/fapi/v%d/%s%s%s", c->rest, version, call->path,
 	         !in_body && *params ? "?" : "", in_body ? "" : params);
-	snprintf(header, XA_SECRET_MAX + 16, "X-MBX-APIKEY: %s", c->creds.api_key);
-	*rq = (struct net_request){call->method, url, in_body ? params : NULL,
-	                           c->scheme == XA_AUTH_V1 && call->auth != XA_PUBLIC ? header : NULL,
-	                           c->o.timeout_ms, urgent(call)};
-	return url;
+	rq->url = *made;
+	rq->at = NULL;
+	return true;
 }
 
 /* Signs and sends the call now. */
@@ -152,11 +157,10 @@ static void put_on_wire(struct xa_call *call)
 {
 	struct xa_client *c = call->c;
 	const char *why = NULL;
-	char *params = signed_params(call, &why);
-	char header[XA_SECRET_MAX + 16], err[NET_ERR_MAX];
+	char *params = signed_params(call, &why), *url = NULL, err[NET_ERR_MAX];
 	struct net_request rq;
-	char *url = params ? request_of(call, params, header, &rq) : NULL;
-	if (url) {
+	bool ready = params && request_of(call, params, &rq, &url);
+	if (ready) {
 		call->sent_wall_ms = xa_wall_ms();
 		if (net_http(c->loop, &rq, on_reply, call, err) < 0)
 			why = err;
@@ -165,7 +169,7 @@ static void put_on_wire(struct xa_call *call)
 	}
 	free(url);
 	free(params);
-	if (why || !url)
+	if (why || !ready)
 		fail(call, why ? why : "out of memory");
 }
 
@@ -177,7 +181,7 @@ static const order_req rehearsed = {
 
 void xa_client_warm(struct xa_client *c)
 {
-	char order[XA_PARAMS_MAX], header[XA_SECRET_MAX + 16], *out = NULL;
+	char order[XA_PARAMS_MAX], *out = NULL, *url = NULL;
 	const char *why = NULL;
 	if (!xa_order_encode(&rehearsed, order, &why))
 		return;
@@ -190,10 +194,10 @@ void xa_client_warm(struct xa_client *c)
 	} else {
 		sign_v1_append(&c->v1, order, xa_wall_ms(), c->o.recv_window_ms, &out);
 	}
-	struct xa_call call = {.c = c, .method = "POST", .path = "order", .auth = XA_SIGNED};
+	struct xa_call call = {.c = c, .method = "POST", .path = "order", .auth = XA_SIGNED,
+	                       .order = true};
 	struct net_request rq;
-	char *url = out ? request_of(&call, out, header, &rq) : NULL;
-	if (url)
+	if (out && request_of(&call, out, &rq, &url))
 		net_http_rehearse(c->loop, &rq);
 	free(url);
 	free(out);

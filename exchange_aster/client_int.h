@@ -191,6 +191,11 @@ struct xa_client {
 	net_loop *loop;
 	struct xa_client_opts o;
 	char rest[NET_URL_MAX], ws[NET_URL_MAX];
+	/* what every new order's request shares: its URL, parsed once, and
+	 * the API-key header (V1) */
+	char order_url[NET_URL_MAX];
+	struct net_url order_at;
+	char key_header[XA_SECRET_MAX + 16];
 	enum xa_scheme scheme;
 	struct xa_creds creds;    /* V1: the key in use (the secret lives keyed in v1 only) */
 	struct sign_v1_key v1;    /* V1: the secret, keyed once */

@@ -146,16 +146,28 @@ static int setup(net_loop *l, struct net_req *r, const struct net_request *rq)
 	return ok && curl_multi_add_handle(l->multi, e) == CURLM_OK ? 0 : -1;
 }
 
+/* Where `rq` goes: its parsed URL, else `url` parsed into *parsed; NULL
+ * with the reason in err. */
+static const struct net_url *target(const struct net_request *rq, struct net_url *parsed,
+                                    char *err)
+{
+	const struct net_url *u = rq->at;
+	if (!u && net_url_parse(rq->url, parsed, err) == 0)
+		u = parsed;
+	if (u && u->websocket) {
+		snprintf(err, NET_ERR_MAX, "'%.80s' is not an http:// or https:// URL", rq->url);
+		return NULL;
+	}
+	return u;
+}
+
 int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ctx, char *err)
 {
-	struct net_url u;
-	if (net_url_parse(rq->url, &u, err) < 0)
+	struct net_url parsed;
+	const struct net_url *u = target(rq, &parsed, err);
+	if (!u)
 		return -1;
-	if (u.websocket) {
-		snprintf(err, NET_ERR_MAX, "'%.80s' is not an http:// or https:// URL", rq->url);
-		return -1;
-	}
-	if (rq->urgent && net_lane_send(l, &u, rq, fn, ctx)) {
+	if (rq->urgent && net_lane_send(l, u, rq, fn, ctx)) {
 		net_http_wake(l);
 		return 0;
 	}
@@ -168,9 +180,9 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 	r->fn = fn;
 	r->ctx = ctx;
 	r->urgent = rq->urgent;
-	r->tls = u.tls;
-	r->port = u.port;
-	memcpy(r->host, u.host, sizeof r->host);
+	r->tls = u->tls;
+	r->port = u->port;
+	memcpy(r->host, u->host, sizeof r->host);
 	r->next = l->reqs;
 	l->reqs = r;
 	if (setup(l, r, rq) < 0) {
@@ -188,10 +200,10 @@ int net_http(net_loop *l, const struct net_request *rq, net_http_fn fn, void *ct
 
 bool net_http_rehearse(net_loop *l, const struct net_request *rq)
 {
-	struct net_url u;
+	struct net_url parsed;
 	char err[NET_ERR_MAX];
-	return rq->urgent && net_url_parse(rq->url, &u, err) == 0 && !u.websocket &&
-	       net_lane_rehearse(l, &u, rq);
+	const struct net_url *u = rq->urgent ? target(rq, &parsed, err) : NULL;
+	return u && net_lane_rehearse(l, u, rq);
 }
 
 int net_http_expect_urgent(net_loop *l, const char *url, char *err)

@@ -172,6 +172,8 @@ struct net_request {
 	int64_t timeout_ms; /* the whole exchange must finish within this */
 	bool urgent;        /* an order: written on a connection kept open for such
 	                     * requests when one is ready, else like any other */
+	const struct net_url *at; /* url already parsed (net_url_parse), or NULL: a
+	                           * client sending one URL often parses it once */
 };
 
 /* Everything net_http does with an urgent request up to its write, and

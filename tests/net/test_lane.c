@@ -161,7 +161,7 @@ static void send_to(net_loop *l, bool tls, const char *path, bool urgent, int64_
 	char url[128], err[NET_ERR_MAX];
 	snprintf(url, sizeof url, "%s://127.0.0.1:%d%s", tls ? "https" : "http", server_port, path);
 	struct net_request rq = {"POST", url, "symbol=BTCUSDT&side=BUY", "X-MBX-APIKEY: k",
-	                         timeout_ms, urgent};
+	                         timeout_ms, urgent, NULL};
 	cr_assert_eq(net_http(l, &rq, on_answer, g, err), 0, "%s", err);
 }
 
@@ -269,7 +269,7 @@ Test(lane, a_rehearsed_request_finds_its_lane_and_writes_nothing, .timeout = 30)
 	cr_assert(l, "%s", err);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/fapi/v1/order", server_port);
 	struct net_request rq = {"POST", url, "symbol=BTCUSDT&side=BUY", "X-MBX-APIKEY: k", 2000,
-	                         true};
+	                         true, NULL};
 	cr_assert(!net_http_rehearse(l, &rq), "no lane open yet");
 	ask(l, false, "/fapi/v1/order", true, 2000);
 	lanes_open(l);
@@ -282,6 +282,26 @@ Test(lane, a_rehearsed_request_finds_its_lane_and_writes_nothing, .timeout = 30)
 	struct got g = ask(l, false, "/fapi/v1/order", true, 2000);
 	cr_assert_str_eq(g.body, "{\"n\":1}", "the server heard nothing before the real one");
 	cr_assert_eq(stats(l).lane_requests, 1);
+	net_loop_free(l);
+}
+
+/* A client that parsed its URL once hands it over parsed: the lane's
+ * request line and Host come from it, as from the URL itself. */
+Test(lane, a_request_given_its_parsed_url_goes_where_it_says, .timeout = 30)
+{
+	net_loop *l = with_lanes();
+	char url[128], err[NET_ERR_MAX];
+	struct net_url at;
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/chunked", server_port);
+	cr_assert_eq(net_url_parse(url, &at, err), 0, "%s", err);
+	struct net_request rq = {"POST", url, "symbol=BTCUSDT", "X-MBX-APIKEY: k", 2000, true, &at};
+	struct got g = {0};
+	cr_assert_eq(net_http(l, &rq, on_answer, &g, err), 0, "%s", err);
+	for (int64_t end = now_ms() + 3000; !g.n && now_ms() < end;)
+		net_loop_run(l, 5);
+	cr_assert_str_eq(g.body, "chunked");
+	cr_assert_str_eq(g.path_header, "/chunked");
+	cr_assert_eq(stats(l).lane_requests, 1, "on a lane");
 	net_loop_free(l);
 }
 
