@@ -126,6 +126,27 @@ static bool urgent(const struct xa_call *call)
 	return !strcmp(call->path, "order") || !strcmp(call->path, "batchOrders");
 }
 
+/* The URL of a call to `path`: the REST base, the path's version, the
+ * path, and `query` when there is one. snprintf's count. */
+static int format_url(const struct xa_client *c, const char *path, enum xa_auth auth,
+                      const char *query, char *out, size_t cap)
+{
+	int version = c->scheme == XA_AUTH_V3 && auth != XA_PUBLIC ? 3 : v1_version(path);
+	return snprintf(out, cap, "%s/fapi/v%d/%s%s%s", c->rest, version, path, *query ? "?" : "",
+	                query);
+}
+
+int xa_order_target(struct xa_client *c, char *why)
+{
+	snprintf(c->key_header, sizeof c->key_header, "X-MBX-APIKEY: %s", c->creds.api_key);
+	int n = format_url(c, "order", XA_SIGNED, "", c->order_url, sizeof c->order_url);
+	if (n < 0 || (size_t)n >= sizeof c->order_url) {
+		snprintf(why, NET_ERR_MAX, "URL too long");
+		return -1;
+	}
+	return net_url_parse(c->order_url, &c->order_at, why);
+}
+
 /* The request of a call whose parameters are signed, into *rq: a new
  * order goes to the client's order URL, parsed once; any other call's URL
  * is made into *made, which the caller frees. false without memory. */
@@ -141,12 +162,10 @@ static bool request_of(const struct xa_call *call, const char *params, struct ne
 	                           c->o.timeout_ms, urgent(call), &c->order_at};
 	if (call->order)
 		return true;
-	int version = c->scheme == XA_AUTH_V3 && call->auth != XA_PUBLIC ? 3 : v1_version(call->path);
 	size_t cap = strlen(c->rest) + strlen(call->path) + strlen(params) + 32;
 	if (!(*made = malloc(cap)))
 		return false;
-	snprintf(*made, cap, "%s/fapi/v%d/%s%s%s", c->rest, version, call->path,
-	         !in_body && *params ? "?" : "", in_body ? "" : params);
+	format_url(c, call->path, call->auth, in_body ? "" : params, *made, cap);
 	rq->url = *made;
 	rq->at = NULL;
 	return true;

@@ -80,6 +80,10 @@ void xa_request(struct xa_client *c, const char *method, const char *path, enum 
 void xa_wait(struct xa_client *c, bool (*done)(const void *arg), const void *arg, int64_t ms);
 /* Frees every call still under way, without callbacks. */
 void xa_calls_free(struct xa_client *c);
+/* Makes what every new order's request shares (c->order_url parsed into
+ * c->order_at, c->key_header) once c->rest and the credentials are set.
+ * 0, or -1 with the reason in why[NET_ERR_MAX]. */
+int xa_order_target(struct xa_client *c, char *why);
 
 /* ---- answers (answer.c) ------------------------------------------------ */
 

@@ -47,19 +47,6 @@ static int take_creds(struct xa_client *c, const struct xa_creds *cr, char *err,
 	return why ? -1 : 0;
 }
 
-/* The URL and header every new order's request shares (call.c). */
-static int order_target(struct xa_client *c, char *why)
-{
-	snprintf(c->key_header, sizeof c->key_header, "X-MBX-APIKEY: %s", c->creds.api_key);
-	int n = snprintf(c->order_url, sizeof c->order_url, "%s/fapi/v%d/order", c->rest,
-	                 c->scheme == XA_AUTH_V3 ? 3 : 1);
-	if (n < 0 || (size_t)n >= sizeof c->order_url) {
-		snprintf(why, NET_ERR_MAX, "URL too long");
-		return -1;
-	}
-	return net_url_parse(c->order_url, &c->order_at, why);
-}
-
 xa_client *xa_client_new(net_loop *l, const struct xa_client_opts *o,
                          struct exchange_sink sink, char *err, size_t cap)
 {
@@ -81,7 +68,7 @@ xa_client *xa_client_new(net_loop *l, const struct xa_client_opts *o,
 		ok = false;
 	}
 	char why[NET_ERR_MAX];
-	if (ok && (net_http_expect_urgent(l, c->rest, why) < 0 || order_target(c, why) < 0)) {
+	if (ok && (net_http_expect_urgent(l, c->rest, why) < 0 || xa_order_target(c, why) < 0)) {
 		snprintf(err, cap, "REST URL: %s", why);
 		ok = false;
 	}
